@@ -1,0 +1,248 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+
+namespace CollabCanvas.Core.Model;
+
+/// <summary>
+/// Every prop an object may carry, with its type and bounds. This table is the single source of truth;
+/// docs/protocol.md lists the same rows.
+/// </summary>
+public static class ObjectSchema
+{
+    public const int MaxIdLength = 64;
+    public const int MaxZLength = 64;
+
+    public static readonly FrozenSet<string> Types =
+        new[] { "rect", "ellipse", "line", "arrow", "text", "frame", "path" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Only frames may hold children.</summary>
+    public const string ContainerType = "frame";
+
+    public delegate bool Reader(JsonElement json, Limits limits, out PropValue value, out string error);
+
+    public static readonly FrozenDictionary<string, Reader> Props = new Dictionary<string, Reader>
+    {
+        ["type"] = Enum(Types),
+        ["x"] = Number(-1e6, 1e6),
+        ["y"] = Number(-1e6, 1e6),
+        ["width"] = Number(0, 1e6),
+        ["height"] = Number(0, 1e6),
+        ["rotation"] = Number(-360, 360),
+        ["fill"] = Color,
+        ["stroke"] = Color,
+        ["strokeWidth"] = Number(0, 1000),
+        ["opacity"] = Number(0, 1),
+        ["cornerRadius"] = Number(0, 1e5),
+        ["text"] = Text,
+        ["fontSize"] = Number(1, 1000),
+        ["fontFamily"] = String(64, IsFontFamilyChar),
+        ["fontWeight"] = FontWeight,
+        ["textAlign"] = Enum(new[] { "left", "center", "right" }.ToFrozenSet(StringComparer.Ordinal)),
+        ["points"] = Points,
+        ["parentId"] = ParentId,
+        ["z"] = ZIndex,
+        ["name"] = String(256, static _ => true),
+        ["locked"] = Bool,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Client-made ids: 1 to 64 of <c>A-Z a-z 0-9 _ -</c>.</summary>
+    public static bool IsValidId(string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > MaxIdLength) return false;
+        foreach (var c in id)
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-')) return false;
+        return true;
+    }
+
+    private static Reader Number(double min, double max) =>
+        (JsonElement json, Limits _, out PropValue value, out string error) =>
+        {
+            value = default;
+            if (json.ValueKind != JsonValueKind.Number || !json.TryGetDouble(out var d))
+            {
+                error = "must be a number";
+                return false;
+            }
+            if (!double.IsFinite(d) || d < min || d > max)
+            {
+                error = $"must be between {min} and {max}";
+                return false;
+            }
+            value = PropValue.Number(d);
+            error = "";
+            return true;
+        };
+
+    private static Reader String(int maxLength, Func<char, bool> allowed) =>
+        (JsonElement json, Limits _, out PropValue value, out string error) =>
+        {
+            value = default;
+            if (json.ValueKind != JsonValueKind.String)
+            {
+                error = "must be a string";
+                return false;
+            }
+            var s = json.GetString()!;
+            if (s.Length > maxLength)
+            {
+                error = $"must be at most {maxLength} characters";
+                return false;
+            }
+            foreach (var c in s)
+            {
+                if (!allowed(c))
+                {
+                    error = "contains a character that is not allowed";
+                    return false;
+                }
+            }
+            value = PropValue.String(s);
+            error = "";
+            return true;
+        };
+
+    private static Reader Enum(FrozenSet<string> allowed) =>
+        (JsonElement json, Limits _, out PropValue value, out string error) =>
+        {
+            value = default;
+            if (json.ValueKind != JsonValueKind.String || !allowed.Contains(json.GetString()!))
+            {
+                error = $"must be one of {string.Join(", ", allowed.Order(StringComparer.Ordinal))}";
+                return false;
+            }
+            value = PropValue.String(allowed.TryGetValue(json.GetString()!, out var interned) ? interned : json.GetString()!);
+            error = "";
+            return true;
+        };
+
+    private static bool Text(JsonElement json, Limits limits, out PropValue value, out string error)
+    {
+        value = default;
+        if (json.ValueKind != JsonValueKind.String)
+        {
+            error = "must be a string";
+            return false;
+        }
+        var s = json.GetString()!;
+        if (s.Length > limits.MaxTextLength)
+        {
+            error = $"must be at most {limits.MaxTextLength} characters";
+            return false;
+        }
+        value = PropValue.String(s);
+        error = "";
+        return true;
+    }
+
+    private static bool Bool(JsonElement json, Limits _, out PropValue value, out string error)
+    {
+        value = default;
+        if (json.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            error = "must be true or false";
+            return false;
+        }
+        value = PropValue.Bool(json.GetBoolean());
+        error = "";
+        return true;
+    }
+
+    /// <summary><c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c>, <c>#rrggbbaa</c> or <c>transparent</c>.</summary>
+    private static bool Color(JsonElement json, Limits _, out PropValue value, out string error)
+    {
+        value = default;
+        error = "must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa or transparent";
+        if (json.ValueKind != JsonValueKind.String) return false;
+        var s = json.GetString()!;
+        if (s == "transparent")
+        {
+            value = PropValue.String("transparent");
+            error = "";
+            return true;
+        }
+        if (s.Length is not (4 or 5 or 7 or 9) || s[0] != '#') return false;
+        for (var i = 1; i < s.Length; i++)
+            if (!char.IsAsciiHexDigit(s[i])) return false;
+        value = PropValue.String(s.ToLowerInvariant());
+        error = "";
+        return true;
+    }
+
+    private static bool FontWeight(JsonElement json, Limits _, out PropValue value, out string error)
+    {
+        value = default;
+        if (json.ValueKind != JsonValueKind.Number || !json.TryGetInt32(out var w) || w < 100 || w > 900 || w % 100 != 0)
+        {
+            error = "must be one of 100, 200, ..., 900";
+            return false;
+        }
+        value = PropValue.Number(w);
+        error = "";
+        return true;
+    }
+
+    /// <summary>A flat array <c>[x0, y0, x1, y1, ...]</c>, relative to the object's x and y.</summary>
+    private static bool Points(JsonElement json, Limits limits, out PropValue value, out string error)
+    {
+        value = default;
+        if (json.ValueKind != JsonValueKind.Array)
+        {
+            error = "must be an array of numbers";
+            return false;
+        }
+        var n = json.GetArrayLength();
+        if (n < 2 || n % 2 != 0 || n > limits.MaxPointNumbers)
+        {
+            error = $"must hold an even count of numbers, from 2 to {limits.MaxPointNumbers}";
+            return false;
+        }
+        var points = new double[n];
+        var i = 0;
+        foreach (var p in json.EnumerateArray())
+        {
+            if (p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > 1e6)
+            {
+                error = "must hold finite numbers between -1000000 and 1000000";
+                return false;
+            }
+            points[i++] = d;
+        }
+        value = PropValue.Points(points);
+        error = "";
+        return true;
+    }
+
+    private static bool ParentId(JsonElement json, Limits _, out PropValue value, out string error)
+    {
+        value = default;
+        if (json.ValueKind != JsonValueKind.String || !IsValidId(json.GetString()))
+        {
+            error = "must be an object id";
+            return false;
+        }
+        value = PropValue.String(json.GetString()!);
+        error = "";
+        return true;
+    }
+
+    /// <summary>
+    /// A fractional index: base-62 digits compared as ordinal strings, so a key between any two keys always
+    /// exists. Ties are broken by object id.
+    /// </summary>
+    private static bool ZIndex(JsonElement json, Limits _, out PropValue value, out string error)
+    {
+        value = default;
+        error = $"must be 1 to {MaxZLength} characters of 0-9 A-Z a-z";
+        if (json.ValueKind != JsonValueKind.String) return false;
+        var s = json.GetString()!;
+        if (s.Length is 0 or > MaxZLength) return false;
+        foreach (var c in s)
+            if (!char.IsAsciiLetterOrDigit(c)) return false;
+        value = PropValue.String(s);
+        error = "";
+        return true;
+    }
+
+    private static bool IsFontFamilyChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is ' ' or ',' or '-' or '_' or '\'' or '"';
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using CollabCanvas.Core.Model;
+
+namespace CollabCanvas.Core.Protocol;
+
+/// <summary>What a client may send (protocol v1, docs/protocol.md).</summary>
+public abstract record ClientMessage;
+
+/// <param name="Since">The last seq the client applied, or null for a full state.</param>
+/// <param name="Client">A stable id the client keeps across reconnects; batches are identified by (client, ref).</param>
+public sealed record HelloMessage(long? Since, string? Client) : ClientMessage;
+
+/// <param name="OpsJson">The ops in canonical form: what is logged and sent to peers.</param>
+public sealed record OpsMessage(string Ref, Op[] Ops, byte[] OpsJson) : ClientMessage;
+
+public sealed record PresenceMessage(Cursor? Cursor, string[] Selection) : ClientMessage;
+
+public sealed record PingMessage : ClientMessage
+{
+    public static PingMessage Instance { get; } = new();
+}
+
+/// <summary>A message that could not be read: answered with an <c>error</c>, harming nobody.</summary>
+/// <param name="Type">The message type it claimed, when it named a known one.</param>
+public sealed record InvalidMessage(string Code, string Message, string? Ref = null, string? Type = null) : ClientMessage;
+
+public static class ClientMessages
+{
+    public const int MaxRefLength = 64;
+    public const int MaxSelection = 1000;
+
+    /// <summary>Parses one frame: a message object or an array of them.</summary>
+    public static List<ClientMessage> Parse(ReadOnlyMemory<byte> utf8, Limits limits)
+    {
+        var result = new List<ClientMessage>(1);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            result.Add(new InvalidMessage(ErrorCodes.BadJson, $"not valid JSON: {e.Message}"));
+            return result;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in root.EnumerateArray()) result.Add(ParseOne(item, limits));
+                if (result.Count == 0) result.Add(new InvalidMessage(ErrorCodes.BadMessage, "an empty array holds no message"));
+            }
+            else
+            {
+                result.Add(ParseOne(root, limits));
+            }
+        }
+        return result;
+    }
+
+    private static ClientMessage ParseOne(JsonElement json, Limits limits)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+            return new InvalidMessage(ErrorCodes.BadMessage, "a message must be a JSON object");
+        if (!json.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
+            return new InvalidMessage(ErrorCodes.BadMessage, "type: required string");
+        return type.GetString() switch
+        {
+            "ops" => ParseOps(json, limits),
+            "presence" => ParsePresence(json),
+            "hello" => ParseHello(json),
+            "ping" => PingMessage.Instance,
+            var other => new InvalidMessage(ErrorCodes.UnknownType, $"unknown message type \"{Truncate(other!)}\""),
+        };
+    }
+
+    private static ClientMessage ParseHello(JsonElement json)
+    {
+        long? since = null;
+        string? client = null;
+        if (json.TryGetProperty("since"u8, out var s) && s.ValueKind != JsonValueKind.Null)
+        {
+            if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt64(out var value) || value < 0)
+                return new InvalidMessage(ErrorCodes.BadMessage, "since: must be a non-negative integer", Type: "hello");
+            since = value;
+        }
+        if (json.TryGetProperty("client"u8, out var c) && c.ValueKind != JsonValueKind.Null)
+        {
+            client = c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            if (!ObjectSchema.IsValidId(client))
+                return new InvalidMessage(ErrorCodes.BadMessage, "client: must be 1 to 64 characters of A-Z a-z 0-9 _ -", Type: "hello");
+        }
+        return new HelloMessage(since, client);
+    }
+
+    private static ClientMessage ParseOps(JsonElement json, Limits limits)
+    {
+        if (!json.TryGetProperty("ref"u8, out var r) || r.ValueKind != JsonValueKind.String ||
+            r.GetString() is not { Length: > 0 and <= MaxRefLength } reference)
+            return new InvalidMessage(ErrorCodes.BadMessage, $"ref: required string of 1 to {MaxRefLength} characters");
+        if (!json.TryGetProperty("ops"u8, out var opsJson))
+            return new InvalidMessage(ErrorCodes.BadMessage, "ops: required", reference);
+        if (!OpJson.TryRead(opsJson, limits, out var ops, out var error))
+            return new InvalidMessage(ErrorCodes.InvalidOp, error, reference);
+        return new OpsMessage(reference, ops, OpJson.ToUtf8(ops));
+    }
+
+    private static ClientMessage ParsePresence(JsonElement json)
+    {
+        Cursor? cursor = null;
+        if (json.TryGetProperty("cursor"u8, out var c) && c.ValueKind != JsonValueKind.Null)
+        {
+            if (c.ValueKind != JsonValueKind.Object ||
+                !TryCoordinate(c, "x"u8, out var x) || !TryCoordinate(c, "y"u8, out var y))
+                return new InvalidMessage(ErrorCodes.BadMessage, "cursor: must be {x, y} with finite numbers or null");
+            cursor = new Cursor(x, y);
+        }
+        var selection = Array.Empty<string>();
+        if (json.TryGetProperty("selection"u8, out var s) && s.ValueKind != JsonValueKind.Null)
+        {
+            if (s.ValueKind != JsonValueKind.Array || s.GetArrayLength() > MaxSelection)
+                return new InvalidMessage(ErrorCodes.BadMessage, $"selection: must be an array of at most {MaxSelection} ids");
+            selection = new string[s.GetArrayLength()];
+            var i = 0;
+            foreach (var id in s.EnumerateArray())
+            {
+                if (id.ValueKind != JsonValueKind.String || !ObjectSchema.IsValidId(id.GetString()))
+                    return new InvalidMessage(ErrorCodes.BadMessage, "selection: must hold object ids");
+                selection[i++] = id.GetString()!;
+            }
+        }
+        return new PresenceMessage(cursor, selection);
+    }
+
+    private static bool TryCoordinate(JsonElement json, ReadOnlySpan<byte> name, out double value)
+    {
+        value = 0;
+        return json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number &&
+               v.TryGetDouble(out value) && double.IsFinite(value) && Math.Abs(value) <= 1e7;
+    }
+
+    private static string Truncate(string s) => s.Length <= 32 ? s : s[..32] + "…";
+}

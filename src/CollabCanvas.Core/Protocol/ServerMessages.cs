@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CollabCanvas.Core.Protocol;
+
+public sealed record Cursor(double X, double Y);
+
+public sealed record UserInfo(string Id, string Name, string Color);
+
+public sealed record PeerInfo(string Session, UserInfo User, Cursor? Cursor, string[] Selection);
+
+/// <summary>One logged batch as a client sees it in a <c>replay</c>.</summary>
+public sealed record ReplayBatch(long Seq, string Actor, string Client, string Ref, ReadOnlyMemory<byte> OpsJson);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(UserInfo))]
+[JsonSerializable(typeof(PeerInfo))]
+[JsonSerializable(typeof(Cursor))]
+[JsonSerializable(typeof(string))]
+public sealed partial class ProtocolJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// Writes server messages to UTF-8 once; the same bytes go to every session. Hot messages are written by hand
+/// with <see cref="Utf8JsonWriter"/>; their small parts use the source-generated <see cref="ProtocolJsonContext"/>.
+/// </summary>
+public static class ServerMessages
+{
+    public static byte[] Welcome(string session, UserInfo user, long seq, Action<Utf8JsonWriter>? writeObjects,
+        IReadOnlyList<ReplayBatch>? replay, IEnumerable<PeerInfo> peers) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "welcome"u8);
+        w.WriteString("session"u8, session);
+        w.WritePropertyName("user"u8);
+        JsonSerializer.Serialize(w, user, ProtocolJsonContext.Default.UserInfo);
+        w.WriteNumber("seq"u8, seq);
+        if (writeObjects is not null)
+        {
+            w.WritePropertyName("objects"u8);
+            writeObjects(w);
+        }
+        if (replay is not null)
+        {
+            w.WriteStartArray("replay"u8);
+            foreach (var batch in replay) WriteBatch(w, batch.Seq, batch.Actor, batch.Client, batch.Ref, batch.OpsJson.Span, withType: false);
+            w.WriteEndArray();
+        }
+        w.WriteStartArray("peers"u8);
+        foreach (var peer in peers) JsonSerializer.Serialize(w, peer, ProtocolJsonContext.Default.PeerInfo);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    public static byte[] Ack(string reference, long seq) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "ack"u8);
+        w.WriteString("ref"u8, reference);
+        w.WriteNumber("seq"u8, seq);
+        w.WriteEndObject();
+    });
+
+    /// <summary>A batch as delivered live to sessions other than its sender.</summary>
+    public static byte[] Ops(long seq, string actor, ReadOnlySpan<byte> opsJson)
+    {
+        var buffer = new ArrayBufferWriter<byte>(opsJson.Length + 64);
+        using (var w = new Utf8JsonWriter(buffer)) WriteBatch(w, seq, actor, null, null, opsJson, withType: true);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteBatch(Utf8JsonWriter w, long seq, string actor, string? client, string? reference,
+        ReadOnlySpan<byte> opsJson, bool withType)
+    {
+        w.WriteStartObject();
+        if (withType) w.WriteString("type"u8, "ops"u8);
+        w.WriteNumber("seq"u8, seq);
+        w.WriteString("actor"u8, actor);
+        if (client is not null) w.WriteString("client"u8, client);
+        if (reference is not null) w.WriteString("ref"u8, reference);
+        w.WritePropertyName("ops"u8);
+        w.WriteRawValue(opsJson, skipInputValidation: true);
+        w.WriteEndObject();
+    }
+
+    public static byte[] Presence(string session, Cursor? cursor, string[] selection) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "presence"u8);
+        w.WriteString("session"u8, session);
+        w.WritePropertyName("cursor"u8);
+        JsonSerializer.Serialize(w, cursor, ProtocolJsonContext.Default.Cursor);
+        w.WriteStartArray("selection"u8);
+        foreach (var id in selection) w.WriteStringValue(id);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    public static byte[] Join(PeerInfo peer) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "join"u8);
+        w.WritePropertyName("peer"u8);
+        JsonSerializer.Serialize(w, peer, ProtocolJsonContext.Default.PeerInfo);
+        w.WriteEndObject();
+    });
+
+    public static byte[] Leave(string session) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "leave"u8);
+        w.WriteString("session"u8, session);
+        w.WriteEndObject();
+    });
+
+    public static readonly byte[] Pong = """{"type":"pong"}"""u8.ToArray();
+
+    public static byte[] Error(string code, string message, string? reference = null) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "error"u8);
+        w.WriteString("code"u8, code);
+        w.WriteString("message"u8, message);
+        if (reference is not null) w.WriteString("ref"u8, reference);
+        w.WriteEndObject();
+    });
+
+    private static byte[] Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer)) write(w);
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,80 @@
+using CollabCanvas.Server.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CollabCanvas.Server.Canvases;
+
+public sealed record Canvas(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>The <c>canvases</c> table: which canvases exist and what they are called. Their content is in the log.</summary>
+public sealed class CanvasStore(SqliteDatabase database)
+{
+    public Canvas Create(string name)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var canvas = new Canvas(Ids.New(12), name, now, now);
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO canvases (id, name, created_at, updated_at) VALUES ($id, $name, $now, $now)";
+        command.Parameters.AddWithValue("$id", canvas.Id);
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+        return Truncated(canvas);
+    }
+
+    public IReadOnlyList<Canvas> List()
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, name, created_at, updated_at FROM canvases ORDER BY updated_at DESC, id";
+        using var reader = command.ExecuteReader();
+        var canvases = new List<Canvas>();
+        while (reader.Read()) canvases.Add(Read(reader));
+        return canvases;
+    }
+
+    public Canvas? Find(string id)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, name, created_at, updated_at FROM canvases WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    public Canvas? Rename(string id, string name)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE canvases SET name = $name, updated_at = $now WHERE id = $id
+            RETURNING id, name, created_at, updated_at
+            """;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    public bool Delete(string id)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM canvases WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    private static Canvas Read(SqliteDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+
+    /// <summary>The stored times have millisecond precision; so does what Create returns.</summary>
+    private static Canvas Truncated(Canvas c) => c with
+    {
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(c.CreatedAt.ToUnixTimeMilliseconds()),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(c.UpdatedAt.ToUnixTimeMilliseconds()),
+    };
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CollabCanvas.Server.Log;
+
+/// <summary>Section <c>CollabCanvas:Log</c>.</summary>
+public sealed class LogOptions
+{
+    public const string Section = "CollabCanvas:Log";
+
+    /// <summary>A snapshot is written after this many batches of a canvas. Default 500.</summary>
+    [Range(1, 1_000_000)]
+    public int SnapshotEveryBatches { get; set; } = 500;
+
+    /// <summary>...or this many seconds after its first unsnapshotted batch. Default 30.</summary>
+    [Range(1, 86_400)]
+    public int SnapshotEverySeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Log rows covered by a snapshot are kept this long, so that reconnecting clients get a short replay and a
+    /// resent batch is recognised. Default 600 seconds.
+    /// </summary>
+    [Range(0, 30 * 86_400)]
+    public int RetentionSeconds { get; set; } = 600;
+
+    /// <summary>At most this many appends share one transaction (group commit). Default 256.</summary>
+    [Range(1, 10_000)]
+    public int MaxGroupCommit { get; set; } = 256;
+}

@@ -1,0 +1,31 @@
+using CollabCanvas.Server.Canvases;
+using CollabCanvas.Server.Identity;
+using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Observability;
+using CollabCanvas.Server.Realtime;
+using CollabCanvas.Server.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddCanvasLog(builder.Configuration);
+builder.Services.AddSessionIdentity();
+builder.Services.AddCanvases();
+builder.Services.AddRealtime(builder.Configuration);
+builder.Services.AddHealth();
+
+var app = builder.Build();
+
+app.MigrateDatabase();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseWebSockets();
+
+app.MapOpenApi();
+app.MapHealth();
+app.MapCanvases();
+app.MapRealtime();
+
+app.Run();

@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using CollabCanvas.Core.Model;
+using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Canvases;
+using CollabCanvas.Server.Identity;
+using CollabCanvas.Server.Log;
+using Microsoft.Extensions.Options;
+
+namespace CollabCanvas.Server.Realtime;
+
+public static class RealtimeEndpoints
+{
+    public static IServiceCollection AddRealtime(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RealtimeOptions>().Bind(configuration.GetSection(RealtimeOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RoomManager>();
+        services.AddSingleton<RealtimeShutdown>();
+        services.AddHostedService(sp => sp.GetRequiredService<RealtimeShutdown>());
+        services.AddHostedService<RoomMaintenance>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder app)
+    {
+        app.Map("/ws/canvases/{canvasId}", Connect).WithTags("Realtime").ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task Connect(string canvasId, HttpContext context, CanvasStore canvases, ISessionIdentity identity,
+        RoomManager rooms, RealtimeShutdown shutdown, IOptions<RealtimeOptions> options, ILoggerFactory loggers)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await TypedResults.Problem("This endpoint speaks WebSocket (protocol v1).", statusCode: StatusCodes.Status426UpgradeRequired)
+                .ExecuteAsync(context);
+            return;
+        }
+        if (await identity.ResolveAsync(context) is not { } user)
+        {
+            await TypedResults.Unauthorized().ExecuteAsync(context);
+            return;
+        }
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var session = new Session(Ids.New(10), user, socket, options.Value.MaxQueuedBytes);
+        var sending = session.RunSendLoopAsync();
+        if (shutdown.IsStopping) session.Close(CloseCodes.GoingAway, "the server is shutting down");
+        else if (canvases.Find(canvasId) is null) session.Close(CloseCodes.CanvasNotFound, "no such canvas");
+        else
+        {
+            var connection = new Connection(session, socket, canvasId, rooms, shutdown, options.Value,
+                loggers.CreateLogger("CollabCanvas.Realtime.Connection"));
+            await connection.RunAsync();
+        }
+        await sending;
+    }
+}
+
+/// <summary>The receive side of a session: reads frames without holding a buffer while idle, and dispatches messages.</summary>
+internal sealed class Connection(Session session, WebSocket socket, string canvasId, RoomManager rooms,
+    RealtimeShutdown shutdown, RealtimeOptions options, ILogger logger)
+{
+    private const int InitialBufferBytes = 4096;
+    private readonly Limits _limits = options.ToLimits();
+    private TokenBucket _batches = new(options.BatchesPerSecond, options.BatchBurst);
+    private TokenBucket _messages = new(options.MessagesPerSecond, options.MessagesPerSecond * 2);
+    private long _lastRateLimitNotice;
+    private Room? _room;
+
+    public async Task RunAsync()
+    {
+        shutdown.Track(session);
+        var helloTimeout = CloseIfNoHelloAsync();
+        try
+        {
+            await ReceiveLoopAsync();
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The peer went away without a closing handshake.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "session {Session} failed", session.Id);
+            session.Close(CloseCodes.InternalError, "internal error");
+        }
+        finally
+        {
+            shutdown.Untrack(session);
+            if (_room is { } room)
+            {
+                room.Leave(session);
+                _ = rooms.ReleaseAsync(room);
+            }
+            session.Close((int)WebSocketCloseStatus.NormalClosure, "");
+        }
+        await helloTimeout;
+    }
+
+    private async Task CloseIfNoHelloAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(options.HelloTimeoutSeconds));
+        if (_room is null) session.Close(CloseCodes.HelloTimeout, "no hello within the hello timeout");
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        while (socket.State == WebSocketState.Open)
+        {
+            // A zero-byte read waits for data without a buffer: an idle session holds none.
+            var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            if (peek.MessageType == WebSocketMessageType.Close) return;
+            var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+            try
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (length > options.MaxFrameBytes)
+                        {
+                            session.Close(CloseCodes.MessageTooBig, $"a message may have at most {options.MaxFrameBytes} bytes");
+                            return;
+                        }
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, options.MaxFrameBytes + 1));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    length += result.Count;
+                    if (length > options.MaxFrameBytes)
+                    {
+                        session.Close(CloseCodes.MessageTooBig, $"a message may have at most {options.MaxFrameBytes} bytes");
+                        return;
+                    }
+                } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                if (session.IsClosing) continue; // drain until the peer answers our close
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    session.Send(ServerMessages.Error(ErrorCodes.BinaryFrame, "frames must be text (UTF-8 JSON)"));
+                    continue;
+                }
+                foreach (var message in ClientMessages.Parse(buffer.AsMemory(0, length), _limits))
+                    await HandleAsync(message);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task HandleAsync(ClientMessage message)
+    {
+        if (!_messages.TryTake())
+        {
+            NoticeRateLimit("too many messages; some were dropped", message is OpsMessage ops ? ops.Ref : null);
+            return;
+        }
+        switch (message)
+        {
+            case HelloMessage hello when _room is null:
+                await JoinAsync(hello);
+                break;
+            case HelloMessage:
+                session.Send(ServerMessages.Error(ErrorCodes.AlreadyHello, "hello was already received"));
+                break;
+            case InvalidMessage { Type: "hello" } invalid when _room is null:
+                session.Send(ServerMessages.Error(invalid.Code, invalid.Message));
+                session.Close(CloseCodes.BadHello, "bad hello");
+                break;
+            case InvalidMessage invalid:
+                session.Send(ServerMessages.Error(invalid.Code, invalid.Message, invalid.Ref));
+                break;
+            case PingMessage:
+                session.Send(ServerMessages.Pong);
+                break;
+            case { } when _room is null:
+                session.Send(ServerMessages.Error(ErrorCodes.HelloRequired, "send hello first",
+                    message is OpsMessage o ? o.Ref : null));
+                break;
+            case OpsMessage ops when !_batches.TryTake():
+                session.Send(ServerMessages.Error(ErrorCodes.RateLimited,
+                    $"at most {options.BatchesPerSecond} batches per second; this batch was not applied, send it again later", ops.Ref));
+                break;
+            case OpsMessage ops:
+                _room.Submit(session, ops);
+                break;
+            case PresenceMessage presence:
+                _room.UpdatePresence(session, presence);
+                break;
+        }
+    }
+
+    private async Task JoinAsync(HelloMessage hello)
+    {
+        if (hello.Client is { } client) session.ClientId = client;
+        while (true)
+        {
+            var room = await rooms.GetAsync(canvasId);
+            if (await room.JoinAsync(session, hello))
+            {
+                _room = room;
+                return;
+            }
+        }
+    }
+
+    private void NoticeRateLimit(string text, string? reference)
+    {
+        // One notice per second at most: the notices must not become a flood of their own.
+        var now = Environment.TickCount64;
+        if (reference is null && now - _lastRateLimitNotice < 1000) return;
+        _lastRateLimitNotice = now;
+        session.Send(ServerMessages.Error(ErrorCodes.RateLimited, text, reference));
+    }
+}

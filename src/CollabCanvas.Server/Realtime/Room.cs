@@ -1,0 +1,301 @@
+using System.Text.Json;
+using CollabCanvas.Core.Model;
+using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Log;
+
+namespace CollabCanvas.Server.Realtime;
+
+/// <summary>
+/// One canvas in memory: its replica, its sessions and its recent batches. The log announces committed batches
+/// in seq order; the room applies each once and hands it to every session, as an <c>ack</c> to its sender and as
+/// <c>ops</c> to the others, so every session sees every batch exactly once, in order. One lock guards the room;
+/// nothing inside it waits on I/O.
+/// </summary>
+public sealed class Room
+{
+    private readonly object _gate = new();
+    private readonly ICanvasLog _log;
+    private readonly RealtimeOptions _options;
+    private readonly LogOptions _logOptions;
+    private readonly ILogger _logger;
+    private readonly List<Session> _sessions = [];
+    private readonly Queue<LogRecord> _recent = new();
+    private List<LogRecord>? _deliveredWhileLoading = [];
+    private CanvasState _state = new();
+    private long _seq;
+    /// <summary><see cref="_recent"/> holds every batch after this seq.</summary>
+    private long _recentBase;
+    private byte[]? _objectsJson;
+    private int _unsnapshotted;
+    private long _dirtySince;
+    private bool _closed;
+    private readonly Lazy<Task> _ready;
+
+    public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger)
+    {
+        CanvasId = canvasId;
+        _log = log;
+        _options = options;
+        _logOptions = logOptions;
+        _logger = logger;
+        _ready = new Lazy<Task>(LoadAsync);
+    }
+
+    public string CanvasId { get; }
+
+    /// <summary>Loads the replica from the log on first use; the room is registered for deliveries before that.</summary>
+    public Task Ready => _ready.Value;
+
+    public int SessionCount
+    {
+        get { lock (_gate) return _sessions.Count; }
+    }
+
+    private async Task LoadAsync()
+    {
+        var stored = await _log.LoadAsync(CanvasId).ConfigureAwait(false);
+        var state = stored.Snapshot is { } snapshot
+            ? CanvasState.Read(JsonDocument.Parse(snapshot.ObjectsJson).RootElement)
+            : new CanvasState();
+        var seq = stored.Snapshot?.Seq ?? 0;
+        var recentBase = seq;
+        var recent = new Queue<LogRecord>();
+        foreach (var batch in stored.Batches)
+        {
+            ApplyLogged(state, batch);
+            seq = batch.Seq;
+            recent.Enqueue(batch with { Ops = null });
+            if (recent.Count > _options.ReplayBufferBatches) recentBase = recent.Dequeue().Seq;
+        }
+        lock (_gate)
+        {
+            _state = state;
+            _seq = seq;
+            _recentBase = recentBase;
+            foreach (var r in recent) _recent.Enqueue(r);
+            _unsnapshotted = stored.Batches.Count;
+            if (_unsnapshotted > 0) _dirtySince = Environment.TickCount64;
+            var delivered = _deliveredWhileLoading!;
+            _deliveredWhileLoading = null;
+            foreach (var record in delivered) ApplyLocked(record);
+        }
+    }
+
+    private void ApplyLogged(CanvasState state, LogRecord batch)
+    {
+        try
+        {
+            state.Apply(batch.Ops ?? OpJson.ReadLogged(batch.OpsJson));
+        }
+        catch (InvalidDataException e)
+        {
+            // Every replica skips the same damaged batch, so they still agree.
+            _logger.LogError(e, "skipping damaged batch {Seq} of canvas {Canvas}", batch.Seq, CanvasId);
+        }
+    }
+
+    /// <summary>Called by the log, in seq order, for each committed batch of this canvas.</summary>
+    public void Deliver(LogRecord record)
+    {
+        lock (_gate)
+        {
+            if (_deliveredWhileLoading is { } pending) pending.Add(record);
+            else if (!_closed) ApplyLocked(record);
+        }
+    }
+
+    private void ApplyLocked(LogRecord record)
+    {
+        if (record.Seq <= _seq) return;
+        ApplyLogged(_state, record);
+        _seq = record.Seq;
+        _objectsJson = null;
+        if (_options.ReplayBufferBatches > 0)
+        {
+            _recent.Enqueue(record.Ops is null ? record : record with { Ops = null });
+            while (_recent.Count > _options.ReplayBufferBatches) _recentBase = _recent.Dequeue().Seq;
+        }
+        else
+        {
+            _recentBase = _seq;
+        }
+        if (_unsnapshotted++ == 0) _dirtySince = Environment.TickCount64;
+
+        byte[]? ops = null, ack = null;
+        foreach (var session in _sessions)
+        {
+            if (session.ClientId == record.ClientId) session.Send(ack ??= ServerMessages.Ack(record.Ref, record.Seq));
+            else session.Send(ops ??= ServerMessages.Ops(record.Seq, record.Actor, record.OpsJson));
+        }
+        if (_unsnapshotted >= _logOptions.SnapshotEveryBatches) SnapshotLocked();
+    }
+
+    /// <summary>
+    /// Adds a session after its <c>hello</c>: it gets a <c>welcome</c> with the missed batches when they are all
+    /// still in the log, else the full state. Returns false when the room closed meanwhile (the caller retries).
+    /// </summary>
+    public async Task<bool> JoinAsync(Session session, HelloMessage hello)
+    {
+        await Ready.ConfigureAwait(false);
+        IReadOnlyList<LogRecord>? fromLog = null;
+        if (hello.Since is { } since)
+        {
+            bool needsLog;
+            lock (_gate) needsLog = since < _recentBase && since <= _seq;
+            if (needsLog) fromLog = await _log.ReadAfterAsync(CanvasId, since, _options.MaxReplayBatches + 1).ConfigureAwait(false);
+        }
+        lock (_gate)
+        {
+            if (_closed) return false;
+            var replay = hello.Since is { } after ? ReplayLocked(after, fromLog) : null;
+            var peers = _sessions.Select(s => s.Peer).ToArray();
+            session.Peer = new PeerInfo(session.Id, session.User, null, []);
+            byte[] welcome;
+            if (replay is not null)
+            {
+                welcome = ServerMessages.Welcome(session.Id, session.User, _seq, null, replay, peers);
+            }
+            else
+            {
+                var objects = _objectsJson ??= _state.ObjectsToUtf8();
+                welcome = ServerMessages.Welcome(session.Id, session.User, _seq, w => w.WriteRawValue(objects, skipInputValidation: true), null, peers);
+            }
+            session.Send(welcome);
+            var join = ServerMessages.Join(session.Peer);
+            foreach (var other in _sessions) other.Send(join);
+            _sessions.Add(session);
+            return true;
+        }
+    }
+
+    /// <summary>The batches after <paramref name="since"/>, or null when they are not all at hand (then the full state is sent).</summary>
+    private List<ReplayBatch>? ReplayLocked(long since, IReadOnlyList<LogRecord>? fromLog)
+    {
+        if (since > _seq) return null; // a client from another history (e.g. a restored backup): start afresh
+        IEnumerable<LogRecord> batches;
+        if (since >= _recentBase)
+        {
+            batches = _recent.Where(r => r.Seq > since);
+        }
+        else
+        {
+            if (fromLog is null || fromLog.Count > _options.MaxReplayBatches) return null;
+            var lastFromLog = fromLog.Count > 0 ? fromLog[^1].Seq : since;
+            if (lastFromLog < _recentBase) return null;
+            batches = fromLog.Where(r => r.Seq <= _seq).Concat(_recent.Where(r => r.Seq > lastFromLog));
+        }
+        var replay = batches.Select(r => new ReplayBatch(r.Seq, r.Actor, r.ClientId, r.Ref, r.OpsJson)).ToList();
+        return replay.Count <= _options.MaxReplayBatches ? replay : null;
+    }
+
+    public void Leave(Session session)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.Remove(session)) return;
+            var leave = ServerMessages.Leave(session.Id);
+            foreach (var other in _sessions) other.Send(leave);
+        }
+    }
+
+    /// <summary>Appends a batch. Its ack reaches the sender through <see cref="Deliver"/>; only refusals are answered here.</summary>
+    public void Submit(Session session, OpsMessage message)
+    {
+        lock (_gate)
+        {
+            if (_state.Count + _state.CountCreates(message.Ops) > _options.MaxObjectsPerCanvas)
+            {
+                session.Send(ServerMessages.Error(ErrorCodes.TooManyObjects,
+                    $"a canvas holds at most {_options.MaxObjectsPerCanvas} objects", message.Ref));
+                return;
+            }
+        }
+        var append = _log.AppendAsync(new NewBatch(CanvasId, session.User.Id, session.ClientId, message.Ref, message.OpsJson, message.Ops));
+        _ = AnswerAsync(session, message.Ref, append);
+    }
+
+    private async Task AnswerAsync(Session session, string reference, Task<AppendResult> append)
+    {
+        try
+        {
+            var result = await append.ConfigureAwait(false);
+            switch (result.Outcome)
+            {
+                case AppendOutcome.Duplicate:
+                    session.Send(ServerMessages.Ack(reference, result.Seq));
+                    break;
+                case AppendOutcome.RefConflict:
+                    session.Send(ServerMessages.Error(ErrorCodes.RefConflict,
+                        $"ref \"{reference}\" was already used for another batch (seq {result.Seq}); use a new ref", reference));
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "append to canvas {Canvas} failed", CanvasId);
+            session.Send(ServerMessages.Error(ErrorCodes.Internal, "the batch could not be stored; it was not applied, send it again", reference));
+        }
+    }
+
+    public void UpdatePresence(Session session, PresenceMessage presence)
+    {
+        lock (_gate)
+        {
+            session.Peer = session.Peer with { Cursor = presence.Cursor, Selection = presence.Selection };
+            var message = ServerMessages.Presence(session.Id, presence.Cursor, presence.Selection);
+            foreach (var other in _sessions)
+                if (other != session) other.Send(message);
+        }
+    }
+
+    /// <summary>The whole document, as <c>GET /api/canvases/{id}/document</c> returns it.</summary>
+    public (long Seq, byte[] ObjectsJson) Document()
+    {
+        lock (_gate) return (_seq, _objectsJson ??= _state.ObjectsToUtf8());
+    }
+
+    /// <summary>Writes a snapshot when batches arrived since the last one and <paramref name="force"/> or the time is up.</summary>
+    public Task SnapshotIfDueAsync(bool force)
+    {
+        lock (_gate)
+        {
+            if (_unsnapshotted == 0 || _deliveredWhileLoading is not null) return Task.CompletedTask;
+            if (!force && Environment.TickCount64 - _dirtySince < _logOptions.SnapshotEverySeconds * 1000L) return Task.CompletedTask;
+            return SnapshotLocked();
+        }
+    }
+
+    private Task SnapshotLocked()
+    {
+        _unsnapshotted = 0;
+        var objects = _objectsJson ??= _state.ObjectsToUtf8();
+        return _log.SaveSnapshotAsync(CanvasId, new Snapshot(_seq, objects));
+    }
+
+    /// <summary>Closes the room if it has no sessions; a closed room takes no sessions and no deliveries.</summary>
+    public bool TryCloseIfEmpty()
+    {
+        lock (_gate)
+        {
+            if (_sessions.Count > 0 || _closed) return false;
+            _closed = true;
+            return true;
+        }
+    }
+
+    /// <summary>Closes the room and every session in it with <paramref name="code"/>.</summary>
+    public void CloseAll(int code, string reason)
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            foreach (var session in _sessions) session.Close(code, reason);
+            _sessions.Clear();
+        }
+    }
+
+    public IReadOnlyList<Session> Sessions()
+    {
+        lock (_gate) return _sessions.ToArray();
+    }
+}

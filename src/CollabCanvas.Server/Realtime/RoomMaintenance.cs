@@ -1,0 +1,32 @@
+using CollabCanvas.Server.Log;
+
+namespace CollabCanvas.Server.Realtime;
+
+/// <summary>Writes time-based snapshots of busy rooms and prunes the log once a minute.</summary>
+public sealed class RoomMaintenance(RoomManager rooms, ICanvasLog log, ILogger<RoomMaintenance> logger) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick);
+        var lastPrune = DateTime.UtcNow;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await Task.WhenAll(rooms.Rooms.Select(room => room.SnapshotIfDueAsync(force: false)));
+                if (DateTime.UtcNow - lastPrune >= PruneEvery)
+                {
+                    lastPrune = DateTime.UtcNow;
+                    await log.PruneAsync();
+                }
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "room maintenance failed; retrying on the next tick");
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using DbUp;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace CollabCanvas.Server.Storage;
+
+/// <summary>Opens connections to the one SQLite file, in WAL mode, and brings its schema up to date.</summary>
+public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
+{
+    private readonly StorageOptions _options = options.Value;
+
+    public string ConnectionString => new SqliteConnectionStringBuilder
+    {
+        DataSource = _options.DatabasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        // busy_timeout: writers from other connections (or processes) wait for the lock instead of failing.
+        pragmas.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_options.Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    public void Migrate()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_options.DatabasePath)!);
+        using (Open()) { } // creates the file in WAL mode before DbUp opens it
+        var result = DeployChanges.To
+            .SqliteDatabase(ConnectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(SqliteDatabase).Assembly, name => name.Contains(".Migrations.sqlite."))
+            .WithTransactionPerScript()
+            .LogTo(new DbUpLogger(logger))
+            .Build()
+            .PerformUpgrade();
+        if (!result.Successful) throw new InvalidOperationException($"database migration failed: {result.Error.Message}", result.Error);
+    }
+
+    private sealed class DbUpLogger(ILogger logger) : DbUp.Engine.Output.IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args) => logger.LogTrace(format, args);
+        public void LogDebug(string format, params object[] args) => logger.LogDebug(format, args);
+        public void LogInformation(string format, params object[] args) => logger.LogInformation(format, args);
+        public void LogWarning(string format, params object[] args) => logger.LogWarning(format, args);
+        public void LogError(string format, params object[] args) => logger.LogError(format, args);
+        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, format, args);
+    }
+}

@@ -1,0 +1,109 @@
+using CollabCanvas.Core.Model;
+using static CollabCanvas.Core.Tests.Ops;
+
+namespace CollabCanvas.Core.Tests;
+
+public class ApplyTests
+{
+    [Fact]
+    public void Put_with_type_creates_and_put_without_type_merges()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("a", "rect", ("x", 1), ("fill", "#fff"))]);
+        state.Apply([Put("a", ("x", 5), ("y", 2))]);
+        Assert.Equal("""{"a":{"fill":"#fff","type":"rect","x":5,"y":2}}""", state.Json());
+    }
+
+    [Fact]
+    public void Put_without_type_to_a_missing_object_does_nothing()
+    {
+        var state = new CanvasState();
+        state.Apply([Put("ghost", ("x", 1))]);
+        Assert.Equal(0, state.Count);
+    }
+
+    [Fact]
+    public void Put_without_type_to_a_deleted_object_does_nothing_and_a_recreate_starts_fresh()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("a", "rect", ("x", 1), ("fill", "#fff")), Delete("a"), Put("a", ("x", 2))]);
+        Assert.Equal(0, state.Count);
+        state.Apply([Create("a", "ellipse", ("y", 3))]);
+        Assert.Equal("""{"a":{"type":"ellipse","y":3}}""", state.Json());
+    }
+
+    [Fact]
+    public void Null_removes_a_prop()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("a", "rect", ("fill", "#fff")), Put("a", ("fill", null))]);
+        Assert.Equal("""{"a":{"type":"rect"}}""", state.Json());
+    }
+
+    [Fact]
+    public void Concurrent_puts_conflict_only_on_the_same_property_and_the_later_in_the_log_wins()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("a", "rect", ("x", 0), ("y", 0))]);
+        state.Apply([Put("a", ("x", 10), ("fill", "#111"))]); // alice
+        state.Apply([Put("a", ("y", 20), ("fill", "#222"))]); // bob, later in the log
+        Assert.Equal("""{"a":{"fill":"#222","type":"rect","x":10,"y":20}}""", state.Json());
+    }
+
+    [Fact]
+    public void A_type_is_fixed_at_creation()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("a", "rect"), Create("a", "text", ("text", "hi"))]);
+        Assert.Equal("""{"a":{"text":"hi","type":"rect"}}""", state.Json());
+    }
+
+    [Fact]
+    public void Delete_removes_children_and_grandchildren()
+    {
+        var state = new CanvasState();
+        state.Apply([
+            Create("f", "frame"), Create("g", "frame", ("parentId", "f")), Create("c", "rect", ("parentId", "g")),
+            Create("other", "rect"),
+        ]);
+        state.Apply([Delete("f")]);
+        Assert.Equal(["other"], state.Objects.Keys);
+    }
+
+    [Fact]
+    public void A_parent_change_that_would_make_a_cycle_does_nothing()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("f", "frame"), Create("g", "frame", ("parentId", "f"))]);
+        state.Apply([Put("f", ("parentId", "g"), ("x", 1))]);
+        state.Apply([Put("f", ("parentId", "f"))]);
+        Assert.Null(state.Objects["f"].ParentId);
+        Assert.Equal(1, state.Objects["f"].Properties["x"].AsNumber);
+    }
+
+    [Fact]
+    public void A_parent_must_be_an_existing_frame()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("r", "rect"), Create("a", "rect", ("parentId", "r")), Create("b", "rect", ("parentId", "missing"))]);
+        Assert.Null(state.Objects["a"].ParentId);
+        Assert.Null(state.Objects["b"].ParentId);
+    }
+
+    [Fact]
+    public void Moving_a_child_out_of_a_frame_keeps_it_when_the_frame_is_deleted()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("f", "frame"), Create("c", "rect", ("parentId", "f"))]);
+        state.Apply([Put("c", ("parentId", null)), Delete("f")]);
+        Assert.Equal(["c"], state.Objects.Keys);
+    }
+
+    [Fact]
+    public void Counting_creates_sees_only_new_objects_with_a_type()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("a", "rect")]);
+        Assert.Equal(1, state.CountCreates([Create("a", "rect"), Create("b", "rect"), Put("c", ("x", 1))]));
+    }
+}

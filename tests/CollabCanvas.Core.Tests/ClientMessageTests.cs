@@ -1,0 +1,51 @@
+using System.Text;
+using CollabCanvas.Core.Model;
+using CollabCanvas.Core.Protocol;
+
+namespace CollabCanvas.Core.Tests;
+
+public class ClientMessageTests
+{
+    private static List<ClientMessage> Parse(string json) => ClientMessages.Parse(Encoding.UTF8.GetBytes(json), Limits.Default);
+
+    [Fact]
+    public void A_frame_may_hold_one_message_or_an_array()
+    {
+        Assert.IsType<PingMessage>(Assert.Single(Parse("""{"type":"ping"}""")));
+        var many = Parse("""[{"type":"hello","since":5,"client":"c1"},{"type":"ping"}]""");
+        Assert.Equal(new HelloMessage(5, "c1"), many[0]);
+        Assert.IsType<PingMessage>(many[1]);
+    }
+
+    [Theory]
+    [InlineData("{not json", ErrorCodes.BadJson)]
+    [InlineData("42", ErrorCodes.BadMessage)]
+    [InlineData("[]", ErrorCodes.BadMessage)]
+    [InlineData("""{"kind":"ping"}""", ErrorCodes.BadMessage)]
+    [InlineData("""{"type":"teleport"}""", ErrorCodes.UnknownType)]
+    [InlineData("""{"type":"ops","ops":[]}""", ErrorCodes.BadMessage)]
+    [InlineData("""{"type":"ops","ref":"r1","ops":[{"op":"put","id":"a","props":{"bogus":1}}]}""", ErrorCodes.InvalidOp)]
+    [InlineData("""{"type":"hello","since":-1}""", ErrorCodes.BadMessage)]
+    [InlineData("""{"type":"presence","cursor":{"x":"1","y":2}}""", ErrorCodes.BadMessage)]
+    [InlineData("""{"type":"presence","selection":["bad id"]}""", ErrorCodes.BadMessage)]
+    public void Bad_messages_become_errors_with_a_code(string json, string code)
+    {
+        var message = Assert.IsType<InvalidMessage>(Assert.Single(Parse(json)));
+        Assert.Equal(code, message.Code);
+    }
+
+    [Fact]
+    public void An_invalid_batch_keeps_its_ref_so_the_client_knows_which_failed()
+    {
+        var message = Assert.IsType<InvalidMessage>(Assert.Single(Parse("""{"type":"ops","ref":"r9","ops":[{"op":"put","id":"a","props":{"x":"1"}}]}""")));
+        Assert.Equal("r9", message.Ref);
+        Assert.Equal("ops[0].props.x: must be a number", message.Message);
+    }
+
+    [Fact]
+    public void Deeply_nested_json_is_refused_not_crashing()
+    {
+        var deep = new string('[', 10_000) + new string(']', 10_000);
+        Assert.Equal(ErrorCodes.BadJson, Assert.IsType<InvalidMessage>(Assert.Single(Parse(deep))).Code);
+    }
+}

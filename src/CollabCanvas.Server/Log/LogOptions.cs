@@ -22,6 +22,10 @@ public sealed class LogOptions
     [Range(0, 30 * 86_400)]
     public int RetentionSeconds { get; set; } = 600;
 
+    /// <summary>How often the log is pruned. Default 60 seconds.</summary>
+    [Range(1, 86_400)]
+    public int PruneEverySeconds { get; set; } = 60;
+
     /// <summary>At most this many appends share one transaction (group commit). Default 256.</summary>
     [Range(1, 10_000)]
     public int MaxGroupCommit { get; set; } = 256;

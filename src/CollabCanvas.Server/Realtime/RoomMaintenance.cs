@@ -1,12 +1,14 @@
 using CollabCanvas.Server.Log;
+using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Realtime;
 
-/// <summary>Writes time-based snapshots of busy rooms and prunes the log once a minute.</summary>
-public sealed class RoomMaintenance(RoomManager rooms, ICanvasLog log, ILogger<RoomMaintenance> logger) : BackgroundService
+/// <summary>Writes time-based snapshots of busy rooms and prunes the log now and then.</summary>
+public sealed class RoomMaintenance(RoomManager rooms, ICanvasLog log, IOptions<LogOptions> options, ILogger<RoomMaintenance> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private readonly TimeSpan _pruneEvery = TimeSpan.FromSeconds(options.Value.PruneEverySeconds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,7 +19,7 @@ public sealed class RoomMaintenance(RoomManager rooms, ICanvasLog log, ILogger<R
             try
             {
                 await Task.WhenAll(rooms.Rooms.Select(room => room.SnapshotIfDueAsync(force: false)));
-                if (DateTime.UtcNow - lastPrune >= PruneEvery)
+                if (DateTime.UtcNow - lastPrune >= _pruneEvery)
                 {
                     lastPrune = DateTime.UtcNow;
                     await log.PruneAsync();

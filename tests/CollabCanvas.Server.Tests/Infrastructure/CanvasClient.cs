@@ -1,0 +1,218 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using CollabCanvas.Core.Model;
+
+namespace CollabCanvas.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A protocol v1 client over a real WebSocket. It keeps a replica the way an editor must: the welcome's state or
+/// replay, then every batch in the order it arrives (others' <c>ops</c>, its own batches on their <c>ack</c>), and
+/// records every seq it was given so the tests can check exactly-once, in-order delivery.
+/// </summary>
+public sealed class CanvasClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly Channel<JsonElement> _inbox = Channel.CreateUnbounded<JsonElement>();
+    private readonly Dictionary<string, string> _pending = [];
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _receiving = Task.CompletedTask;
+
+    public string ClientId { get; }
+    public CanvasState Replica { get; private set; } = new();
+    public long Seq { get; private set; }
+    /// <summary>Every seq this client received, in arrival order: from replay, ops and its own acks.</summary>
+    public List<long> Delivered { get; } = [];
+    public List<(string Ref, long Seq)> Acks { get; } = [];
+    public string? Session { get; private set; }
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public Task Closed => _closed.Task;
+
+    private CanvasClient(string clientId) => ClientId = clientId;
+
+    public static async Task<CanvasClient> ConnectAsync(ServerProcess server, string canvasId, string name = "tester",
+        bool hello = true, long? since = null, string? clientId = null, bool read = true)
+    {
+        var client = new CanvasClient(clientId ?? "c" + Guid.NewGuid().ToString("N")[..12]);
+        await client._socket.ConnectAsync(server.WebSocketUri(canvasId, name), CancellationToken.None);
+        if (read) client._receiving = Task.Run(client.ReceiveLoopAsync);
+        if (hello)
+        {
+            await client.SendJsonAsync(new { type = "hello", since, client = client.ClientId });
+            await client.NextAsync("welcome");
+        }
+        return client;
+    }
+
+    public Task SendTextAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public Task SendBinaryAsync(byte[] bytes) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    public Task SendJsonAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
+
+    /// <summary>Sends a batch; the replica applies it when its ack arrives.</summary>
+    public Task SendOpsAsync(string reference, string opsJson)
+    {
+        lock (_pending) _pending[reference] = opsJson;
+        return SendTextAsync($$"""{"type":"ops","ref":"{{reference}}","ops":{{opsJson}}}""");
+    }
+
+    /// <summary>The next message of <paramref name="type"/> (earlier messages of other types are skipped).</summary>
+    public async Task<JsonElement> NextAsync(string type, Func<JsonElement, bool>? match = null, int timeoutMs = 10_000)
+    {
+        using var timeout = new CancellationTokenSource(timeoutMs);
+        try
+        {
+            while (true)
+            {
+                var message = await _inbox.Reader.ReadAsync(timeout.Token);
+                if (message.GetProperty("type").GetString() == type && (match is null || match(message))) return message;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no {type} message within {timeoutMs} ms (close status {_socket.CloseStatus})");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"connection closed ({_socket.CloseStatus} {_socket.CloseStatusDescription}) before a {type} message");
+        }
+    }
+
+    public Task<JsonElement> AckAsync(string reference) => NextAsync("ack", m => m.GetProperty("ref").GetString() == reference);
+
+    public Task<JsonElement> ErrorAsync(string? code = null) =>
+        NextAsync("error", m => code is null || m.GetProperty("code").GetString() == code);
+
+    /// <summary>Waits until the replica has applied <paramref name="seq"/>.</summary>
+    public async Task WaitForSeqAsync(long seq, int timeoutMs = 10_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (Volatile.Read(ref _seqSeen) < seq)
+        {
+            if (Environment.TickCount64 > deadline) throw new TimeoutException($"seq {seq} not reached (at {Seq})");
+            await Task.Delay(10);
+        }
+    }
+
+    private long _seqSeen;
+
+    public string ReplicaJson()
+    {
+        lock (_pending) return Encoding.UTF8.GetString(Replica.ObjectsToUtf8());
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                    message.Write(buffer, 0, result.Count);
+                } while (!result.EndOfMessage);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    if (_socket.State == WebSocketState.CloseReceived)
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                    break;
+                }
+                var root = JsonDocument.Parse(message.ToArray()).RootElement;
+                if (root.ValueKind == JsonValueKind.Array)
+                    foreach (var item in root.EnumerateArray()) Receive(item);
+                else Receive(root);
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+        finally
+        {
+            _inbox.Writer.TryComplete();
+            _closed.TrySetResult();
+        }
+    }
+
+    private void Receive(JsonElement message)
+    {
+        lock (_pending)
+        {
+            switch (message.GetProperty("type").GetString())
+            {
+                case "welcome":
+                    Session = message.GetProperty("session").GetString();
+                    if (message.TryGetProperty("objects", out var objects)) Replica = CanvasState.Read(objects);
+                    if (message.TryGetProperty("replay", out var replay))
+                        foreach (var batch in replay.EnumerateArray())
+                        {
+                            if (batch.GetProperty("client").GetString() == ClientId) _pending.Remove(batch.GetProperty("ref").GetString()!);
+                            Apply(batch.GetProperty("seq").GetInt64(), batch.GetProperty("ops").GetRawText());
+                        }
+                    SetSeq(message.GetProperty("seq").GetInt64());
+                    break;
+                case "ops":
+                    Apply(message.GetProperty("seq").GetInt64(), message.GetProperty("ops").GetRawText());
+                    break;
+                case "ack":
+                    var reference = message.GetProperty("ref").GetString()!;
+                    var seq = message.GetProperty("seq").GetInt64();
+                    Acks.Add((reference, seq));
+                    // An ack for a batch already seen in a replay (a resend) carries an older seq: nothing to apply.
+                    if (_pending.Remove(reference, out var ops) && seq > Seq) Apply(seq, ops);
+                    break;
+            }
+        }
+        _inbox.Writer.TryWrite(message.Clone());
+    }
+
+    private void Apply(long seq, string opsJson)
+    {
+        Delivered.Add(seq);
+        Replica.Apply(OpJson.ReadLogged(Encoding.UTF8.GetBytes(opsJson)));
+        SetSeq(seq);
+    }
+
+    private void SetSeq(long seq)
+    {
+        Seq = seq;
+        Volatile.Write(ref _seqSeen, seq);
+    }
+
+    /// <summary>Drops the connection without a closing handshake, as a network failure would.</summary>
+    public void Abort() => _socket.Abort();
+
+    public async Task CloseAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        await _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open) await CloseAsync();
+        }
+        catch (Exception e) when (e is WebSocketException or TimeoutException)
+        {
+        }
+        _socket.Abort();
+        await _receiving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
+        _socket.Dispose();
+    }
+
+    public Task StartReadingAsync()
+    {
+        _receiving = Task.Run(ReceiveLoopAsync);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace CollabCanvas.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server as a separate process: Kestrel on a loopback port chosen by the OS, a real SQLite file in its
+/// own data directory. It can be stopped gracefully (SIGTERM) or killed (SIGKILL) and started again on the same data.
+/// </summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process, string dataDirectory)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+    }
+
+    public string DataDirectory { get; }
+    public Uri BaseUri { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return string.Join('\n', _output); }
+    }
+
+    /// <param name="settings">Configuration overrides, e.g. <c>("Realtime:BatchesPerSecond", "5")</c> under <c>CollabCanvas</c>.</param>
+    public static async Task<ServerProcess> StartAsync(string? dataDirectory = null, params (string Key, string Value)[] settings)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("collabcanvas-test-").FullName;
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "CollabCanvas.Server.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "exec", serverDll, "--urls", "http://127.0.0.1:0" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["CollabCanvas__DataDirectory"] = dataDirectory;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in settings) start.Environment["CollabCanvas__" + key.Replace(":", "__")] = value;
+
+        var server = new ServerProcess(Process.Start(start)!, dataDirectory);
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string? line)
+        {
+            if (line is null) return;
+            lock (server._output) server._output.Add(line);
+            if (ListeningLine().Match(line) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
+        }
+        server._process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        server._process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        server._process.EnableRaisingEvents = true;
+        server._process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("server exited:\n" + server.Output));
+
+        server.BaseUri = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        server.Http = new HttpClient { BaseAddress = server.BaseUri };
+        return server;
+    }
+
+    /// <summary>Starts a new process on this one's data directory (after it stopped).</summary>
+    public Task<ServerProcess> RestartAsync(params (string Key, string Value)[] settings) => StartAsync(DataDirectory, settings);
+
+    public Uri WebSocketUri(string canvasId, string name = "tester") =>
+        new($"ws://{BaseUri.Authority}/ws/canvases/{canvasId}?name={Uri.EscapeDataString(name)}");
+
+    public async Task<string> CreateCanvasAsync(string name = "Test canvas")
+    {
+        var response = await Http.PostAsJsonAsync("/api/canvases", new { name });
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return created.GetProperty("id").GetString()!;
+    }
+
+    public async Task<System.Text.Json.JsonElement> DocumentAsync(string canvasId) =>
+        await Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/canvases/{canvasId}/document");
+
+    /// <summary>SIGKILL: no shutdown code runs, like a crash or a power cut of the process.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the graceful shutdown path.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        _ = SendSignal(_process.Id, 15);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CollabCanvas.Server.Tests.Infrastructure;
+
+namespace CollabCanvas.Server.Tests;
+
+public class RestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private HttpClient Http => fixture.Server.Http;
+
+    [Fact]
+    public async Task Canvases_can_be_created_listed_read_renamed_and_deleted()
+    {
+        var created = await Http.PostAsJsonAsync("/api/canvases", new { name = "  Roadmap  " });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var canvas = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = canvas.GetProperty("id").GetString()!;
+        Assert.Equal("Roadmap", canvas.GetProperty("name").GetString());
+        Assert.Equal($"/api/canvases/{id}", created.Headers.Location!.OriginalString);
+
+        var list = await Http.GetFromJsonAsync<JsonElement>("/api/canvases");
+        Assert.Contains(list.EnumerateArray(), c => c.GetProperty("id").GetString() == id);
+
+        var renamed = await Http.PatchAsJsonAsync($"/api/canvases/{id}", new { name = "Roadmap 2027" });
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("Roadmap 2027", (await Http.GetFromJsonAsync<JsonElement>($"/api/canvases/{id}")).GetProperty("name").GetString());
+
+        var document = await Http.GetFromJsonAsync<JsonElement>($"/api/canvases/{id}/document");
+        Assert.Equal(0, document.GetProperty("seq").GetInt64());
+        Assert.Equal(JsonValueKind.Object, document.GetProperty("objects").ValueKind);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/api/canvases/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"/api/canvases/{id}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"name":""}""")]
+    [InlineData("""{"name":"   "}""")]
+    [InlineData("""{}""")]
+    [InlineData("""{"name":"ok\u0007"}""")]
+    public async Task Invalid_names_are_answered_with_a_validation_problem(string body)
+    {
+        var response = await Http.PostAsync("/api/canvases", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task A_name_longer_than_100_characters_is_refused()
+    {
+        var response = await Http.PostAsJsonAsync("/api/canvases", new { name = new string('x', 101) });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("""{"name":5}""")]
+    [InlineData("[]")]
+    public async Task Malformed_bodies_are_answered_with_a_problem(string body)
+    {
+        var response = await Http.PostAsync("/api/canvases", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/canvases/nope")]
+    [InlineData("GET", "/api/canvases/nope/document")]
+    [InlineData("PATCH", "/api/canvases/nope")]
+    [InlineData("DELETE", "/api/canvases/nope")]
+    public async Task An_unknown_canvas_is_404_problem(string method, string path)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "PATCH") request.Content = JsonContent.Create(new { name = "x" });
+        var response = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_canvas_endpoints()
+    {
+        var openApi = await Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = openApi.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/canvases", out _));
+        Assert.True(paths.TryGetProperty("/api/canvases/{id}/document", out _));
+    }
+
+    [Fact]
+    public async Task Health_and_readiness_answer()
+    {
+        Assert.Equal("Healthy", await Http.GetStringAsync("/healthz"));
+        Assert.Equal("Healthy", await Http.GetStringAsync("/readyz"));
+    }
+}

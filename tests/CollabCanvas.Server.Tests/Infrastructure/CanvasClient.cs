@@ -26,6 +26,8 @@ public sealed class CanvasClient : IAsyncDisposable
     public List<long> Delivered { get; } = [];
     public List<(string Ref, long Seq)> Acks { get; } = [];
     public string? Session { get; private set; }
+    /// <summary>The type of every message received so far, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Received { get; } = new();
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
     public Task Closed => _closed.Task;
 
@@ -170,6 +172,7 @@ public sealed class CanvasClient : IAsyncDisposable
                     break;
             }
         }
+        Received.Enqueue(message.GetProperty("type").GetString()!);
         _inbox.Writer.TryWrite(message.Clone());
     }
 

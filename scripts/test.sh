@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of CollabCanvas and ends with one line: "N passed, N failed[, N skipped]".
+# Needs only the .NET 10 SDK. Tests start what they need themselves (the server as real processes on loopback,
+# real SQLite files in temporary directories). Exit status is 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! dotnet build CollabCanvas.slnx -c Release --nologo -v quiet; then
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+dotnet test CollabCanvas.slnx -c Release --no-build --nologo \
+    --logger "trx" --results-directory "$results" \
+    --blame-hang-timeout 5m
+status=$?
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx")
+    count() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    passed=$((passed + $(count passed)))
+    failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+    skipped=$((skipped + $(count notExecuted)))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1 # the test run itself failed (a crash or a hang) without a failed test to show for it
+fi
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace CollabCanvas.Bench;
+
+/// <summary>A lean protocol client: raw frames in, a callback per frame; no JSON parsing on the hot path.</summary>
+public sealed class BenchClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private Task _receiving = Task.CompletedTask;
+
+    public static async Task<BenchClient> ConnectAsync(Uri server, string canvasId, string name, Action<ReadOnlyMemory<byte>> onFrame,
+        int bufferBytes = 64 * 1024)
+    {
+        var client = new BenchClient();
+        client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        var ws = new Uri($"ws://{server.Authority}/ws/canvases/{canvasId}?name={name}");
+        await client._socket.ConnectAsync(ws, CancellationToken.None);
+        var welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client._receiving = client.ReceiveLoopAsync(bufferBytes, frame =>
+        {
+            if (!welcomed.Task.IsCompleted && frame.Span.IndexOf("\"welcome\""u8) >= 0) welcomed.TrySetResult();
+            onFrame(frame);
+        });
+        await client.SendAsync("""{"type":"hello"}"""u8.ToArray());
+        await welcomed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return client;
+    }
+
+    public Task SendAsync(byte[] utf8) => _socket.SendAsync(utf8, WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private async Task ReceiveLoopAsync(int bufferBytes, Action<ReadOnlyMemory<byte>> onFrame)
+    {
+        var buffer = new byte[bufferBytes];
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    length += result.Count;
+                } while (!result.EndOfMessage);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                onFrame(buffer.AsMemory(0, length));
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+    }
+
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+        }
+        _socket.Abort();
+        await _receiving.ContinueWith(_ => { });
+        _socket.Dispose();
+    }
+
+    public static async Task<string[]> CreateCanvasesAsync(Uri server, int count)
+    {
+        using var http = new HttpClient { BaseAddress = server };
+        var ids = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var response = await http.PostAsJsonAsync("/api/canvases", new { name = $"bench {i}" });
+            response.EnsureSuccessStatusCode();
+            ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+        return ids;
+    }
+
+    /// <summary>Every long that follows <paramref name="marker"/> in the frame (e.g. the timestamps after <c>"name":"t</c>).</summary>
+    public static void ForEachNumberAfter(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> marker, Action<long> found)
+    {
+        while (true)
+        {
+            var at = frame.IndexOf(marker);
+            if (at < 0) return;
+            frame = frame[(at + marker.Length)..];
+            long value = 0;
+            var i = 0;
+            for (; i < frame.Length && frame[i] is >= (byte)'0' and <= (byte)'9'; i++) value = value * 10 + (frame[i] - '0');
+            if (i > 0) found(value);
+            frame = frame[i..];
+        }
+    }
+
+    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+}

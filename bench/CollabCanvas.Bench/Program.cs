@@ -1,0 +1,30 @@
+// The CollabCanvas load generator: real WebSockets speaking protocol v1 against a running server.
+//   connections  N idle sessions; server RSS growth per session (reads /proc/<pid>/status)
+//   fanout       C clients over R canvases, each sending a small put at F per second; delivery latency
+//   durable      clients sending batches as fast as acks come back; committed batches per second
+// See bench/run.sh and docs/benchmarks.md.
+using CollabCanvas.Bench;
+
+var options = BenchOptions.Parse(args);
+return options.Scenario switch
+{
+    "connections" => await Scenarios.ConnectionsAsync(options),
+    "fanout" => await Scenarios.FanoutAsync(options),
+    "durable" => await Scenarios.DurableAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: CollabCanvas.Bench <connections|fanout|durable> --url http://127.0.0.1:5555 [options]
+          --server-pid PID   read the server's RSS (connections)
+          --count N          sessions to open (connections; default 10000)
+          --clients C        clients (fanout, durable; default 1000 / 50)
+          --canvases R       canvases the clients spread over (default 50 / 1)
+          --rate F           batches per second per client (fanout; default 5)
+          --seconds S        measured duration (default 20 / 10)
+          --window W         batches in flight per client (durable; default 4)
+        """);
+    return 2;
+}

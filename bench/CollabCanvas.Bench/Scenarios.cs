@@ -1,0 +1,180 @@
+using System.Diagnostics;
+
+namespace CollabCanvas.Bench;
+
+public static class Scenarios
+{
+    private static void Out(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+
+    /// <summary>Opens <c>--count</c> idle sessions over <c>--canvases</c> canvases and reports the server's RSS per session.</summary>
+    public static async Task<int> ConnectionsAsync(BenchOptions o)
+    {
+        if (o.ServerPid is not { } pid) throw new ArgumentException("--server-pid is required");
+        var canvases = await BenchClient.CreateCanvasesAsync(o.Url, o.Canvases ?? 100);
+        var clients = new List<BenchClient>();
+        // One session per canvas first, so that rooms are loaded before the baseline.
+        foreach (var canvas in canvases) clients.Add(await BenchClient.ConnectAsync(o.Url, canvas, "warm", _ => { }, 4096));
+        await Task.Delay(3000);
+        var before = Stats.RssKb(pid);
+        Out($"baseline: {canvases.Length} rooms, server RSS {before / 1024.0:F1} MB");
+
+        var opened = new BenchClient[o.Count];
+        var started = Stopwatch.StartNew();
+        using var gate = new SemaphoreSlim(200);
+        await Task.WhenAll(Enumerable.Range(0, o.Count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                opened[i] = await BenchClient.ConnectAsync(o.Url, canvases[i % canvases.Length], $"idle{i}", _ => { }, 4096);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        Out($"opened {o.Count} sessions in {started.Elapsed.TotalSeconds:F1}s");
+        long after = 0;
+        for (var i = 0; i < (o.Seconds ?? 15) / 5; i++)
+        {
+            await Task.Delay(5000);
+            after = Stats.RssKb(pid);
+            Out($"server RSS {after / 1024.0:F1} MB, {(after - before) * 1024.0 / o.Count / 1024:F2} KB per session");
+        }
+        var open = opened.Count(c => c.IsOpen);
+        Out($"RESULT connections={o.Count} open={open} rss_before_mb={before / 1024.0:F1} rss_after_mb={after / 1024.0:F1} per_session_kb={(after - before) / (double)o.Count:F2}");
+        await Task.WhenAll(opened.Concat(clients).Select(c => c.DisposeAsync().AsTask()));
+        return open == o.Count ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>--clients</c> clients over <c>--canvases</c> canvases, each putting its own object at <c>--rate</c> per
+    /// second. The sender's timestamp rides in the object's <c>name</c>; every receiver records send-to-receive time.
+    /// </summary>
+    public static async Task<int> FanoutAsync(BenchOptions o)
+    {
+        var clientCount = o.Clients ?? 1000;
+        var canvases = await BenchClient.CreateCanvasesAsync(o.Url, o.Canvases ?? 50);
+        var seconds = o.Seconds ?? 20;
+        var delivery = new Recorder[clientCount];
+        var acks = new Recorder[clientCount];
+        var clients = new BenchClient[clientCount];
+        long received = 0;
+        for (var i = 0; i < clientCount; i++)
+        {
+            var d = delivery[i] = new Recorder();
+            var a = acks[i] = new Recorder();
+            clients[i] = await BenchClient.ConnectAsync(o.Url, canvases[i % canvases.Length], $"c{i}", frame =>
+            {
+                BenchClient.ForEachNumberAfter(frame.Span, "\"name\":\"t"u8, sent =>
+                {
+                    d.RecordSince(sent);
+                    if (d.Recording) Interlocked.Increment(ref received);
+                });
+                BenchClient.ForEachNumberAfter(frame.Span, "\"ref\":\""u8, sent => a.RecordSince(sent));
+            });
+        }
+        Out($"{clientCount} clients on {canvases.Length} canvases; sending {o.Rate}/s each for {seconds}s after a 3s warm-up");
+
+        using var stop = new CancellationTokenSource();
+        var period = TimeSpan.FromSeconds(1 / o.Rate);
+        long sent = 0;
+        var senders = clients.Select((client, i) => Task.Run(async () =>
+        {
+            await Task.Delay(Random.Shared.Next((int)period.TotalMilliseconds));
+            using var timer = new PeriodicTimer(period);
+            var x = 0;
+            while (await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => !t.IsCanceled && t.Result))
+            {
+                var now = Stopwatch.GetTimestamp();
+                var batch = BenchClient.Utf8("{\"type\":\"ops\",\"ref\":\"" + now + "\",\"ops\":[{\"op\":\"put\",\"id\":\"o" + i +
+                    "\",\"props\":{\"type\":\"rect\",\"x\":" + (x++ % 1000) + ",\"name\":\"t" + now + "\"}}]}");
+                try
+                {
+                    await client.SendAsync(batch);
+                    Interlocked.Increment(ref sent);
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(3000);
+        foreach (var r in delivery.Concat(acks)) r.Recording = true;
+        var sentAtStart = Interlocked.Read(ref sent);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        foreach (var r in delivery.Concat(acks)) r.Recording = false;
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var sentInWindow = Interlocked.Read(ref sent) - sentAtStart;
+        stop.Cancel();
+        await Task.WhenAll(senders);
+
+        Out($"RESULT fanout clients={clientCount} canvases={canvases.Length} rate={o.Rate}/s " +
+            $"batches_in={sentInWindow / elapsed:F0}/s messages_out={Interlocked.Read(ref received) / elapsed:F0}/s");
+        Out($"RESULT delivery latency {Stats.Summary(delivery)}");
+        Out($"RESULT ack latency {Stats.Summary(acks)}");
+        var open = clients.Count(c => c.IsOpen);
+        Out($"open sessions at the end: {open}/{clientCount}");
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        return open == clientCount ? 0 : 1;
+    }
+
+    /// <summary>Clients send batches with <c>--window</c> in flight each; reports acknowledged (committed) batches per second.</summary>
+    public static async Task<int> DurableAsync(BenchOptions o)
+    {
+        var clientCount = o.Clients ?? 50;
+        var canvases = await BenchClient.CreateCanvasesAsync(o.Url, o.Canvases ?? 1);
+        var seconds = o.Seconds ?? 10;
+        var acks = new Recorder[clientCount];
+        long acked = 0;
+        var clients = new BenchClient[clientCount];
+        var windows = new SemaphoreSlim[clientCount];
+        for (var i = 0; i < clientCount; i++)
+        {
+            var a = acks[i] = new Recorder();
+            var window = windows[i] = new SemaphoreSlim(o.Window);
+            clients[i] = await BenchClient.ConnectAsync(o.Url, canvases[i % canvases.Length], $"d{i}", frame =>
+            {
+                BenchClient.ForEachNumberAfter(frame.Span, "\"type\":\"ack\",\"ref\":\""u8, sentAt =>
+                {
+                    a.RecordSince(sentAt);
+                    if (a.Recording) Interlocked.Increment(ref acked);
+                    window.Release();
+                });
+            });
+        }
+        using var stop = new CancellationTokenSource();
+        var senders = clients.Select((client, i) => Task.Run(async () =>
+        {
+            var n = 0;
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await windows[i].WaitAsync(stop.Token);
+                    var now = Stopwatch.GetTimestamp();
+                    await client.SendAsync(BenchClient.Utf8("{\"type\":\"ops\",\"ref\":\"" + now + "\",\"ops\":[{\"op\":\"put\",\"id\":\"d" + i + "-" + (n++ % 100) +
+                        "\",\"props\":{\"type\":\"rect\",\"x\":" + n + "}}]}"));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        })).ToArray();
+        await Task.Delay(2000);
+        foreach (var r in acks) r.Recording = true;
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        foreach (var r in acks) r.Recording = false;
+        var rate = Interlocked.Read(ref acked) / clock.Elapsed.TotalSeconds;
+        stop.Cancel();
+        await Task.WhenAll(senders);
+        Out($"RESULT durable clients={clientCount} canvases={canvases.Length} window={o.Window} acked_batches={rate:F0}/s");
+        Out($"RESULT ack latency {Stats.Summary(acks)}");
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        return 0;
+    }
+}

@@ -3,7 +3,7 @@
 #   bench/run.sh connections --count 10000 --canvases 100
 #   bench/run.sh fanout --clients 1000 --canvases 50 --rate 5 --seconds 20
 #   bench/run.sh durable --clients 50 --canvases 1 --window 4 --seconds 10
-# Extra server settings: SERVER_ARGS="--CollabCanvas:Storage:Synchronous=NORMAL" bench/run.sh durable ...
+# Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="$1"; shift

@@ -67,11 +67,13 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
     private TokenBucket _messages = new(options.MessagesPerSecond, options.MessagesPerSecond * 2);
     private long _lastRateLimitNotice;
     private Room? _room;
+    private CancellationTokenSource? _helloTimer;
 
     public async Task RunAsync()
     {
         shutdown.Track(session);
-        var helloTimeout = CloseIfNoHelloAsync();
+        _helloTimer = new CancellationTokenSource(TimeSpan.FromSeconds(options.HelloTimeoutSeconds));
+        _helloTimer.Token.UnsafeRegister(static state => ((Connection)state!).OnHelloTimeout(), this);
         try
         {
             await ReceiveLoopAsync();
@@ -87,6 +89,7 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
         }
         finally
         {
+            _helloTimer?.Dispose();
             shutdown.Untrack(session);
             if (_room is { } room)
             {
@@ -95,12 +98,10 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
             }
             session.Close((int)WebSocketCloseStatus.NormalClosure, "");
         }
-        await helloTimeout;
     }
 
-    private async Task CloseIfNoHelloAsync()
+    private void OnHelloTimeout()
     {
-        await Task.Delay(TimeSpan.FromSeconds(options.HelloTimeoutSeconds));
         if (_room is null) session.Close(CloseCodes.HelloTimeout, "no hello within the hello timeout");
     }
 
@@ -207,6 +208,8 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
             if (await room.JoinAsync(session, hello))
             {
                 _room = room;
+                _helloTimer?.Dispose(); // an idle session holds no timer
+                _helloTimer = null;
                 return;
             }
         }

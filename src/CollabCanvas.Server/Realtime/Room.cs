@@ -46,6 +46,11 @@ public sealed class Room
     /// <summary>Loads the replica from the log on first use; the room is registered for deliveries before that.</summary>
     public Task Ready => _ready.Value;
 
+    public bool IsClosed
+    {
+        get { lock (_gate) return _closed; }
+    }
+
     public int SessionCount
     {
         get { lock (_gate) return _sessions.Count; }

@@ -31,6 +31,12 @@ public sealed class RoomManager
     public async Task<Room> GetAsync(string canvasId)
     {
         var room = _rooms.GetOrAdd(canvasId, id => new Room(id, _log, _options, _logOptions, _roomLogger));
+        if (room.IsClosed)
+        {
+            // Unloading: it leaves the map in a moment; take its place now with a fresh room.
+            _rooms.TryRemove(new KeyValuePair<string, Room>(canvasId, room));
+            return await GetAsync(canvasId).ConfigureAwait(false);
+        }
         try
         {
             await room.Ready.ConfigureAwait(false);

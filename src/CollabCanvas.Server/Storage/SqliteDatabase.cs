@@ -22,8 +22,8 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
         using var pragmas = connection.CreateCommand();
-        // busy_timeout: writers from other connections (or processes) wait for the lock instead of failing.
-        pragmas.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_options.Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+        // Per connection. busy_timeout: writers from other connections (or processes) wait for the lock instead of failing.
+        pragmas.CommandText = $"PRAGMA synchronous={_options.Synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
         pragmas.ExecuteNonQuery();
         return connection;
     }
@@ -31,7 +31,13 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
     public void Migrate()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_options.DatabasePath)!);
-        using (Open()) { } // creates the file in WAL mode before DbUp opens it
+        using (var connection = Open())
+        using (var wal = connection.CreateCommand())
+        {
+            // WAL is a property of the file: set once, it holds for every later connection.
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            wal.ExecuteNonQuery();
+        }
         var result = DeployChanges.To
             .SqliteDatabase(ConnectionString)
             .WithScriptsEmbeddedInAssembly(typeof(SqliteDatabase).Assembly, name => name.Contains(".Migrations.sqlite."))

@@ -4,12 +4,14 @@
 #   bench/run.sh fanout --clients 1000 --canvases 50 --rate 5 --seconds 20
 #   bench/run.sh durable --clients 50 --canvases 1 --window 4 --seconds 10
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
+# Another build of the server (a before/after comparison): SERVER_DLL=/tmp/before/.../CollabCanvas.Server.dll
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="$1"; shift
 port="${PORT:-5555}"
 
-dotnet build src/CollabCanvas.Server -c Release --nologo -v quiet >/dev/null
+server_dll="${SERVER_DLL:-src/CollabCanvas.Server/bin/Release/net10.0/CollabCanvas.Server.dll}"
+[ -n "${SERVER_DLL:-}" ] || dotnet build src/CollabCanvas.Server -c Release --nologo -v quiet >/dev/null
 dotnet build bench/CollabCanvas.Bench -c Release --nologo -v quiet >/dev/null
 
 data="$(mktemp -d)"
@@ -20,7 +22,7 @@ if [ "$scenario" = durable ]; then
             --CollabCanvas:Realtime:MessagesPerSecond=100000)
 fi
 CollabCanvas__DataDirectory="$data" Logging__LogLevel__Default=Warning \
-    dotnet src/CollabCanvas.Server/bin/Release/net10.0/CollabCanvas.Server.dll \
+    dotnet "$server_dll" \
     --urls "http://127.0.0.1:$port" "${limits[@]}" ${SERVER_ARGS:-} &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT

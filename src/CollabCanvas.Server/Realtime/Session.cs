@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using CollabCanvas.Core.Protocol;
 
 namespace CollabCanvas.Server.Realtime;
@@ -17,7 +16,7 @@ public sealed class Session
 
     private readonly WebSocket _socket;
     private readonly long _maxQueuedBytes;
-    private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new() { SingleReader = true });
+    private readonly Outbox _outbox = new();
     private long _queuedBytes;
     private int _closing;
     private int _closeCode = (int)WebSocketCloseStatus.NormalClosure;
@@ -53,7 +52,7 @@ public sealed class Session
             Close(CloseCodes.SlowConsumer, "slow consumer: send queue overflowed");
             return;
         }
-        _outbox.Writer.TryWrite(message);
+        _outbox.TryAdd(message);
     }
 
     /// <summary>
@@ -65,7 +64,7 @@ public sealed class Session
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         _closeCode = code;
         _closeReason = reason;
-        _outbox.Writer.TryComplete();
+        _outbox.Complete();
         _ = AbortAfterGraceAsync();
     }
 
@@ -78,20 +77,19 @@ public sealed class Session
     /// <summary>Sends queued messages until the session closes; several queued messages go out as one JSON array frame.</summary>
     public async Task RunSendLoopAsync()
     {
-        var reader = _outbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await _outbox.WaitToReadAsync().ConfigureAwait(false))
             {
                 if (_closeCode == CloseCodes.SlowConsumer) break;
-                reader.TryRead(out var first);
-                if (!reader.TryPeek(out _))
+                _outbox.TryRead(out var first);
+                if (!_outbox.TryPeek(out _))
                 {
-                    Interlocked.Add(ref _queuedBytes, -first!.Length);
+                    Interlocked.Add(ref _queuedBytes, -first.Length);
                     await _socket.SendAsync(first, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
                     continue;
                 }
-                await SendCoalescedAsync(first!, reader).ConfigureAwait(false);
+                await SendCoalescedAsync(first).ConfigureAwait(false);
             }
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await _socket.CloseOutputAsync((WebSocketCloseStatus)_closeCode, _closeReason, CancellationToken.None).ConfigureAwait(false);
@@ -106,7 +104,7 @@ public sealed class Session
         }
     }
 
-    private async Task SendCoalescedAsync(byte[] first, ChannelReader<byte[]> reader)
+    private async Task SendCoalescedAsync(byte[] first)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxCoalescedBytes + 2);
         try
@@ -131,7 +129,7 @@ public sealed class Session
                 next.CopyTo(buffer, length);
                 length += next.Length;
                 Interlocked.Add(ref _queuedBytes, -next.Length);
-                if (!reader.TryPeek(out var peeked) || length + peeked.Length + 2 > buffer.Length || !reader.TryRead(out next)) break;
+                if (!_outbox.TryPeek(out var peeked) || length + peeked.Length + 2 > buffer.Length || !_outbox.TryRead(out next)) break;
             }
             buffer[length++] = (byte)']';
             await _socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);

@@ -104,16 +104,19 @@ public static class Scenarios
         await Task.Delay(3000);
         foreach (var r in delivery.Concat(acks)) r.Recording = true;
         var sentAtStart = Interlocked.Read(ref sent);
+        var serverCpuAtStart = o.ServerPid is { } pid ? Stats.CpuTime(pid) : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         foreach (var r in delivery.Concat(acks)) r.Recording = false;
         var elapsed = clock.Elapsed.TotalSeconds;
+        var serverCpu = o.ServerPid is { } p ? (Stats.CpuTime(p) - serverCpuAtStart).TotalSeconds : double.NaN;
         var sentInWindow = Interlocked.Read(ref sent) - sentAtStart;
         stop.Cancel();
         await Task.WhenAll(senders);
 
         Out($"RESULT fanout clients={clientCount} canvases={canvases.Length} rate={o.Rate}/s " +
             $"batches_in={sentInWindow / elapsed:F0}/s messages_out={Interlocked.Read(ref received) / elapsed:F0}/s");
+        Out($"RESULT server cpu={serverCpu / elapsed * 100:F0}% of one core, {serverCpu * 1e6 / Interlocked.Read(ref received):F1} us per delivered message");
         Out($"RESULT delivery latency {Stats.Summary(delivery)}");
         Out($"RESULT ack latency {Stats.Summary(acks)}");
         var open = clients.Count(c => c.IsOpen);

@@ -25,6 +25,15 @@ public static class Stats
         return $"n={all.Length} p50={P(0.50):F2}ms p95={P(0.95):F2}ms p99={P(0.99):F2}ms max={all[^1]:F2}ms";
     }
 
+    /// <summary>CPU time (user + system) the process has used, from /proc/pid/stat.</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15)
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     public static long RssKb(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

@@ -33,15 +33,15 @@ public static class ObjectSchema
         ["strokeWidth"] = Number(0, 1000),
         ["opacity"] = Number(0, 1),
         ["cornerRadius"] = Number(0, 1e5),
-        ["text"] = Text,
+        ["text"] = String(static limits => limits.MaxTextLength, static _ => true),
         ["fontSize"] = Number(1, 1000),
-        ["fontFamily"] = String(64, IsFontFamilyChar),
+        ["fontFamily"] = String(static _ => 64, IsFontFamilyChar),
         ["fontWeight"] = FontWeight,
         ["textAlign"] = Enum(new[] { "left", "center", "right" }.ToFrozenSet(StringComparer.Ordinal)),
         ["points"] = Points,
         ["parentId"] = ParentId,
         ["z"] = ZIndex,
-        ["name"] = String(256, static _ => true),
+        ["name"] = String(static _ => 256, static _ => true),
         ["locked"] = Bool,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -73,9 +73,10 @@ public static class ObjectSchema
             return true;
         };
 
-    private static Reader String(int maxLength, Func<char, bool> allowed) =>
-        (JsonElement json, Limits _, out PropValue value, out string error) =>
+    private static Reader String(Func<Limits, int> maxLengthOf, Func<char, bool> allowed) =>
+        (JsonElement json, Limits limits, out PropValue value, out string error) =>
         {
+            var maxLength = maxLengthOf(limits);
             value = default;
             if (json.ValueKind != JsonValueKind.String)
             {
@@ -114,25 +115,6 @@ public static class ObjectSchema
             error = "";
             return true;
         };
-
-    private static bool Text(JsonElement json, Limits limits, out PropValue value, out string error)
-    {
-        value = default;
-        if (json.ValueKind != JsonValueKind.String)
-        {
-            error = "must be a string";
-            return false;
-        }
-        var s = json.GetString()!;
-        if (s.Length > limits.MaxTextLength)
-        {
-            error = $"must be at most {limits.MaxTextLength} characters";
-            return false;
-        }
-        value = PropValue.String(s);
-        error = "";
-        return true;
-    }
 
     private static bool Bool(JsonElement json, Limits _, out PropValue value, out string error)
     {

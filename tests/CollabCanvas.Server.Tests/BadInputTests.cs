@@ -136,7 +136,7 @@ public class LimitTests
         for (var i = 0; i < 40; i++) await flooder.SendOpsAsync($"f{i}", Batch.Rect($"f{i}", i));
         var limited = await flooder.ErrorAsync(ErrorCodes.RateLimited);
         Assert.StartsWith("f", limited.GetProperty("ref").GetString());
-        await flooder.AckAsync("f0");
+        await flooder.WaitForAckOfAsync("f0"); // the burst went through
         await bystander.SendOpsAsync("b", Batch.Rect("b", 1));
         await bystander.AckAsync("b");
         var count = (await server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Count();

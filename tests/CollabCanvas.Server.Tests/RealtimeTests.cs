@@ -69,6 +69,20 @@ public class RealtimeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_message_split_over_many_frames_is_read_whole()
+    {
+        var canvas = await Server.CreateCanvasAsync();
+        await using var client = await CanvasClient.ConnectAsync(Server, canvas);
+        var text = new string('é', 9_000); // multi-byte characters cut across frame boundaries
+        var raw = new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var message = JsonSerializer.Serialize(new { type = "ops", @ref = "big", ops = new[] { Batch.Put("t", new { type = "text", text }) } }, raw);
+        await client.SendFragmentedAsync(message, parts: 7);
+        await client.AckAsync("big");
+        var document = await Server.DocumentAsync(canvas);
+        Assert.Equal(text, document.GetProperty("objects").GetProperty("t").GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Ping_is_answered_with_pong()
     {
         var canvas = await Server.CreateCanvasAsync();

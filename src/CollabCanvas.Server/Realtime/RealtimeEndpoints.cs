@@ -62,6 +62,7 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
     RealtimeShutdown shutdown, RealtimeOptions options, ILogger logger)
 {
     private const int InitialBufferBytes = 4096;
+    private const int MessagesBeforeYield = 16;
     private readonly Limits _limits = options.ToLimits();
     private TokenBucket _batches = new(options.BatchesPerSecond, options.BatchBurst);
     private TokenBucket _messages = new(options.MessagesPerSecond, options.MessagesPerSecond * 2);
@@ -107,10 +108,15 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
 
     private async Task ReceiveLoopAsync()
     {
+        var readyInARow = 0;
         while (socket.State == WebSocketState.Open)
         {
             // A zero-byte read waits for data without a buffer: an idle session holds none.
-            var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            var waiting = socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            if (!waiting.IsCompleted) readyInARow = 0;
+            else if (++readyInARow % MessagesBeforeYield == 0)
+                await Task.Yield(); // a client that floods us never waits, so let the others have the thread now and then
+            var peek = await waiting;
             if (peek.MessageType == WebSocketMessageType.Close) return;
             var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
             try

@@ -274,7 +274,20 @@ public sealed class Room
     {
         _unsnapshotted = 0;
         var objects = _objectsJson ??= _state.ObjectsToUtf8();
-        return _log.SaveSnapshotAsync(CanvasId, new Snapshot(_seq, objects));
+        return SaveSnapshotAsync(new Snapshot(_seq, objects));
+    }
+
+    private async Task SaveSnapshotAsync(Snapshot snapshot)
+    {
+        try
+        {
+            await _log.SaveSnapshotAsync(CanvasId, snapshot).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Nothing is lost: the batches stay in the log until a later snapshot covers them.
+            _logger.LogError(e, "snapshot of canvas {Canvas} at seq {Seq} failed", CanvasId, snapshot.Seq);
+        }
     }
 
     /// <summary>Closes the room if it has no sessions; a closed room takes no sessions and no deliveries.</summary>

@@ -50,6 +50,18 @@ public sealed class CanvasClient : IAsyncDisposable
     public Task SendTextAsync(string text) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
+    /// <summary>Sends one message split over several WebSocket frames.</summary>
+    public async Task SendFragmentedAsync(string text, int parts)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var size = (bytes.Length + parts - 1) / parts;
+        for (var offset = 0; offset < bytes.Length; offset += size)
+        {
+            var end = Math.Min(bytes.Length, offset + size);
+            await _socket.SendAsync(bytes.AsMemory(offset, end - offset), WebSocketMessageType.Text, end == bytes.Length, CancellationToken.None);
+        }
+    }
+
     public Task SendBinaryAsync(byte[] bytes) =>
         _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
 
@@ -88,6 +100,19 @@ public sealed class CanvasClient : IAsyncDisposable
 
     public Task<JsonElement> ErrorAsync(string? code = null) =>
         NextAsync("error", m => code is null || m.GetProperty("code").GetString() == code);
+
+    /// <summary>Waits until the client has acknowledgements for <paramref name="reference"/>, whatever arrived after it.</summary>
+    public async Task WaitForAckOfAsync(string reference, int timeoutMs = 10_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (true)
+        {
+            lock (_pending)
+                if (Acks.Exists(a => a.Ref == reference)) return;
+            if (Environment.TickCount64 > deadline) throw new TimeoutException($"no ack for {reference}");
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>Waits until the replica has applied <paramref name="seq"/>.</summary>
     public async Task WaitForSeqAsync(long seq, int timeoutMs = 10_000)

@@ -1,0 +1,301 @@
+// The one module that knows about the wire: pending batches, acks, reconnects and resends.
+// Local changes apply at once (optimistic). What the user sees is always the server's state plus the changes still
+// pending, in that order: when someone else's batch arrives, the pending changes are taken back, the batch is
+// applied, and the pending changes are applied again on top (a rebase). So an incoming value for a property with an
+// unacknowledged local change never shows (Figma's rule: no flicker), and when the last ack arrives the view is
+// exactly the server's state, even where creates, deletes and re-parenting crossed.
+import { CanvasModel } from './model';
+import type { Undo } from './model';
+import { FATAL_CLOSE_CODES } from './protocol';
+import type { ClientMessage, Cursor, LoggedBatch, Op, Peer, ServerMessage, User } from './protocol';
+
+export type Status = 'connecting' | 'online' | 'offline' | 'closed';
+
+/** The part of WebSocket the client uses, so tests can stand in for it. */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  readyState: number;
+}
+
+export interface SyncOptions {
+  url: string;
+  clientId: string;
+  createSocket?: (url: string) => SocketLike;
+  /** Local changes are sent at most this often, as one batch. */
+  flushMs?: number;
+  presenceMs?: number;
+  maxOpsPerBatch?: number;
+  /** Delay before the n-th reconnect attempt. */
+  backoff?: (attempt: number) => number;
+}
+
+export interface SyncEvents {
+  change: (ids: Set<string> | 'all') => void;
+  status: (status: Status) => void;
+  peers: (peers: ReadonlyMap<string, Peer>) => void;
+  error: (code: string, message: string) => void;
+}
+
+interface Batch { ref: string; ops: Op[]; sent: boolean }
+
+const OPEN = 1;
+
+export class SyncClient {
+  /** The server's state at `seq`: every acknowledged batch applied in log order. */
+  get confirmed(): CanvasModel { return this.confirmedModel; }
+  /** What the user sees: `confirmed` plus every pending change. */
+  local: CanvasModel = new CanvasModel();
+  seq = 0;
+  status: Status = 'connecting';
+  user: User | null = null;
+  session: string | null = null;
+  readonly peers = new Map<string, Peer>();
+
+  private confirmedModel = new CanvasModel();
+  private readonly pending: Batch[] = [];
+  private unsent: Op[] = [];
+  /** Takes `local` back to `confirmed`: what applying the pending and unsent ops changed. */
+  private speculative: Undo = [];
+  private socket: SocketLike | null = null;
+  private welcomed = false;
+  private attempt = 0;
+  private nextRef = 1;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private presence: { cursor: Cursor | null; selection: string[] } | null = null;
+  private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [] };
+  private readonly refPrefix = Math.random().toString(36).slice(2, 8);
+
+  constructor(private readonly options: SyncOptions) {}
+
+  on<K extends keyof SyncEvents>(event: K, listener: SyncEvents[K]): () => void {
+    this.listeners[event].push(listener);
+    return () => { this.listeners[event] = this.listeners[event].filter(l => l !== listener) as never; };
+  }
+
+  /** Batches not yet acknowledged (sent or not). */
+  get pendingCount(): number { return this.pending.length + (this.unsent.length > 0 ? 1 : 0); }
+
+  start(): void { this.connect(); }
+
+  stop(): void {
+    this.setStatus('closed');
+    this.clearTimers();
+    this.socket?.close(1000, 'bye');
+    this.socket = null;
+  }
+
+  /** Applies ops locally at once and sends them (batched) to the server. */
+  submit(ops: Op[]): void {
+    if (ops.length === 0) return;
+    const changed = this.local.apply(ops, this.speculative);
+    this.unsent.push(...ops);
+    this.emit('change', changed);
+    this.scheduleFlush();
+  }
+
+  setPresence(cursor: Cursor | null, selection: string[]): void {
+    this.presence = { cursor, selection };
+    if (this.presenceTimer === null) {
+      this.presenceTimer = setTimeout(() => {
+        this.presenceTimer = null;
+        if (this.presence && this.isOnline()) this.sendMessage({ type: 'presence', ...this.presence });
+      }, this.options.presenceMs ?? 50);
+    }
+  }
+
+  private isOnline(): boolean { return this.status === 'online' && this.socket?.readyState === OPEN; }
+
+  private connect(): void {
+    if (this.status === 'closed') return;
+    this.setStatus(this.welcomed ? 'offline' : 'connecting');
+    const socket = (this.options.createSocket ?? (url => new WebSocket(url) as unknown as SocketLike))(this.options.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      const hello: ClientMessage = { type: 'hello', client: this.options.clientId };
+      if (this.welcomed) hello.since = this.seq;
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = ev => {
+      if (this.socket !== socket) return;
+      const parsed = JSON.parse(String(ev.data)) as ServerMessage | ServerMessage[];
+      for (const message of Array.isArray(parsed) ? parsed : [parsed]) this.receive(message);
+    };
+    socket.onclose = ev => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      for (const batch of this.pending) batch.sent = false;
+      this.peers.clear();
+      this.emit('peers', this.peers);
+      if (this.status === 'closed') return;
+      if (FATAL_CLOSE_CODES.has(ev.code)) {
+        this.setStatus('closed');
+        this.emit('error', `close_${ev.code}`, ev.reason);
+        return;
+      }
+      this.setStatus('offline');
+      const delay = (this.options.backoff ?? defaultBackoff)(this.attempt++);
+      this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.connect(); }, delay);
+    };
+  }
+
+  private receive(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome': return this.onWelcome(message);
+      case 'ack': return this.onAck(message.ref, message.seq);
+      case 'ops': return this.applyRemote(message.seq, message.ops);
+      case 'presence': {
+        const peer = this.peers.get(message.session);
+        if (peer) {
+          this.peers.set(message.session, { ...peer, cursor: message.cursor, selection: message.selection });
+          this.emit('peers', this.peers);
+        }
+        return;
+      }
+      case 'join': this.peers.set(message.peer.session, message.peer); this.emit('peers', this.peers); return;
+      case 'leave': this.peers.delete(message.session); this.emit('peers', this.peers); return;
+      case 'error': return this.onError(message.code, message.message, message.ref);
+      case 'pong': return;
+    }
+  }
+
+  private onWelcome(message: Extract<ServerMessage, { type: 'welcome' }>): void {
+    this.user = message.user;
+    this.session = message.session;
+    this.attempt = 0;
+    if (message.objects) {
+      this.confirmedModel = CanvasModel.from(message.objects);
+      this.seq = message.seq;
+      this.rebuildLocal();
+    } else {
+      for (const batch of message.replay ?? []) this.applyLogged(batch);
+      this.seq = message.seq;
+    }
+    this.welcomed = true;
+    this.peers.clear();
+    for (const peer of message.peers) this.peers.set(peer.session, peer);
+    this.emit('peers', this.peers);
+    this.setStatus('online');
+    // Whatever was not acknowledged goes again under its old ref: the server answers a batch it already has with
+    // its original ack, so nothing is applied twice.
+    for (const batch of this.pending) this.sendBatch(batch);
+    this.flush();
+    if (this.presence) this.sendMessage({ type: 'presence', ...this.presence });
+  }
+
+  private applyLogged(batch: LoggedBatch): void {
+    if (batch.client === this.options.clientId && this.pending.some(p => p.ref === batch.ref)) {
+      this.onAck(batch.ref, batch.seq);
+      return;
+    }
+    this.applyRemote(batch.seq, batch.ops);
+  }
+
+  /** Someone else's batch: ordered after everything confirmed and before everything still pending. */
+  private applyRemote(seq: number, ops: Op[]): void {
+    this.confirmed.apply(ops);
+    this.seq = seq;
+    this.rebase(ops);
+  }
+
+  /** Takes the pending changes back, applies what the server confirmed, and applies the pending changes again. */
+  private rebase(confirmedOps: Op[] | null): void {
+    const changed = this.local.revert(this.speculative);
+    if (confirmedOps) for (const id of this.local.apply(confirmedOps)) changed.add(id);
+    this.speculative = [];
+    for (const batch of this.pending) for (const id of this.local.apply(batch.ops, this.speculative)) changed.add(id);
+    for (const id of this.local.apply(this.unsent, this.speculative)) changed.add(id);
+    this.emit('change', changed);
+  }
+
+  private onAck(ref: string, seq: number): void {
+    const index = this.pending.findIndex(b => b.ref === ref);
+    if (index < 0) return;
+    const [batch] = this.pending.splice(index, 1);
+    if (seq > this.seq) {
+      this.confirmed.apply(batch.ops);
+      this.seq = seq;
+      this.rebase(batch.ops);
+    } else {
+      // A resent batch that the full state we were welcomed with already holds: it took effect at its old place in
+      // the log, so it is not applied again.
+      this.rebase(null);
+    }
+  }
+
+  private onError(code: string, text: string, ref?: string): void {
+    const index = ref === undefined ? -1 : this.pending.findIndex(b => b.ref === ref);
+    if (index >= 0 && code === 'rate_limited') {
+      this.pending[index].sent = false;
+      setTimeout(() => { if (this.isOnline() && !this.pending[index]?.sent) this.resendUnsent(); }, 1000);
+      return;
+    }
+    if (index >= 0) {
+      // Refused for good: drop it, and show what the server has plus what is still pending.
+      this.pending.splice(index, 1);
+      this.rebase(null);
+    }
+    this.emit('error', code, text);
+  }
+
+  private resendUnsent(): void {
+    for (const batch of this.pending) if (!batch.sent) this.sendBatch(batch);
+  }
+
+  private rebuildLocal(): void {
+    this.local = this.confirmed.clone();
+    this.speculative = [];
+    for (const batch of this.pending) this.local.apply(batch.ops, this.speculative);
+    this.local.apply(this.unsent, this.speculative);
+    this.emit('change', 'all');
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== null) return;
+    this.flushTimer = setTimeout(() => { this.flushTimer = null; this.flush(); }, this.options.flushMs ?? 40);
+  }
+
+  /** Turns what was submitted since the last flush into batches and sends them if online. */
+  private flush(): void {
+    const max = this.options.maxOpsPerBatch ?? 500;
+    while (this.unsent.length > 0) {
+      const batch: Batch = { ref: `${this.refPrefix}-${this.nextRef++}`, ops: this.unsent.splice(0, max), sent: false };
+      this.pending.push(batch);
+      if (this.isOnline()) this.sendBatch(batch);
+    }
+  }
+
+  private sendBatch(batch: Batch): void {
+    batch.sent = this.sendMessage({ type: 'ops', ref: batch.ref, ops: batch.ops });
+  }
+
+  private sendMessage(message: ClientMessage): boolean {
+    if (this.socket?.readyState !== OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  private setStatus(status: Status): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit('status', status);
+  }
+
+  private emit<K extends keyof SyncEvents>(event: K, ...args: Parameters<SyncEvents[K]>): void {
+    for (const listener of this.listeners[event]) (listener as (...a: unknown[]) => void)(...args);
+  }
+
+  private clearTimers(): void {
+    for (const timer of [this.flushTimer, this.presenceTimer, this.reconnectTimer]) if (timer !== null) clearTimeout(timer);
+    this.flushTimer = this.presenceTimer = this.reconnectTimer = null;
+  }
+}
+
+function defaultBackoff(attempt: number): number {
+  return Math.min(5000, 250 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+}

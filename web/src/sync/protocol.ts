@@ -1,0 +1,35 @@
+// Protocol v1 as the browser sees it (docs/protocol.md is the full text).
+
+export type ObjectType = 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'frame' | 'path';
+export type PropValue = number | string | boolean | number[];
+/** An object in its wire form: `type`, `parentId` and every other prop side by side. */
+export type CanvasObject = { type: ObjectType } & Record<string, PropValue>;
+export type Objects = Record<string, CanvasObject>;
+
+export type PutOp = { op: 'put'; id: string; props: Record<string, PropValue | null> };
+export type DeleteOp = { op: 'delete'; id: string };
+export type Op = PutOp | DeleteOp;
+
+export interface User { id: string; name: string; color: string }
+export interface Cursor { x: number; y: number }
+export interface Peer { session: string; user: User; cursor: Cursor | null; selection: string[] }
+export interface LoggedBatch { seq: number; actor: string; client: string; ref: string; ops: Op[] }
+
+export type ServerMessage =
+  | { type: 'welcome'; session: string; user: User; seq: number; objects?: Objects; replay?: LoggedBatch[]; peers: Peer[] }
+  | { type: 'ack'; ref: string; seq: number }
+  | { type: 'ops'; seq: number; actor: string; ops: Op[] }
+  | { type: 'presence'; session: string; cursor: Cursor | null; selection: string[] }
+  | { type: 'join'; peer: Peer }
+  | { type: 'leave'; session: string }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string; ref?: string };
+
+export type ClientMessage =
+  | { type: 'hello'; since?: number; client: string }
+  | { type: 'ops'; ref: string; ops: Op[] }
+  | { type: 'presence'; cursor: Cursor | null; selection: string[] }
+  | { type: 'ping' };
+
+/** Close codes after which reconnecting cannot help. */
+export const FATAL_CLOSE_CODES = new Set([4400, 4404, 4410]);

@@ -27,6 +27,8 @@ export class FakeServer {
   readonly log: LoggedBatch[] = [];
   readonly sockets: FakeSocket[] = [];
   private sessions = 0;
+  /** How often a reconnect gets the full state instead of a replay (as when the log was pruned). */
+  fullStateChance = 0;
 
   connect = (): SocketLike => {
     const socket = new FakeSocket(this);
@@ -84,7 +86,9 @@ export class FakeServer {
         socket.session = `s${++this.sessions}`;
         socket.client = message.client;
         const seq = this.log.at(-1)?.seq ?? 0;
-        const replay = message.since !== undefined ? this.log.filter(b => b.seq > message.since!) : undefined;
+        const replay = message.since !== undefined && Math.random() >= this.fullStateChance
+          ? this.log.filter(b => b.seq > message.since!)
+          : undefined;
         this.sendTo(socket, {
           type: 'welcome', session: socket.session, user: { id: socket.client, name: 'n', color: '#000' }, seq,
           ...(replay ? { replay } : { objects: this.state.toJSON() }), peers: [],

@@ -91,6 +91,7 @@ describe('SyncClient', () => {
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let round = 0; round < 300; round++) {
       server = new FakeServer();
+      server.fullStateChance = 0.5;
       const peers = [client(`c${round}a`), client(`c${round}b`), client(`c${round}c`)];
       settle();
       const ids = ['a', 'b', 'f'];

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of CollabCanvas and ends with one line: "N passed, N failed[, N skipped]".
-# Needs only the .NET 10 SDK. Tests start what they need themselves (the server as real processes on loopback,
-# real SQLite files in temporary directories). Exit status is 0 only when nothing failed.
+# Needs the .NET 10 SDK and Node 20 (the build installs the editor's npm packages). Tests start what they need
+# themselves (the server as real processes on loopback, real SQLite files in temporary directories).
+# Exit status is 0 only when nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,10 @@ dotnet test CollabCanvas.slnx -c Release --no-build --nologo \
     --blame-hang-timeout 5m
 status=$?
 
+# The editor's unit tests (Vitest), reported as JUnit XML beside the .NET results.
+(cd web && npx vitest run --reporter=default --reporter=junit --outputFile.junit="../$results/web.junit.xml")
+web_status=$?
+
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do
     [ -e "$trx" ] || continue
@@ -31,6 +36,21 @@ for trx in "$results"/*.trx; do
     failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
     skipped=$((skipped + $(count notExecuted)))
 done
+junit="$results/web.junit.xml"
+if [ -e "$junit" ]; then
+    suites=$(grep -o '<testsuites [^>]*>' "$junit")
+    attr() { echo "$suites" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    web_failed=$(( $(attr failures) + $(attr errors) ))
+    web_skipped=$(attr skipped); web_skipped=${web_skipped:-0}
+    passed=$((passed + $(attr tests) - web_failed - web_skipped))
+    failed=$((failed + web_failed))
+    skipped=$((skipped + web_skipped))
+elif [ "$web_status" -ne 0 ]; then
+    failed=$((failed + 1)) # vitest could not run at all
+fi
+if [ "$web_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1 # the test run itself failed (a crash or a hang) without a failed test to show for it
 fi

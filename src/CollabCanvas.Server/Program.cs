@@ -4,6 +4,7 @@ using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Observability;
 using CollabCanvas.Server.Realtime;
 using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,10 +23,12 @@ app.MigrateDatabase();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebSockets();
+app.UseEditor();
 
 app.MapOpenApi();
 app.MapHealth();
 app.MapCanvases();
 app.MapRealtime();
+app.MapEditor();
 
 app.Run();

@@ -1,0 +1,278 @@
+// The editor page: toolbar, canvas, presence. The sync client owns the document; this module turns pointer and
+// keyboard input into ops and renders the local model.
+import Konva from 'konva';
+import { api } from '../api';
+import { clientId, guestName } from '../identity';
+import type { Op } from '../sync/protocol';
+import { SyncClient } from '../sync/SyncClient';
+import { Renderer } from './renderer';
+import { SHORTCUTS, TOOLS, type Command, type ToolName } from './tools';
+import { Cursors } from './cursors';
+
+const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export function showEditor(root: HTMLElement, canvasId: string): void {
+  root.innerHTML = `
+    <div class="editor">
+      <header class="topbar">
+        <a href="/" class="home" aria-label="All canvases">◧ CollabCanvas</a>
+        <h1 class="title"></h1>
+        <nav class="tools" aria-label="Tools">
+          ${TOOLS.map(t => `<button type="button" data-tool="${t.name}" aria-label="${t.label} (${t.key.toUpperCase()})" title="${t.label} (${t.key.toUpperCase()})">${t.label}</button>`).join('')}
+        </nav>
+        <div class="peers" aria-label="People here"></div>
+        <span class="status" role="status" aria-live="polite"></span>
+        <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
+      </header>
+      <div class="stage" tabindex="0" aria-label="Canvas"></div>
+      <aside class="help" hidden aria-label="Keyboard shortcuts">
+        <h2>Shortcuts</h2>
+        <dl>
+          ${TOOLS.map(t => `<dt>${t.key.toUpperCase()}</dt><dd>${t.label}</dd>`).join('')}
+          ${SHORTCUTS.map(s => `<dt>${s.keys}</dt><dd>${s.label}</dd>`).join('')}
+        </dl>
+      </aside>
+    </div>`;
+  const stageEl = root.querySelector<HTMLDivElement>('.stage')!;
+  const statusEl = root.querySelector<HTMLElement>('.status')!;
+  const peersEl = root.querySelector<HTMLElement>('.peers')!;
+  const helpEl = root.querySelector<HTMLElement>('.help')!;
+  api.get(canvasId).then(c => { root.querySelector('.title')!.textContent = c.name; document.title = `${c.name} · CollabCanvas`; }, () => {});
+
+  const name = guestName();
+  const protocol = location.protocol === 'https:' ? 'wss' : 'ws';
+  const client = new SyncClient({
+    url: `${protocol}://${location.host}/ws/canvases/${canvasId}?name=${encodeURIComponent(name)}`,
+    clientId: clientId(canvasId),
+  });
+
+  const stage = new Konva.Stage({ container: stageEl, width: stageEl.clientWidth, height: stageEl.clientHeight });
+  const content = new Konva.Layer();
+  const overlay = new Konva.Layer();
+  stage.add(content, overlay);
+  const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false });
+  overlay.add(transformer);
+  const renderer = new Renderer(content);
+  const cursors = new Cursors(overlay);
+  new ResizeObserver(() => stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight })).observe(stageEl);
+
+  let tool: ToolName = 'select';
+  let selection: string[] = [];
+
+  const setTool = (next: ToolName) => {
+    tool = next;
+    for (const b of root.querySelectorAll<HTMLButtonElement>('[data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === tool));
+    stageEl.dataset.tool = tool;
+  };
+  setTool('select');
+  root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => b.addEventListener('click', () => setTool(b.dataset.tool as ToolName)));
+
+  const select = (ids: string[]) => {
+    selection = ids.filter(id => client.local.has(id));
+    transformer.nodes(selection.map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n));
+    for (const node of renderer.nodes.values()) node.draggable(tool === 'select' && selection.includes(node.id()));
+    overlay.batchDraw();
+    client.setPresence(pointerOnCanvas(), selection);
+  };
+
+  const submit = (ops: Op[]) => client.submit(ops);
+
+  client.on('change', ids => {
+    renderer.update(client.local, ids);
+    select(selection);
+    cursors.updateSelections(client.peers, renderer.nodes);
+  });
+  client.on('status', status => {
+    statusEl.textContent = { connecting: 'Connecting…', online: 'Online', offline: 'Offline: changes are kept and sent on reconnect', closed: 'Closed' }[status];
+    statusEl.dataset.status = status;
+  });
+  client.on('peers', peers => {
+    peersEl.replaceChildren(...[...peers.values()].map(p => {
+      const avatar = document.createElement('span');
+      avatar.className = 'avatar';
+      avatar.style.background = p.user.color;
+      avatar.textContent = p.user.name.slice(0, 1).toUpperCase();
+      avatar.title = p.user.name;
+      avatar.setAttribute('aria-label', p.user.name);
+      return avatar;
+    }));
+    cursors.update(peers);
+    cursors.updateSelections(peers, renderer.nodes);
+  });
+  client.on('error', (code, message) => {
+    if (code === 'close_4404' || code === 'close_4410') statusEl.textContent = 'This canvas does not exist (any more).';
+    else console.warn(code, message);
+  });
+
+  // Pan and zoom: wheel pans, Ctrl/Cmd+wheel (and pinch) zooms at the pointer, space-drag or middle-drag pans.
+  stage.on('wheel', e => {
+    e.evt.preventDefault();
+    if (e.evt.ctrlKey || e.evt.metaKey) {
+      const pointer = stage.getPointerPosition()!;
+      const old = stage.scaleX();
+      const scale = Math.min(8, Math.max(0.1, old * Math.exp(-e.evt.deltaY / 300)));
+      const at = { x: (pointer.x - stage.x()) / old, y: (pointer.y - stage.y()) / old };
+      stage.scale({ x: scale, y: scale });
+      stage.position({ x: pointer.x - at.x * scale, y: pointer.y - at.y * scale });
+    } else {
+      stage.position({ x: stage.x() - e.evt.deltaX, y: stage.y() - e.evt.deltaY });
+    }
+    stage.batchDraw();
+  });
+  let spaceDown = false;
+
+  function pointerOnCanvas(): { x: number; y: number } | null {
+    const p = stage.getPointerPosition();
+    if (!p) return null;
+    return { x: round((p.x - stage.x()) / stage.scaleX()), y: round((p.y - stage.y()) / stage.scaleY()) };
+  }
+
+  // Drawing: a new shape exists from the first pointer-down and grows with the drag.
+  let drawing: { id: string; x: number; y: number } | null = null;
+  stage.on('mousedown touchstart', e => {
+    stageEl.focus();
+    if (spaceDown || (e.evt as MouseEvent).button === 1) {
+      stage.draggable(true);
+      stage.startDrag();
+      return;
+    }
+    const at = pointerOnCanvas();
+    if (!at) return;
+    if (tool === 'rect' || tool === 'ellipse') {
+      drawing = { id: newId(), ...at };
+      submit([{ op: 'put', id: drawing.id, props: { type: tool, x: at.x, y: at.y, width: 1, height: 1, fill: tool === 'rect' ? '#4dabf7' : '#ffa94d', z: zTop() } }]);
+      return;
+    }
+    if (tool === 'text') {
+      const id = newId();
+      submit([{ op: 'put', id, props: { type: 'text', x: at.x, y: at.y, text: 'Text', fontSize: 24, z: zTop() } }]);
+      setTool('select');
+      select([id]);
+      // After the browser has finished handling this press (which moves focus to the canvas), not before.
+      setTimeout(() => editText(id));
+      return;
+    }
+    const target = e.target === stage ? null : e.target.id();
+    const shift = (e.evt as MouseEvent).shiftKey;
+    if (!target) select(shift ? selection : []);
+    else if (shift) select(selection.includes(target) ? selection.filter(s => s !== target) : [...selection, target]);
+    else if (!selection.includes(target)) select([target]);
+  });
+  stage.on('mousemove touchmove', () => {
+    const at = pointerOnCanvas();
+    client.setPresence(at, selection);
+    if (!drawing || !at) return;
+    const x = Math.min(at.x, drawing.x), y = Math.min(at.y, drawing.y);
+    submit([{ op: 'put', id: drawing.id, props: { x, y, width: Math.max(1, Math.abs(at.x - drawing.x)), height: Math.max(1, Math.abs(at.y - drawing.y)) } }]);
+  });
+  stage.on('mouseup touchend', () => {
+    stage.draggable(false);
+    if (drawing) {
+      const id = drawing.id;
+      drawing = null;
+      setTool('select');
+      select([id]);
+    }
+  });
+  stage.on('mouseleave', () => client.setPresence(null, selection));
+
+  // Moving and transforming the selection.
+  content.on('dragmove', e => {
+    if (e.target === stage) return;
+    submit([{ op: 'put', id: e.target.id(), props: { x: round(e.target.x()), y: round(e.target.y()) } }]);
+  });
+  transformer.on('transformend', () => {
+    submit(transformer.nodes().map(node => {
+      const obj = client.local.get(node.id())!;
+      const width = Math.max(1, round((typeof obj.width === 'number' ? obj.width : node.width()) * node.scaleX()));
+      const height = Math.max(1, round((typeof obj.height === 'number' ? obj.height : node.height()) * node.scaleY()));
+      node.scale({ x: 1, y: 1 });
+      const rotation = round(((node.rotation() + 540) % 360) - 180);
+      return { op: 'put' as const, id: node.id(), props: { x: round(node.x()), y: round(node.y()), width, height, rotation } };
+    }));
+  });
+  content.on('dblclick dbltap', e => {
+    if (client.local.get(e.target.id())?.type === 'text') editText(e.target.id());
+  });
+
+  function editText(id: string): void {
+    const node = renderer.nodes.get(id);
+    const obj = client.local.get(id);
+    if (!node || !obj) return;
+    const box = node.getClientRect();
+    const area = document.createElement('textarea');
+    area.className = 'text-editor';
+    area.setAttribute('aria-label', 'Text');
+    area.value = typeof obj.text === 'string' ? obj.text : '';
+    Object.assign(area.style, {
+      left: `${stageEl.offsetLeft + box.x}px`, top: `${stageEl.offsetTop + box.y}px`,
+      width: `${Math.max(120, box.width + 20)}px`, height: `${Math.max(40, box.height + 20)}px`,
+      fontSize: `${(typeof obj.fontSize === 'number' ? obj.fontSize : 16) * stage.scaleX()}px`,
+    });
+    root.querySelector('.editor')!.append(area);
+    area.focus();
+    area.select();
+    let done = false;
+    const finish = () => {
+      if (done) return; // removing the textarea blurs it, which calls this again
+      done = true;
+      submit([{ op: 'put', id, props: { text: area.value.slice(0, 10_000) } }]);
+      area.remove();
+      stageEl.focus();
+    };
+    area.addEventListener('blur', finish);
+    area.addEventListener('keydown', e => {
+      if (e.key === 'Escape' || (e.key === 'Enter' && (e.ctrlKey || e.metaKey))) finish();
+      e.stopPropagation();
+    });
+  }
+
+  function zTop(): string {
+    let top = 'a0';
+    for (const [, obj] of client.local.entries()) if (typeof obj.z === 'string' && obj.z > top) top = obj.z;
+    return `${top}V`; // a key after every existing one
+  }
+
+  const commands: Record<Command, (e: KeyboardEvent) => void> = {
+    delete: () => { submit(selection.map(id => ({ op: 'delete' as const, id }))); select([]); },
+    escape: () => select([]),
+    help: () => { helpEl.hidden = !helpEl.hidden; },
+    'nudge-left': e => nudge(e.shiftKey ? -10 : -1, 0),
+    'nudge-right': e => nudge(e.shiftKey ? 10 : 1, 0),
+    'nudge-up': e => nudge(0, e.shiftKey ? -10 : -1),
+    'nudge-down': e => nudge(0, e.shiftKey ? 10 : 1),
+    'zoom-fit': () => zoomToFit(),
+  };
+  root.querySelector('.help-button')!.addEventListener('click', () => { helpEl.hidden = !helpEl.hidden; });
+
+  function nudge(dx: number, dy: number): void {
+    submit(selection.map(id => {
+      const obj = client.local.get(id)!;
+      return { op: 'put' as const, id, props: { x: round((obj.x as number ?? 0) + dx), y: round((obj.y as number ?? 0) + dy) } };
+    }));
+  }
+
+  function zoomToFit(): void {
+    const box = content.getClientRect({ relativeTo: content });
+    if (box.width === 0 || box.height === 0) return;
+    const scale = Math.min(8, Math.max(0.1, Math.min(stage.width() / (box.width + 80), stage.height() / (box.height + 80))));
+    stage.scale({ x: scale, y: scale });
+    stage.position({ x: -box.x * scale + (stage.width() - box.width * scale) / 2, y: -box.y * scale + (stage.height() - box.height * scale) / 2 });
+    stage.batchDraw();
+  }
+
+  stageEl.addEventListener('keydown', e => {
+    if (e.key === ' ') { spaceDown = true; stageEl.dataset.panning = 'true'; return; }
+    const keys = e.shiftKey && e.key === '!' ? 'Shift+1' : e.key;
+    const shortcut = SHORTCUTS.find(s => s.keys === keys);
+    if (shortcut) { e.preventDefault(); commands[shortcut.command](e); return; }
+    const toolShortcut = TOOLS.find(t => t.key === e.key.toLowerCase());
+    if (toolShortcut && !e.ctrlKey && !e.metaKey) setTool(toolShortcut.name);
+  });
+  stageEl.addEventListener('keyup', e => { if (e.key === ' ') { spaceDown = false; delete stageEl.dataset.panning; } });
+
+  client.start();
+  stageEl.focus();
+  (window as unknown as { collabcanvas: unknown }).collabcanvas = { client, stage };
+}

@@ -1,0 +1,96 @@
+// One entry per object type: how to make its Konva node and how to bring the node up to date with the object's
+// props. Positions are the object's top-left corner in canvas units.
+import Konva from 'konva';
+import type { CanvasObject, ObjectType } from '../sync/protocol';
+
+interface ShapeUtil {
+  create(): Konva.Shape;
+  update(node: Konva.Shape, obj: CanvasObject): void;
+}
+
+const num = (obj: CanvasObject, prop: string, fallback: number): number =>
+  typeof obj[prop] === 'number' ? (obj[prop] as number) : fallback;
+const str = (obj: CanvasObject, prop: string, fallback: string): string =>
+  typeof obj[prop] === 'string' ? (obj[prop] as string) : fallback;
+const points = (obj: CanvasObject): number[] => (Array.isArray(obj.points) ? obj.points : [0, 0, num(obj, 'width', 100), 0]);
+
+function common(node: Konva.Shape, obj: CanvasObject): void {
+  node.setAttrs({
+    x: num(obj, 'x', 0),
+    y: num(obj, 'y', 0),
+    rotation: num(obj, 'rotation', 0),
+    opacity: num(obj, 'opacity', 1),
+    fill: str(obj, 'fill', 'transparent'),
+    stroke: str(obj, 'stroke', 'transparent'),
+    strokeWidth: num(obj, 'strokeWidth', 0),
+  });
+}
+
+export const SHAPES: Record<ObjectType, ShapeUtil> = {
+  rect: {
+    create: () => new Konva.Rect(),
+    update(node, obj) {
+      common(node, obj);
+      node.setAttrs({ width: num(obj, 'width', 100), height: num(obj, 'height', 100), cornerRadius: num(obj, 'cornerRadius', 0) });
+    },
+  },
+  frame: {
+    create: () => new Konva.Rect(),
+    update(node, obj) {
+      common(node, obj);
+      node.setAttrs({
+        width: num(obj, 'width', 400), height: num(obj, 'height', 300), cornerRadius: num(obj, 'cornerRadius', 0),
+        fill: str(obj, 'fill', '#ffffff'), stroke: str(obj, 'stroke', '#adb5bd'), strokeWidth: num(obj, 'strokeWidth', 1),
+      });
+    },
+  },
+  ellipse: {
+    // Konva places an ellipse by its centre; objects are placed by their top-left corner.
+    create: () => new Konva.Ellipse({ radiusX: 50, radiusY: 50 }),
+    update(node, obj) {
+      common(node, obj);
+      const w = num(obj, 'width', 100), h = num(obj, 'height', 100);
+      node.setAttrs({ radiusX: w / 2, radiusY: h / 2, offsetX: -w / 2, offsetY: -h / 2 });
+    },
+  },
+  text: {
+    create: () => new Konva.Text(),
+    update(node, obj) {
+      common(node, obj);
+      node.setAttrs({
+        text: str(obj, 'text', ''),
+        width: typeof obj.width === 'number' ? obj.width : undefined,
+        fontSize: num(obj, 'fontSize', 16),
+        fontFamily: str(obj, 'fontFamily', 'Inter, system-ui, sans-serif'),
+        fontStyle: num(obj, 'fontWeight', 400) >= 600 ? 'bold' : 'normal',
+        align: str(obj, 'textAlign', 'left'),
+        fill: str(obj, 'fill', '#1f2328'),
+        wrap: 'word',
+      });
+    },
+  },
+  line: {
+    create: () => new Konva.Line(),
+    update(node, obj) {
+      common(node, obj);
+      node.setAttrs({ points: points(obj), stroke: str(obj, 'stroke', '#1f2328'), strokeWidth: num(obj, 'strokeWidth', 2), hitStrokeWidth: 12 });
+    },
+  },
+  arrow: {
+    create: () => new Konva.Arrow({ points: [0, 0, 100, 0] }),
+    update(node, obj) {
+      common(node, obj);
+      node.setAttrs({
+        points: points(obj), stroke: str(obj, 'stroke', '#1f2328'), fill: str(obj, 'stroke', '#1f2328'),
+        strokeWidth: num(obj, 'strokeWidth', 2), hitStrokeWidth: 12,
+      });
+    },
+  },
+  path: {
+    create: () => new Konva.Line({ lineCap: 'round', lineJoin: 'round', tension: 0.4 }),
+    update(node, obj) {
+      common(node, obj);
+      node.setAttrs({ points: points(obj), stroke: str(obj, 'stroke', '#1f2328'), strokeWidth: num(obj, 'strokeWidth', 3), fill: undefined, hitStrokeWidth: 12 });
+    },
+  },
+};

@@ -12,6 +12,15 @@ mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The editor's end-to-end tests drive Debian's Chromium; without it they fail (they never skip).
+if [ ! -x /usr/bin/chromium ]; then
+    echo "installing chromium from apt"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
+        || echo "could not install chromium: the end-to-end tests will fail"
+fi
+
 if ! dotnet build CollabCanvas.slnx -c Release --nologo -v quiet; then
     echo "build failed"
     echo "0 passed, 1 failed"

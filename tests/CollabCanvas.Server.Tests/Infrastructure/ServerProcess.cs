@@ -21,6 +21,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The folder that holds CollabCanvas.slnx.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CollabCanvas.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("CollabCanvas.slnx not found above " + AppContext.BaseDirectory);
+    }
     public Uri BaseUri { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public int Pid => _process.Id;
@@ -38,7 +48,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         var serverDll = Path.Combine(AppContext.BaseDirectory, "CollabCanvas.Server.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "exec", serverDll, "--urls", "http://127.0.0.1:0" },
+            // The project folder is the content root, so the built editor (wwwroot) is served as by `dotnet run`.
+            ArgumentList = { "exec", serverDll, "--urls", "http://127.0.0.1:0", "--contentRoot", Path.Combine(RepositoryRoot, "src", "CollabCanvas.Server") },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,

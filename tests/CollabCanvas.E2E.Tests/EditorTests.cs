@@ -11,14 +11,6 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     private static async Task WaitOnlineAsync(IPage page) =>
         await page.Locator(".status[data-status=online]").WaitForAsync(new() { Timeout = 15_000 });
 
-    private static async Task DragAsync(IPage page, float x1, float y1, float x2, float y2)
-    {
-        await page.Mouse.MoveAsync(x1, y1);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(x2, y2, new() { Steps = 6 });
-        await page.Mouse.UpAsync();
-    }
-
     [Fact]
     public async Task The_dashboard_invites_the_first_canvas_and_creates_one()
     {
@@ -45,7 +37,7 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await WaitOnlineAsync(bob);
 
         await alice.Keyboard.PressAsync("r");
-        await DragAsync(alice, 300, 200, 460, 320);
+        await EditorSteps.DragAsync(alice, 300, 200, 460, 320);
         await alice.Keyboard.PressAsync("t");
         await alice.Mouse.ClickAsync(320, 420);
         await alice.Locator("textarea.text-editor").WaitForAsync();
@@ -74,5 +66,88 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await bob.ReloadAsync(); // reload keeps everything
         await WaitOnlineAsync(bob);
         Assert.Equal(model.ToString(), (await LocalModelAsync(bob)).ToString());
+    }
+}
+
+public class RecoveryTests
+{
+    [Fact]
+    public async Task The_editor_survives_a_server_kill_and_sends_what_was_drawn_offline()
+    {
+        var fixture = new BrowserFixture();
+        await fixture.InitializeAsync();
+        var server = await CollabCanvas.Server.Tests.Infrastructure.ServerProcess.StartAsync(null, CollabCanvas.Server.Tests.Infrastructure.ServerProcess.FreePort());
+        try
+        {
+            var canvas = await server.CreateCanvasAsync("Crash test");
+            var page = await fixture.NewPageAsync("Alice");
+            await page.GotoAsync(new Uri(server.BaseUri, $"/c/{canvas}").ToString());
+            await page.Locator(".status[data-status=online]").WaitForAsync();
+            await page.Keyboard.PressAsync("r");
+            await EditorSteps.DragAsync(page, 200, 200, 300, 300);
+            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
+
+            await server.KillAsync();
+            await page.Locator(".status[data-status=offline]").WaitForAsync();
+            await page.Keyboard.PressAsync("o");
+            await EditorSteps.DragAsync(page, 400, 200, 500, 300); // drawn while the server is down
+            Assert.Equal(2, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+
+            await using var restarted = await server.RestartAsync();
+            await page.Locator(".status[data-status=online]").WaitForAsync(new() { Timeout = 20_000 });
+            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0", null, new() { Timeout = 10_000 });
+            var objects = (await restarted.DocumentAsync(canvas)).GetProperty("objects");
+            Assert.Equal(["ellipse", "rect"], objects.EnumerateObject().Select(o => o.Value.GetProperty("type").GetString()).Order());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            await fixture.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Undo_and_redo_take_back_and_restore_a_whole_drag()
+    {
+        var fixture = new BrowserFixture();
+        await fixture.InitializeAsync();
+        try
+        {
+            var canvas = await fixture.Server.CreateCanvasAsync("Undo");
+            var page = await fixture.NewPageAsync("Alice");
+            await page.GotoAsync($"/c/{canvas}");
+            await page.Locator(".status[data-status=online]").WaitForAsync();
+            await page.Keyboard.PressAsync("r");
+            await EditorSteps.DragAsync(page, 200, 200, 300, 300);
+            await EditorSteps.DragAsync(page, 250, 250, 450, 350); // move it (a drag of many steps)
+            var moved = await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())");
+            Assert.Contains("\"x\":400", moved);
+
+            await page.Keyboard.PressAsync("Control+z");
+            Assert.Contains("\"x\":200", await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
+            await page.Keyboard.PressAsync("Control+z");
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+            await page.Keyboard.PressAsync("Control+Shift+z");
+            await page.Keyboard.PressAsync("Control+Shift+z");
+            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
+            Assert.Equal(moved, await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
+            var document = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Single().Value;
+            Assert.Equal(400, document.GetProperty("x").GetDouble());
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+}
+
+internal static class EditorSteps
+{
+    public static async Task DragAsync(Microsoft.Playwright.IPage page, float x1, float y1, float x2, float y2)
+    {
+        await page.Mouse.MoveAsync(x1, y1);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(x2, y2, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
     }
 }

@@ -42,14 +42,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <param name="settings">Configuration overrides, e.g. <c>("Realtime:BatchesPerSecond", "5")</c> under <c>CollabCanvas</c>.</param>
-    public static async Task<ServerProcess> StartAsync(string? dataDirectory = null, params (string Key, string Value)[] settings)
+    public static Task<ServerProcess> StartAsync(string? dataDirectory = null, params (string Key, string Value)[] settings) =>
+        StartAsync(dataDirectory, port: 0, settings);
+
+    /// <param name="port">0 lets the OS choose; a fixed port lets a restarted server keep its address (browsers reconnect to it).</param>
+    public static async Task<ServerProcess> StartAsync(string? dataDirectory, int port, params (string Key, string Value)[] settings)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("collabcanvas-test-").FullName;
         var serverDll = Path.Combine(AppContext.BaseDirectory, "CollabCanvas.Server.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             // The project folder is the content root, so the built editor (wwwroot) is served as by `dotnet run`.
-            ArgumentList = { "exec", serverDll, "--urls", "http://127.0.0.1:0", "--contentRoot", Path.Combine(RepositoryRoot, "src", "CollabCanvas.Server") },
+            ArgumentList = { "exec", serverDll, "--urls", $"http://127.0.0.1:{port}", "--contentRoot", Path.Combine(RepositoryRoot, "src", "CollabCanvas.Server") },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
@@ -80,8 +84,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts a new process on this one's data directory (after it stopped).</summary>
-    public Task<ServerProcess> RestartAsync(params (string Key, string Value)[] settings) => StartAsync(DataDirectory, settings);
+    /// <summary>Starts a new process on this one's data directory and port (after it stopped).</summary>
+    public Task<ServerProcess> RestartAsync(params (string Key, string Value)[] settings) => StartAsync(DataDirectory, BaseUri.Port, settings);
+
+    /// <summary>A port that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 
     public Uri WebSocketUri(string canvasId, string name = "tester") =>
         new($"ws://{BaseUri.Authority}/ws/canvases/{canvasId}?name={Uri.EscapeDataString(name)}");

@@ -6,7 +6,8 @@ import { clientId, guestName } from '../identity';
 import type { Op } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
-import { SHORTCUTS, TOOLS, type Command, type ToolName } from './tools';
+import { SHORTCUTS, TOOLS, findShortcut, prettyKeys, type Command, type ToolName } from './tools';
+import { History } from './history';
 import { Cursors } from './cursors';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
@@ -30,7 +31,7 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
         <h2>Shortcuts</h2>
         <dl>
           ${TOOLS.map(t => `<dt>${t.key.toUpperCase()}</dt><dd>${t.label}</dd>`).join('')}
-          ${SHORTCUTS.map(s => `<dt>${s.keys}</dt><dd>${s.label}</dd>`).join('')}
+          ${SHORTCUTS.map(s => `<dt>${prettyKeys(s.keys)}</dt><dd>${s.label}</dd>`).join('')}
         </dl>
       </aside>
     </div>`;
@@ -76,7 +77,8 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     client.setPresence(pointerOnCanvas(), selection);
   };
 
-  const submit = (ops: Op[]) => client.submit(ops);
+  const history = new History(() => client.local, ops => client.submit(ops));
+  const submit = (ops: Op[]) => history.apply(ops);
 
   client.on('change', ids => {
     renderer.update(client.local, ids);
@@ -141,6 +143,7 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     if (!at) return;
     if (tool === 'rect' || tool === 'ellipse') {
       drawing = { id: newId(), ...at };
+      history.begin();
       submit([{ op: 'put', id: drawing.id, props: { type: tool, x: at.x, y: at.y, width: 1, height: 1, fill: tool === 'rect' ? '#4dabf7' : '#ffa94d', z: zTop() } }]);
       return;
     }
@@ -171,13 +174,16 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     if (drawing) {
       const id = drawing.id;
       drawing = null;
+      history.end();
       setTool('select');
       select([id]);
     }
   });
   stage.on('mouseleave', () => client.setPresence(null, selection));
 
-  // Moving and transforming the selection.
+  // Moving and transforming the selection: each drag is one undo step.
+  content.on('dragstart', () => history.begin());
+  content.on('dragend', () => history.end());
   content.on('dragmove', e => {
     if (e.target === stage) return;
     submit([{ op: 'put', id: e.target.id(), props: { x: round(e.target.x()), y: round(e.target.y()) } }]);
@@ -243,6 +249,8 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     'nudge-up': e => nudge(0, e.shiftKey ? -10 : -1),
     'nudge-down': e => nudge(0, e.shiftKey ? 10 : 1),
     'zoom-fit': () => zoomToFit(),
+    undo: () => { history.undo(); },
+    redo: () => { history.redo(); },
   };
   root.querySelector('.help-button')!.addEventListener('click', () => { helpEl.hidden = !helpEl.hidden; });
 
@@ -264,9 +272,8 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
 
   stageEl.addEventListener('keydown', e => {
     if (e.key === ' ') { spaceDown = true; stageEl.dataset.panning = 'true'; return; }
-    const keys = e.shiftKey && e.key === '!' ? 'Shift+1' : e.key;
-    const shortcut = SHORTCUTS.find(s => s.keys === keys);
-    if (shortcut) { e.preventDefault(); commands[shortcut.command](e); return; }
+    const command = findShortcut(e);
+    if (command) { e.preventDefault(); commands[command](e); return; }
     const toolShortcut = TOOLS.find(t => t.key === e.key.toLowerCase());
     if (toolShortcut && !e.ctrlKey && !e.metaKey) setTool(toolShortcut.name);
   });

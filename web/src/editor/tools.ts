@@ -8,9 +8,14 @@ export const TOOLS: { name: ToolName; label: string; key: string }[] = [
   { name: 'text', label: 'Text', key: 't' },
 ];
 
-export type Command = 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit';
+export type Command =
+  | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo';
 
+/** `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. */
 export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
+  { keys: 'Mod+z', command: 'undo', label: 'Undo your last change' },
+  { keys: 'Mod+Shift+z', command: 'redo', label: 'Redo' },
+  { keys: 'Mod+y', command: 'redo', label: 'Redo' },
   { keys: 'Delete', command: 'delete', label: 'Delete the selection' },
   { keys: 'Backspace', command: 'delete', label: 'Delete the selection' },
   { keys: 'Escape', command: 'escape', label: 'Clear the selection' },
@@ -21,3 +26,20 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Shift+1', command: 'zoom-fit', label: 'Zoom to fit' },
   { keys: '?', command: 'help', label: 'Show or hide this help' },
 ];
+
+/** A key press as the shortcut table writes it, e.g. `Mod+Shift+z`, `Shift+1`, `ArrowLeft`. */
+export function keyOf(e: KeyboardEvent): { full: string; bare: string } {
+  const bare = e.code.startsWith('Digit') ? e.code.slice(5) : e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  const mods = [e.ctrlKey || e.metaKey ? 'Mod' : null, e.shiftKey ? 'Shift' : null].filter(Boolean);
+  return { full: [...mods, bare].join('+'), bare };
+}
+
+export function findShortcut(e: KeyboardEvent): Command | undefined {
+  const { full, bare } = keyOf(e);
+  return (SHORTCUTS.find(s => s.keys === full) ?? (e.ctrlKey || e.metaKey ? undefined : SHORTCUTS.find(s => s.keys === bare)))?.command;
+}
+
+/** How a shortcut is shown: `Mod+Shift+z` as `Ctrl/⌘+Shift+Z`. */
+export function prettyKeys(keys: string): string {
+  return keys.replace('Mod', 'Ctrl/⌘').replace(/\+([a-z])$/, (_, c: string) => `+${c.toUpperCase()}`);
+}

@@ -3,11 +3,14 @@
 import Konva from 'konva';
 import { api } from '../api';
 import { clientId, guestName } from '../identity';
-import type { Op } from '../sync/protocol';
+import type { CanvasObject, Op, PropValue } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
 import { SHORTCUTS, TOOLS, findShortcut, prettyKeys, type Command, type ToolName } from './tools';
 import { History } from './history';
+import { keyBetween } from './zindex';
+import { PropertiesPanel } from './properties';
+import { copyOf, pasteOps } from './clipboard';
 import { Cursors } from './cursors';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
@@ -26,7 +29,10 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
         <span class="status" role="status" aria-live="polite"></span>
         <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
       </header>
-      <div class="stage" tabindex="0" aria-label="Canvas"></div>
+      <div class="workspace">
+        <div class="stage" tabindex="0" aria-label="Canvas"></div>
+        <aside class="properties" aria-label="Properties" hidden></aside>
+      </div>
       <aside class="help" hidden aria-label="Keyboard shortcuts">
         <h2>Shortcuts</h2>
         <dl>
@@ -69,11 +75,13 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   setTool('select');
   root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => b.addEventListener('click', () => setTool(b.dataset.tool as ToolName)));
 
+  const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops));
   const select = (ids: string[]) => {
     selection = ids.filter(id => client.local.has(id));
     transformer.nodes(selection.map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n));
     for (const node of renderer.nodes.values()) node.draggable(tool === 'select' && selection.includes(node.id()));
     overlay.batchDraw();
+    properties.show(selection, client.local);
     client.setPresence(pointerOnCanvas(), selection);
   };
 
@@ -130,8 +138,16 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     return { x: round((p.x - stage.x()) / stage.scaleX()), y: round((p.y - stage.y()) / stage.scaleY()) };
   }
 
-  // Drawing: a new shape exists from the first pointer-down and grows with the drag.
-  let drawing: { id: string; x: number; y: number } | null = null;
+  // Drawing: a new shape exists from the first pointer-down and grows with the drag; the whole drag is one undo step.
+  const STYLE: Partial<Record<ToolName, Record<string, string | number>>> = {
+    rect: { fill: '#4dabf7' },
+    ellipse: { fill: '#ffa94d' },
+    frame: { fill: '#ffffff', stroke: '#adb5bd', strokeWidth: 1, name: 'Frame' },
+    line: { stroke: '#343a40', strokeWidth: 2 },
+    arrow: { stroke: '#343a40', strokeWidth: 2 },
+    path: { stroke: '#343a40', strokeWidth: 3 },
+  };
+  let drawing: { id: string; kind: ToolName; x: number; y: number; points: number[] } | null = null;
   stage.on('mousedown touchstart', e => {
     stageEl.focus();
     if (spaceDown || (e.evt as MouseEvent).button === 1) {
@@ -141,19 +157,22 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     }
     const at = pointerOnCanvas();
     if (!at) return;
-    if (tool === 'rect' || tool === 'ellipse') {
-      drawing = { id: newId(), ...at };
-      history.begin();
-      submit([{ op: 'put', id: drawing.id, props: { type: tool, x: at.x, y: at.y, width: 1, height: 1, fill: tool === 'rect' ? '#4dabf7' : '#ffa94d', z: zTop() } }]);
-      return;
-    }
     if (tool === 'text') {
       const id = newId();
-      submit([{ op: 'put', id, props: { type: 'text', x: at.x, y: at.y, text: 'Text', fontSize: 24, z: zTop() } }]);
+      const parentId = frameAt(at.x, at.y);
+      submit([{ op: 'put', id, props: { type: 'text', x: at.x, y: at.y, text: 'Text', fontSize: 24, z: zTop(), ...(parentId ? { parentId } : {}) } }]);
       setTool('select');
       select([id]);
       // After the browser has finished handling this press (which moves focus to the canvas), not before.
       setTimeout(() => editText(id));
+      return;
+    }
+    if (tool !== 'select') {
+      drawing = { id: newId(), kind: tool, x: at.x, y: at.y, points: [0, 0] };
+      const parentId = tool === 'frame' ? undefined : frameAt(at.x, at.y);
+      const shape: Record<string, PropValue> = tool === 'line' || tool === 'arrow' || tool === 'path' ? { points: [0, 0, 0, 0] } : { width: 1, height: 1 };
+      history.begin();
+      submit([{ op: 'put', id: drawing.id, props: { type: tool, x: at.x, y: at.y, ...shape, ...STYLE[tool], z: zTop(), ...(parentId ? { parentId } : {}) } }]);
       return;
     }
     const target = e.target === stage ? null : e.target.id();
@@ -166,8 +185,17 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     const at = pointerOnCanvas();
     client.setPresence(at, selection);
     if (!drawing || !at) return;
-    const x = Math.min(at.x, drawing.x), y = Math.min(at.y, drawing.y);
-    submit([{ op: 'put', id: drawing.id, props: { x, y, width: Math.max(1, Math.abs(at.x - drawing.x)), height: Math.max(1, Math.abs(at.y - drawing.y)) } }]);
+    const dx = round(at.x - drawing.x), dy = round(at.y - drawing.y);
+    if (drawing.kind === 'path') {
+      drawing.points.push(dx, dy);
+      submit([{ op: 'put', id: drawing.id, props: { points: [...drawing.points] } }]);
+    } else if (drawing.kind === 'line' || drawing.kind === 'arrow') {
+      submit([{ op: 'put', id: drawing.id, props: { points: [0, 0, dx, dy] } }]);
+    } else {
+      submit([{ op: 'put', id: drawing.id, props: {
+        x: Math.min(at.x, drawing.x), y: Math.min(at.y, drawing.y), width: Math.max(1, Math.abs(dx)), height: Math.max(1, Math.abs(dy)),
+      } }]);
+    }
   });
   stage.on('mouseup touchend', () => {
     stage.draggable(false);
@@ -181,12 +209,34 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   });
   stage.on('mouseleave', () => client.setPresence(null, selection));
 
-  // Moving and transforming the selection: each drag is one undo step.
+  // Moving the selection: each drag is one undo step. A frame carries what is inside it; a shape dropped on a
+  // frame goes into it, and out of it when dropped outside.
   content.on('dragstart', () => history.begin());
-  content.on('dragend', () => history.end());
   content.on('dragmove', e => {
     if (e.target === stage) return;
-    submit([{ op: 'put', id: e.target.id(), props: { x: round(e.target.x()), y: round(e.target.y()) } }]);
+    const id = e.target.id();
+    const obj = client.local.get(id);
+    if (!obj) return;
+    const x = round(e.target.x()), y = round(e.target.y());
+    const dx = x - (obj.x as number ?? 0), dy = y - (obj.y as number ?? 0);
+    const ops: Op[] = [{ op: 'put', id, props: { x, y } }];
+    if (obj.type === 'frame') {
+      for (const child of descendantsOf(id)) {
+        const c = client.local.get(child)!;
+        ops.push({ op: 'put', id: child, props: { x: round((c.x as number ?? 0) + dx), y: round((c.y as number ?? 0) + dy) } });
+      }
+    }
+    submit(ops);
+  });
+  content.on('dragend', e => {
+    const id = e.target.id();
+    const obj = client.local.get(id);
+    if (obj && obj.type !== 'frame') {
+      const box = e.target.getClientRect({ relativeTo: content });
+      const parent = frameAt(box.x + box.width / 2, box.y + box.height / 2, id);
+      if ((parent ?? null) !== ((obj.parentId as string | undefined) ?? null)) submit([{ op: 'put', id, props: { parentId: parent ?? null } }]);
+    }
+    history.end();
   });
   transformer.on('transformend', () => {
     submit(transformer.nodes().map(node => {
@@ -234,10 +284,39 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     });
   }
 
-  function zTop(): string {
-    let top = 'a0';
-    for (const [, obj] of client.local.entries()) if (typeof obj.z === 'string' && obj.z > top) top = obj.z;
-    return `${top}V`; // a key after every existing one
+  function zRange(): { top?: string; bottom?: string } {
+    let top: string | undefined, bottom: string | undefined;
+    for (const [, obj] of client.local.entries()) {
+      if (typeof obj.z !== 'string') continue;
+      if (top === undefined || obj.z > top) top = obj.z;
+      if (bottom === undefined || obj.z < bottom) bottom = obj.z;
+    }
+    return { top, bottom };
+  }
+
+  /** A `z` above every object. */
+  function zTop(): string { return keyBetween(zRange().top, undefined); }
+
+  /** The innermost frame under a canvas point, other than `except` and its descendants. */
+  function frameAt(x: number, y: number, except?: string): string | undefined {
+    let found: { id: string; area: number } | undefined;
+    for (const [id, obj] of client.local.entries()) {
+      if (obj.type !== 'frame' || id === except || isInside(id, except)) continue;
+      const fx = obj.x as number ?? 0, fy = obj.y as number ?? 0, fw = obj.width as number ?? 0, fh = obj.height as number ?? 0;
+      if (x >= fx && y >= fy && x <= fx + fw && y <= fy + fh && (!found || fw * fh < found.area)) found = { id, area: fw * fh };
+    }
+    return found?.id;
+  }
+
+  /** Whether `id` lies (at any depth) inside `ancestor`. */
+  function isInside(id: string, ancestor: string | undefined): boolean {
+    if (!ancestor) return false;
+    for (let p = client.local.get(id)?.parentId; typeof p === 'string'; p = client.local.get(p)?.parentId) if (p === ancestor) return true;
+    return false;
+  }
+
+  function descendantsOf(id: string): string[] {
+    return [...client.local.ids()].filter(other => isInside(other, id));
   }
 
   const commands: Record<Command, (e: KeyboardEvent) => void> = {
@@ -251,7 +330,47 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     'zoom-fit': () => zoomToFit(),
     undo: () => { history.undo(); },
     redo: () => { history.redo(); },
+    duplicate: () => paste(copyOf(client.local, selection), 20),
+    copy: () => {}, // the browser's copy event does it (below), with no permission prompt
+    paste: () => {},
+    'select-all': () => select([...client.local.ids()]),
+    'bring-front': () => restack(zRange().top, undefined),
+    'send-back': () => restack(undefined, zRange().bottom),
   };
+
+  /** New `z` keys for the selection, in its current order, between `after` and `before`. */
+  function restack(after: string | undefined, before: string | undefined): void {
+    const ordered = [...selection].sort((a, b) => String(client.local.get(a)?.z ?? '').localeCompare(String(client.local.get(b)?.z ?? '')));
+    let previous = after;
+    const ops: Op[] = [];
+    for (const id of ordered) {
+      previous = keyBetween(previous, before);
+      ops.push({ op: 'put', id, props: { z: previous } });
+    }
+    submit(ops);
+  }
+
+  function paste(objects: Record<string, CanvasObject> | null, offset: number): void {
+    if (!objects) return;
+    const { ops, ids } = pasteOps(objects, offset, zRange().top, newId);
+    submit(ops);
+    select(ids);
+  }
+
+  document.addEventListener('copy', e => {
+    if (document.activeElement !== stageEl || selection.length === 0) return;
+    e.clipboardData?.setData('text/plain', JSON.stringify(copyOf(client.local, selection)));
+    e.preventDefault();
+  });
+  document.addEventListener('paste', e => {
+    if (document.activeElement !== stageEl) return;
+    try {
+      paste(JSON.parse(e.clipboardData?.getData('text/plain') ?? ''), 20);
+      e.preventDefault();
+    } catch {
+      // not ours: ignore
+    }
+  });
   root.querySelector('.help-button')!.addEventListener('click', () => { helpEl.hidden = !helpEl.hidden; });
 
   function nudge(dx: number, dy: number): void {
@@ -273,6 +392,7 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   stageEl.addEventListener('keydown', e => {
     if (e.key === ' ') { spaceDown = true; stageEl.dataset.panning = 'true'; return; }
     const command = findShortcut(e);
+    if (command === 'copy' || command === 'paste') return; // leave it to the browser's copy and paste events
     if (command) { e.preventDefault(); commands[command](e); return; }
     const toolShortcut = TOOLS.find(t => t.key === e.key.toLowerCase());
     if (toolShortcut && !e.ctrlKey && !e.metaKey) setTool(toolShortcut.name);

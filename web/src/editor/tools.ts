@@ -1,21 +1,32 @@
 // Tools and shortcuts are data: one table each, shown in the help panel.
-export type ToolName = 'select' | 'rect' | 'ellipse' | 'text';
+export type ToolName = 'select' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'frame' | 'path';
 
 export const TOOLS: { name: ToolName; label: string; key: string }[] = [
   { name: 'select', label: 'Select', key: 'v' },
   { name: 'rect', label: 'Rectangle', key: 'r' },
   { name: 'ellipse', label: 'Ellipse', key: 'o' },
+  { name: 'line', label: 'Line', key: 'l' },
+  { name: 'arrow', label: 'Arrow', key: 'a' },
   { name: 'text', label: 'Text', key: 't' },
+  { name: 'frame', label: 'Frame', key: 'f' },
+  { name: 'path', label: 'Pencil', key: 'p' },
 ];
 
 export type Command =
-  | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo';
+  | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo'
+  | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'select-all';
 
 /** `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. */
 export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Mod+z', command: 'undo', label: 'Undo your last change' },
   { keys: 'Mod+Shift+z', command: 'redo', label: 'Redo' },
   { keys: 'Mod+y', command: 'redo', label: 'Redo' },
+  { keys: 'Mod+d', command: 'duplicate', label: 'Duplicate the selection' },
+  { keys: 'Mod+c', command: 'copy', label: 'Copy (also to other canvases)' },
+  { keys: 'Mod+v', command: 'paste', label: 'Paste' },
+  { keys: 'Mod+a', command: 'select-all', label: 'Select everything' },
+  { keys: ']', command: 'bring-front', label: 'Bring to front' },
+  { keys: '[', command: 'send-back', label: 'Send to back' },
   { keys: 'Delete', command: 'delete', label: 'Delete the selection' },
   { keys: 'Backspace', command: 'delete', label: 'Delete the selection' },
   { keys: 'Escape', command: 'escape', label: 'Clear the selection' },

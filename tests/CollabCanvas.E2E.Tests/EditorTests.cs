@@ -151,3 +151,79 @@ internal static class EditorSteps
         await page.Mouse.UpAsync();
     }
 }
+
+public class ExportAndConcurrencyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static Task<string> ModelAsync(Microsoft.Playwright.IPage page) =>
+        page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())");
+
+    private async Task<Microsoft.Playwright.IPage> OpenAsync(string canvas, string name)
+    {
+        var page = await fixture.NewPageAsync(name);
+        await page.GotoAsync($"/c/{canvas}");
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task PNG_export_is_a_valid_image_twice_the_size_of_the_drawing()
+    {
+        var page = await OpenAsync(await fixture.Server.CreateCanvasAsync("Export"), "Alice");
+        await page.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(page, 200, 200, 300, 280); // 100 × 80
+        await page.Keyboard.PressAsync("Escape");
+        await page.GetByLabel("Export and import").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "PNG" }).ClickAsync());
+        var path = Path.Combine(BrowserFixture.Screenshots, "export.png");
+        await download.SaveAsAsync(path);
+        var bytes = await File.ReadAllBytesAsync(path);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        int BigEndian(int at) => (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+        Assert.Equal(200, BigEndian(16)); // IHDR width
+        Assert.Equal(160, BigEndian(20)); // IHDR height
+    }
+
+    [Fact]
+    public async Task A_JSON_export_imported_into_another_canvas_reproduces_it()
+    {
+        var source = await OpenAsync(await fixture.Server.CreateCanvasAsync("Source"), "Alice");
+        await source.Keyboard.PressAsync("f");
+        await EditorSteps.DragAsync(source, 100, 100, 500, 400);
+        await source.Keyboard.PressAsync("o");
+        await EditorSteps.DragAsync(source, 150, 150, 250, 250);
+        await source.Keyboard.PressAsync("Escape");
+        await source.GetByLabel("Export and import").ClickAsync();
+        var download = await source.RunAndWaitForDownloadAsync(() => source.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "JSON" }).ClickAsync());
+        var file = Path.Combine(BrowserFixture.Screenshots, "export.json");
+        await download.SaveAsAsync(file);
+
+        var target = await OpenAsync(await fixture.Server.CreateCanvasAsync("Target"), "Alice");
+        await target.GetByLabel("Export and import").ClickAsync();
+        await target.Locator(".import input").SetInputFilesAsync(file);
+        await target.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 2 && window.collabcanvas.client.pendingCount === 0");
+        static string Shape(string json) => string.Join(";", System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateObject()
+            .Select(o => $"{o.Value.GetProperty("type")}@{o.Value.GetProperty("x")},{o.Value.GetProperty("y")},{(o.Value.TryGetProperty("parentId", out _) ? "child" : "root")}").Order());
+        Assert.Equal(Shape(await ModelAsync(source)), Shape(await ModelAsync(target)));
+    }
+
+    [Fact]
+    public async Task Two_people_dragging_the_same_shape_at_once_converge()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Tug of war");
+        var alice = await OpenAsync(canvas, "Alice");
+        var bob = await OpenAsync(canvas, "Bob");
+        await alice.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(alice, 300, 300, 400, 400);
+        await bob.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
+        await bob.Mouse.ClickAsync(350, 350);
+
+        await Task.WhenAll(EditorSteps.DragAsync(alice, 350, 350, 600, 350), EditorSteps.DragAsync(bob, 350, 350, 350, 600));
+        foreach (var page in new[] { alice, bob })
+            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
+        await Task.Delay(300);
+        var document = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").GetRawText();
+        var expected = System.Text.Json.JsonDocument.Parse(document).RootElement.ToString();
+        Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(await ModelAsync(alice)).RootElement.ToString());
+        Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(await ModelAsync(bob)).RootElement.ToString());
+    }
+}

@@ -11,6 +11,7 @@ import { History } from './history';
 import { keyBetween } from './zindex';
 import { PropertiesPanel } from './properties';
 import { copyOf, pasteOps } from './clipboard';
+import { blobUrl, download, readCanvasFile, toJson, toPng, toSvg } from './export';
 import { Cursors } from './cursors';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
@@ -27,6 +28,15 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
         </nav>
         <div class="peers" aria-label="People here"></div>
         <span class="status" role="status" aria-live="polite"></span>
+        <details class="menu">
+          <summary aria-label="Export and import">Export</summary>
+          <div class="menu-items">
+            <button type="button" data-export="png">PNG</button>
+            <button type="button" data-export="svg">SVG</button>
+            <button type="button" data-export="json">JSON</button>
+            <label class="import">Import JSON<input type="file" accept="application/json,.json" /></label>
+          </div>
+        </details>
         <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
       </header>
       <div class="workspace">
@@ -398,6 +408,31 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     if (toolShortcut && !e.ctrlKey && !e.metaKey) setTool(toolShortcut.name);
   });
   stageEl.addEventListener('keyup', e => { if (e.key === ' ') { spaceDown = false; delete stageEl.dataset.panning; } });
+
+  // Export the selection, or the whole canvas when nothing is selected; import adds a file's objects.
+  const fileName = () => (root.querySelector('.title')!.textContent || 'canvas').replace(/[^\w.-]+/g, '-');
+  root.querySelectorAll<HTMLButtonElement>('[data-export]').forEach(b => b.addEventListener('click', () => {
+    const kind = b.dataset.export;
+    if (kind === 'png') {
+      const url = toPng(stage, content, selection);
+      if (url) download(`${fileName()}.png`, url);
+    } else if (kind === 'svg') {
+      download(`${fileName()}.svg`, blobUrl(toSvg(client.local, selection), 'image/svg+xml'));
+    } else {
+      download(`${fileName()}.json`, blobUrl(toJson(client.local), 'application/json'));
+    }
+    root.querySelector<HTMLDetailsElement>('details.menu')!.open = false;
+  }));
+  root.querySelector<HTMLInputElement>('.import input')!.addEventListener('change', async e => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    try {
+      paste(readCanvasFile(await file.text()), 0);
+    } catch (error) {
+      statusEl.textContent = error instanceof Error ? error.message : String(error);
+    }
+    (e.target as HTMLInputElement).value = '';
+  });
 
   client.start();
   stageEl.focus();

@@ -5,6 +5,7 @@
 #   bench/run.sh durable --clients 50 --canvases 1 --window 4 --seconds 10
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 # Another build of the server (a before/after comparison): SERVER_DLL=/tmp/before/.../CollabCanvas.Server.dll
+# and, for the editor, its wwwroot: SERVER_CONTENT_ROOT=/tmp/before/src/CollabCanvas.Server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="$1"; shift
@@ -23,7 +24,7 @@ if [ "$scenario" = durable ]; then
 fi
 CollabCanvas__DataDirectory="$data" Logging__LogLevel__Default=Warning \
     dotnet "$server_dll" \
-    --urls "http://127.0.0.1:$port" "${limits[@]}" ${SERVER_ARGS:-} &
+    --urls "http://127.0.0.1:$port" --contentRoot "${SERVER_CONTENT_ROOT:-$PWD/src/CollabCanvas.Server}" "${limits[@]}" ${SERVER_ARGS:-} &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done

@@ -2,6 +2,7 @@
 //   connections  N idle sessions; server RSS growth per session (reads /proc/<pid>/status)
 //   fanout       C clients over R canvases, each sending a small put at F per second; delivery latency
 //   durable      clients sending batches as fast as acks come back; committed batches per second
+//   editor       frame times of the editor in Chromium: 2,000 objects, panning, while a peer edits
 // See bench/run.sh and docs/benchmarks.md.
 using CollabCanvas.Bench;
 
@@ -11,6 +12,7 @@ return options.Scenario switch
     "connections" => await Scenarios.ConnectionsAsync(options),
     "fanout" => await Scenarios.FanoutAsync(options),
     "durable" => await Scenarios.DurableAsync(options),
+    "editor" => await EditorFrames.RunAsync(options),
     _ => Usage(),
 };
 
@@ -25,6 +27,7 @@ static int Usage()
           --rate F           batches per second per client (fanout; default 5)
           --seconds S        measured duration (default 20 / 10)
           --window W         batches in flight per client (durable; default 4)
+          --count N          objects on the canvas (editor; default 2000)
         """);
     return 2;
 }

@@ -71,6 +71,13 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false });
   overlay.add(transformer);
   const renderer = new Renderer(content);
+  // Only what is in view is drawn: recompute on every pan, zoom and resize (before the next draw).
+  const cull = () => {
+    const scale = stage.scaleX(), margin = 100 / scale;
+    renderer.cull({ x: -stage.x() / scale - margin, y: -stage.y() / scale - margin, width: stage.width() / scale + 2 * margin, height: stage.height() / scale + 2 * margin });
+  };
+  stage.on('xChange yChange scaleXChange widthChange heightChange', cull);
+  cull();
   const cursors = new Cursors(overlay);
   new ResizeObserver(() => stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight })).observe(stageEl);
 

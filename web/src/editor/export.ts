@@ -8,19 +8,20 @@ export const PNG_PIXEL_RATIO = 2;
 /** A PNG of the given objects (all when empty) at twice their size, cropped to their bounds. */
 export function toPng(stage: Konva.Stage, layer: Konva.Layer, ids: string[]): string | null {
   const shown = new Set(ids);
-  const hidden = ids.length === 0 ? [] : layer.getChildren(n => !shown.has(n.id()) && n.visible());
+  // Exactly the exported objects are visible while the image is taken (culling may have hidden some).
+  const visibility = layer.getChildren().map(node => [node, node.visible()] as const);
+  for (const [node] of visibility) node.visible(ids.length === 0 || shown.has(node.id()));
   const scale = stage.scale(), position = stage.position();
   stage.scale({ x: 1, y: 1 });
   stage.position({ x: 0, y: 0 });
-  hidden.forEach(n => n.hide());
   try {
     const box = layer.getClientRect();
     if (box.width <= 0 || box.height <= 0) return null;
     return layer.toDataURL({ ...box, pixelRatio: PNG_PIXEL_RATIO });
   } finally {
-    hidden.forEach(n => n.show());
     stage.scale(scale);
     stage.position(position);
+    for (const [node, visible] of visibility) node.visible(visible);
   }
 }
 

@@ -1,10 +1,15 @@
-// Keeps the Konva layer in step with the local model: only the objects that changed are touched.
+// Keeps the Konva layer in step with the local model: only the objects that changed are touched, and objects
+// outside the view are not drawn at all (culling), so panning a large canvas draws only what is on screen.
 import Konva from 'konva';
 import type { CanvasModel } from '../sync/model';
 import { SHAPES } from './shapes';
 
+interface Bounds { x: number; y: number; width: number; height: number }
+
 export class Renderer {
   readonly nodes = new Map<string, Konva.Shape>();
+  private readonly bounds = new Map<string, Bounds>();
+  private view: Bounds | null = null;
 
   constructor(private readonly layer: Konva.Layer) {}
 
@@ -17,6 +22,7 @@ export class Renderer {
       if (!obj) {
         node?.destroy();
         this.nodes.delete(id);
+        this.bounds.delete(id);
         continue;
       }
       if (node && node.getAttr('objectType') !== obj.type) {
@@ -25,6 +31,8 @@ export class Renderer {
       }
       if (!node) {
         node = SHAPES[obj.type].create();
+        node.perfectDrawEnabled(false); // no offscreen buffer per shape
+        node.shadowForStrokeEnabled(false);
         node.id(id);
         node.setAttr('objectType', obj.type);
         node.name('object');
@@ -35,9 +43,21 @@ export class Renderer {
       if (node.getAttr('z') !== obj.z) reorder = true;
       node.setAttr('z', obj.z);
       SHAPES[obj.type].update(node, obj);
+      const box = boundsOf(node);
+      this.bounds.set(id, box);
+      node.visible(!this.view || intersects(box, this.view));
     }
     if (reorder) this.sortByZ();
     this.layer.batchDraw();
+  }
+
+  /** Shows only the objects that meet the view (canvas coordinates). Cheap: one rectangle test per object. */
+  cull(view: Bounds): void {
+    this.view = view;
+    for (const [id, node] of this.nodes) {
+      const box = this.bounds.get(id);
+      node.visible(!box || intersects(box, view));
+    }
   }
 
   /** Stacking order: frames first, then by the fractional index `z`, ties by id (docs/protocol.md). */
@@ -50,4 +70,15 @@ export class Renderer {
     });
     sorted.forEach(([, node], index) => node.zIndex(index));
   }
+}
+
+/** A box around the node in canvas units, grown to hold any rotation of it. */
+function boundsOf(node: Konva.Shape): Bounds {
+  const box = node.getClientRect({ relativeTo: node.getLayer()!, skipTransform: false });
+  const pad = node.rotation() ? Math.hypot(box.width, box.height) / 2 : 0;
+  return { x: box.x - pad, y: box.y - pad, width: box.width + 2 * pad, height: box.height + 2 * pad };
+}
+
+function intersects(a: Bounds, b: Bounds): boolean {
+  return a.x <= b.x + b.width && a.x + a.width >= b.x && a.y <= b.y + b.height && a.y + a.height >= b.y;
 }

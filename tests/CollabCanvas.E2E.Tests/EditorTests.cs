@@ -227,3 +227,28 @@ public class ExportAndConcurrencyTests(BrowserFixture fixture) : IClassFixture<B
         Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(await ModelAsync(bob)).RootElement.ToString());
     }
 }
+
+public class SelectionTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_dragged_shape_snaps_to_another_ones_edge_and_a_marquee_selects_both()
+    {
+        var page = await fixture.NewPageAsync("Alice");
+        await page.GotoAsync($"/c/{await fixture.Server.CreateCanvasAsync("Snapping")}");
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        await page.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(page, 100, 150, 250, 250);
+        await page.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(page, 400, 300, 500, 380);
+        await EditorSteps.DragAsync(page, 450, 340, 153, 440); // left edge lands at 103: 3 px from the other's 100
+
+        await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
+        var xs = await page.EvaluateAsync<double[]>("() => Object.values(window.collabcanvas.client.local.toJSON()).map(o => o.x)");
+        Assert.Equal([100.0, 100.0], xs);
+
+        await page.Keyboard.PressAsync("Escape");
+        await EditorSteps.DragAsync(page, 60, 100, 700, 700);
+        Assert.Equal("2 objects", await page.Locator(".properties h2").TextContentAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "marquee.png") });
+    }
+}

@@ -12,6 +12,8 @@ import { keyBetween } from './zindex';
 import { PropertiesPanel } from './properties';
 import { copyOf, pasteOps } from './clipboard';
 import { blobUrl, download, readCanvasFile, toJson, toPng, toSvg } from './export';
+import { snap } from './snapping';
+import { toggleTheme } from '../theme';
 import { Cursors } from './cursors';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
@@ -37,6 +39,7 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
             <label class="import">Import JSON<input type="file" accept="application/json,.json" /></label>
           </div>
         </details>
+        <button type="button" class="theme-button" aria-label="Switch between light and dark">◐</button>
         <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
       </header>
       <div class="workspace">
@@ -82,6 +85,8 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   new ResizeObserver(() => stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight })).observe(stageEl);
 
   let tool: ToolName = 'select';
+  /** The session whose cursor the view follows, if any; moving the view yourself stops it. */
+  let following: string | null = null;
   let selection: string[] = [];
 
   const setTool = (next: ToolName) => {
@@ -115,15 +120,26 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     statusEl.dataset.status = status;
   });
   client.on('peers', peers => {
+    if (following && !peers.has(following)) following = null;
     peersEl.replaceChildren(...[...peers.values()].map(p => {
-      const avatar = document.createElement('span');
+      const avatar = document.createElement('button');
+      avatar.type = 'button';
       avatar.className = 'avatar';
       avatar.style.background = p.user.color;
       avatar.textContent = p.user.name.slice(0, 1).toUpperCase();
-      avatar.title = p.user.name;
+      avatar.title = `${p.user.name}: click to follow`;
       avatar.setAttribute('aria-label', p.user.name);
+      avatar.setAttribute('aria-pressed', String(following === p.session));
+      avatar.addEventListener('click', () => { following = following === p.session ? null : p.session; client.emitPeers(); });
       return avatar;
     }));
+    // Following someone: keep their cursor in the middle of the view.
+    const followed = following ? peers.get(following) : undefined;
+    if (followed?.cursor) {
+      const scale = stage.scaleX();
+      stage.position({ x: stage.width() / 2 - followed.cursor.x * scale, y: stage.height() / 2 - followed.cursor.y * scale });
+      stage.batchDraw();
+    }
     cursors.update(peers);
     cursors.updateSelections(peers, renderer.nodes);
   });
@@ -135,6 +151,7 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   // Pan and zoom: wheel pans, Ctrl/Cmd+wheel (and pinch) zooms at the pointer, space-drag or middle-drag pans.
   stage.on('wheel', e => {
     e.evt.preventDefault();
+    following = null;
     if (e.evt.ctrlKey || e.evt.metaKey) {
       const pointer = stage.getPointerPosition()!;
       const old = stage.scaleX();
@@ -165,9 +182,13 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     path: { stroke: '#343a40', strokeWidth: 3 },
   };
   let drawing: { id: string; kind: ToolName; x: number; y: number; points: number[] } | null = null;
+  let marquee: { x: number; y: number; keep: string[] } | null = null;
+  const marqueeRect = new Konva.Rect({ fill: 'rgba(25, 113, 194, 0.08)', stroke: '#1971c2', visible: false, listening: false });
+  overlay.add(marqueeRect);
   stage.on('mousedown touchstart', e => {
     stageEl.focus();
     if (spaceDown || (e.evt as MouseEvent).button === 1) {
+      following = null;
       stage.draggable(true);
       stage.startDrag();
       return;
@@ -194,13 +215,24 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     }
     const target = e.target === stage ? null : e.target.id();
     const shift = (e.evt as MouseEvent).shiftKey;
-    if (!target) select(shift ? selection : []);
+    if (!target) {
+      marquee = { x: at.x, y: at.y, keep: shift ? selection : [] };
+      marqueeRect.setAttrs({ x: at.x, y: at.y, width: 0, height: 0, visible: true, strokeWidth: 1 / stage.scaleX() });
+      select(marquee.keep);
+    }
     else if (shift) select(selection.includes(target) ? selection.filter(s => s !== target) : [...selection, target]);
     else if (!selection.includes(target)) select([target]);
   });
   stage.on('mousemove touchmove', () => {
     const at = pointerOnCanvas();
     client.setPresence(at, selection);
+    if (marquee && at) {
+      const box = { x: Math.min(at.x, marquee.x), y: Math.min(at.y, marquee.y), width: Math.abs(at.x - marquee.x), height: Math.abs(at.y - marquee.y) };
+      marqueeRect.setAttrs(box);
+      const inside = [...renderer.visibleBounds(new Set())].filter(b => b.x >= box.x && b.y >= box.y && b.x + b.width <= box.x + box.width && b.y + b.height <= box.y + box.height).map(b => b.id);
+      select([...new Set([...marquee.keep, ...inside])]);
+      return;
+    }
     if (!drawing || !at) return;
     const dx = round(at.x - drawing.x), dy = round(at.y - drawing.y);
     if (drawing.kind === 'path') {
@@ -216,6 +248,11 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   });
   stage.on('mouseup touchend', () => {
     stage.draggable(false);
+    if (marquee) {
+      marquee = null;
+      marqueeRect.visible(false);
+      overlay.batchDraw();
+    }
     if (drawing) {
       const id = drawing.id;
       drawing = null;
@@ -234,6 +271,12 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     const id = e.target.id();
     const obj = client.local.get(id);
     if (!obj) return;
+    // Snap to the edges and centres of what is on screen, and show the guides.
+    const moving = e.target.getClientRect({ relativeTo: content });
+    const skip = new Set([id, ...selection, ...descendantsOf(id)]);
+    const snapped = snap(moving, renderer.visibleBounds(skip), 6 / stage.scaleX());
+    e.target.position({ x: e.target.x() + snapped.dx, y: e.target.y() + snapped.dy });
+    showGuides(snapped.vertical, snapped.horizontal);
     const x = round(e.target.x()), y = round(e.target.y());
     const dx = x - (obj.x as number ?? 0), dy = y - (obj.y as number ?? 0);
     const ops: Op[] = [{ op: 'put', id, props: { x, y } }];
@@ -246,6 +289,7 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     submit(ops);
   });
   content.on('dragend', e => {
+    showGuides([], []);
     const id = e.target.id();
     const obj = client.local.get(id);
     if (obj && obj.type !== 'frame') {
@@ -268,6 +312,16 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   content.on('dblclick dbltap', e => {
     if (client.local.get(e.target.id())?.type === 'text') editText(e.target.id());
   });
+
+  const guides = new Konva.Group({ listening: false });
+  overlay.add(guides);
+  function showGuides(vertical: number[], horizontal: number[]): void {
+    guides.destroyChildren();
+    const big = 1e6, width = 1 / stage.scaleX();
+    for (const x of vertical) guides.add(new Konva.Line({ points: [x, -big, x, big], stroke: '#f03e3e', strokeWidth: width, dash: [4 * width, 4 * width] }));
+    for (const y of horizontal) guides.add(new Konva.Line({ points: [-big, y, big, y], stroke: '#f03e3e', strokeWidth: width, dash: [4 * width, 4 * width] }));
+    overlay.batchDraw();
+  }
 
   function editText(id: string): void {
     const node = renderer.nodes.get(id);
@@ -353,7 +407,31 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     'select-all': () => select([...client.local.ids()]),
     'bring-front': () => restack(zRange().top, undefined),
     'send-back': () => restack(undefined, zRange().bottom),
+    'bring-forward': () => step(+1),
+    'send-backward': () => step(-1),
+    'zoom-selection': () => zoomTo(selection.length > 0 ? unionBox(selection) : null),
   };
+
+  /** Moves the selection one place up or down the stacking order, past the next object that is not selected. */
+  function step(direction: 1 | -1): void {
+    const zs = [...client.local.entries()].filter(([id, o]) => !selection.includes(id) && typeof o.z === 'string').map(([, o]) => o.z as string).sort();
+    const mine = selection.map(id => client.local.get(id)?.z).filter((z): z is string => typeof z === 'string').sort();
+    if (mine.length === 0) return;
+    if (direction > 0) {
+      const next = zs.findIndex(z => z > mine[mine.length - 1]);
+      if (next >= 0) restack(zs[next], zs[next + 1]);
+    } else {
+      const lower = zs.filter(z => z < mine[0]);
+      if (lower.length > 0) restack(lower[lower.length - 2], lower[lower.length - 1]);
+    }
+  }
+
+  function unionBox(ids: string[]): { x: number; y: number; width: number; height: number } | null {
+    const boxes = ids.map(id => renderer.nodes.get(id)?.getClientRect({ relativeTo: content })).filter(b => b !== undefined);
+    if (boxes.length === 0) return null;
+    const x = Math.min(...boxes.map(b => b.x)), y = Math.min(...boxes.map(b => b.y));
+    return { x, y, width: Math.max(...boxes.map(b => b.x + b.width)) - x, height: Math.max(...boxes.map(b => b.y + b.height)) - y };
+  }
 
   /** New `z` keys for the selection, in its current order, between `after` and `before`. */
   function restack(after: string | undefined, before: string | undefined): void {
@@ -389,6 +467,7 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     }
   });
   root.querySelector('.help-button')!.addEventListener('click', () => { helpEl.hidden = !helpEl.hidden; });
+  root.querySelector('.theme-button')!.addEventListener('click', toggleTheme);
 
   function nudge(dx: number, dy: number): void {
     submit(selection.map(id => {
@@ -398,8 +477,16 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   }
 
   function zoomToFit(): void {
+    const all = [...renderer.nodes.values()];
+    all.forEach(n => n.visible(true)); // culling would hide what is off screen from the measurement
     const box = content.getClientRect({ relativeTo: content });
-    if (box.width === 0 || box.height === 0) return;
+    cull();
+    zoomTo(box.width > 0 && box.height > 0 ? box : null);
+  }
+
+  /** Zooms (10% to 800%) and pans so that `box` fills the view with a margin. */
+  function zoomTo(box: { x: number; y: number; width: number; height: number } | null): void {
+    if (!box) return;
     const scale = Math.min(8, Math.max(0.1, Math.min(stage.width() / (box.width + 80), stage.height() / (box.height + 80))));
     stage.scale({ x: scale, y: scale });
     stage.position({ x: -box.x * scale + (stage.width() - box.width * scale) / 2, y: -box.y * scale + (stage.height() - box.height * scale) / 2 });

@@ -51,6 +51,14 @@ export class Renderer {
     this.layer.batchDraw();
   }
 
+  /** The boxes of the objects on screen, other than `except`. */
+  *visibleBounds(except: ReadonlySet<string>): Iterable<Bounds & { id: string }> {
+    for (const [id, node] of this.nodes) {
+      const box = this.bounds.get(id);
+      if (box && node.visible() && !except.has(id)) yield { id, ...box };
+    }
+  }
+
   /** Shows only the objects that meet the view (canvas coordinates). Cheap: one rectangle test per object. */
   cull(view: Bounds): void {
     this.view = view;

@@ -14,7 +14,8 @@ export const TOOLS: { name: ToolName; label: string; key: string }[] = [
 
 export type Command =
   | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo'
-  | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'select-all';
+  | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'bring-forward' | 'send-backward' | 'select-all'
+  | 'zoom-selection';
 
 /** `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. */
 export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
@@ -27,6 +28,8 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Mod+a', command: 'select-all', label: 'Select everything' },
   { keys: ']', command: 'bring-front', label: 'Bring to front' },
   { keys: '[', command: 'send-back', label: 'Send to back' },
+  { keys: 'Mod+]', command: 'bring-forward', label: 'Bring forward' },
+  { keys: 'Mod+[', command: 'send-backward', label: 'Send backward' },
   { keys: 'Delete', command: 'delete', label: 'Delete the selection' },
   { keys: 'Backspace', command: 'delete', label: 'Delete the selection' },
   { keys: 'Escape', command: 'escape', label: 'Clear the selection' },
@@ -35,6 +38,7 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'ArrowUp', command: 'nudge-up', label: 'Nudge up (Shift: 10)' },
   { keys: 'ArrowDown', command: 'nudge-down', label: 'Nudge down (Shift: 10)' },
   { keys: 'Shift+1', command: 'zoom-fit', label: 'Zoom to fit' },
+  { keys: 'Shift+2', command: 'zoom-selection', label: 'Zoom to the selection' },
   { keys: '?', command: 'help', label: 'Show or hide this help' },
 ];
 

@@ -83,6 +83,9 @@ export class SyncClient {
 
   start(): void { this.connect(); }
 
+  /** Tells the peers listeners again (e.g. after the UI's own state about peers changed). */
+  emitPeers(): void { this.emit('peers', this.peers); }
+
   stop(): void {
     this.setStatus('closed');
     this.clearTimers();

@@ -26,14 +26,17 @@ public sealed record StoredCanvas(Snapshot? Snapshot, IReadOnlyList<LogRecord> B
 
 /// <summary>
 /// The canvas log: the sequencer and the durable store of every batch. Appending assigns the seq. Committed
-/// batches are announced to <see cref="Committed"/> in seq order, once each, by the log alone, so a room never
-/// delivers a batch before an earlier one. Implementations: the embedded SQLite log (this process only);
-/// later a SQLite queue shared by processes, and PostgreSQL with Redis.
+/// batches are announced to the subscriber in seq order, once each, by the log alone, so a room never delivers a
+/// batch before an earlier one, even when other processes append to the same log. Implementation: SQLite, owned by
+/// one process or shared by several on one host; later PostgreSQL with Redis.
 /// </summary>
 public interface ICanvasLog
 {
-    /// <summary>Called in seq order for every committed batch of any canvas. Must not block.</summary>
-    void Subscribe(Action<LogRecord> committed);
+    /// <summary>
+    /// <paramref name="committed"/> is called in seq order for every committed batch of a canvas that
+    /// <paramref name="wants"/> (whoever appended it: this process or, with a shared log, another). Must not block.
+    /// </summary>
+    void Subscribe(Action<LogRecord> committed, Func<string, bool> wants);
 
     /// <summary>Completes once the batch is durable (or was found already logged).</summary>
     Task<AppendResult> AppendAsync(NewBatch batch);

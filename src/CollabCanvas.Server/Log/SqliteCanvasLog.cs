@@ -6,9 +6,13 @@ using Microsoft.Extensions.Options;
 namespace CollabCanvas.Server.Log;
 
 /// <summary>
-/// The embedded log: one SQLite file, one writer thread. Appends queue up while a commit is in flight and
+/// The log on one SQLite file, with one writer thread per process. Appends queue up while a commit is in flight and
 /// then share one transaction and one fsync (group commit), so durable throughput grows with concurrency.
-/// The writer announces committed batches in seq order before it completes their appends.
+/// Shared by several processes (<see cref="LogProvider.SharedSqlite"/>), the same thread also polls: every
+/// <see cref="LogOptions.PollIntervalMilliseconds"/> it asks SQLite whether another connection committed
+/// (<c>PRAGMA data_version</c>, no I/O) and if so reads the new rows. After its own commits it reads every row past
+/// the last one it announced, so its own batches and the others' are announced together in seq order: a batch is
+/// never announced before an earlier one from another process. The writer announces before it completes appends.
 /// </summary>
 public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
 {
@@ -17,18 +21,26 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private readonly ILogger<SqliteCanvasLog> _logger;
     private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new() { SingleReader = true });
     private readonly Thread _writer;
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly bool _shared;
     private Action<LogRecord> _committed = static _ => { };
+    private Func<string, bool> _wants = static _ => false;
 
     public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SqliteCanvasLog> logger)
     {
         _database = database;
         _options = options.Value;
         _logger = logger;
+        _shared = _options.Provider == LogProvider.SharedSqlite;
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "canvas-log-writer" };
         _writer.Start();
     }
 
-    public void Subscribe(Action<LogRecord> committed) => _committed += committed;
+    public void Subscribe(Action<LogRecord> committed, Func<string, bool> wants)
+    {
+        _committed = committed;
+        _wants = wants;
+    }
 
     public Task<AppendResult> AppendAsync(NewBatch batch) => Enqueue(new AppendWork(batch));
 
@@ -44,6 +56,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private Task<T> Enqueue<T>(Work<T> item)
     {
         if (!_work.Writer.TryWrite(item)) item.SetException(new ObjectDisposedException(nameof(SqliteCanvasLog)));
+        _wake.Set();
         return item.Task;
     }
 
@@ -97,12 +110,31 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         var group = new List<WorkItem>(_options.MaxGroupCommit);
         var committed = new List<LogRecord>(_options.MaxGroupCommit);
         var reader = _work.Reader;
+        // Shared: start after what is in the file now; rooms load everything before it from storage.
+        var lastAnnounced = _shared && statements.MaxSeq.ExecuteScalar() is long max ? max : 0;
+        var dataVersion = _shared ? (long)statements.DataVersion.ExecuteScalar()! : 0;
         while (true)
         {
             if (!reader.TryRead(out var first))
             {
-                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return;
-                continue;
+                if (reader.Completion.IsCompleted) return;
+                if (!_shared)
+                {
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return;
+                    continue;
+                }
+                _wake.Wait(_options.PollIntervalMilliseconds);
+                _wake.Reset();
+                if (!reader.TryRead(out first))
+                {
+                    var version = (long)statements.DataVersion.ExecuteScalar()!;
+                    if (version != dataVersion)
+                    {
+                        dataVersion = version;
+                        lastAnnounced = CatchUp(statements, lastAnnounced, committed);
+                    }
+                    continue;
+                }
             }
             group.Add(first);
             while (group.Count < _options.MaxGroupCommit && reader.TryRead(out var next)) group.Add(next);
@@ -114,11 +146,14 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                     foreach (var item in group) item.Execute(statements, committed);
                     transaction.Commit();
                 }
-                foreach (var record in committed) Announce(record);
+                statements.Enlist(null);
+                if (_shared) lastAnnounced = CatchUp(statements, lastAnnounced, committed);
+                else foreach (var record in committed) Announce(record);
                 foreach (var item in group) item.Complete();
             }
             catch (Exception e)
             {
+                statements.Enlist(null);
                 _logger.LogError(e, "log commit of {Count} items failed", group.Count);
                 foreach (var item in group) item.Fail(e);
             }
@@ -126,6 +161,35 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             committed.Clear();
         }
     }
+
+    /// <summary>
+    /// Announces, in seq order, every row past <paramref name="after"/> of a canvas someone here wants: other
+    /// processes' rows and this one's (<paramref name="own"/>, whose ops need no parsing). Returns the last seq read.
+    /// </summary>
+    private long CatchUp(Statements statements, long after, List<LogRecord> own)
+    {
+        var ownBySeq = own.Count == 0 ? null : own.ToDictionary(r => r.Seq);
+        while (true)
+        {
+            statements.ReadAfter.Parameters[0].Value = after;
+            var read = 0;
+            using (var rows = statements.ReadAfter.ExecuteReader())
+            {
+                while (rows.Read())
+                {
+                    read++;
+                    after = rows.GetInt64(0);
+                    var canvasId = rows.GetString(1);
+                    if (!_wants(canvasId)) continue;
+                    Announce(ownBySeq is not null && ownBySeq.TryGetValue(after, out var mine) ? mine
+                        : new LogRecord(canvasId, after, rows.GetString(2), rows.GetString(3), rows.GetString(4), (byte[])rows.GetValue(5)));
+                }
+            }
+            if (read < CatchUpPage) return after;
+        }
+    }
+
+    private const int CatchUpPage = 1000;
 
     private void Announce(LogRecord record)
     {
@@ -143,13 +207,15 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     public void Dispose()
     {
         _work.Writer.TryComplete();
+        _wake.Set();
         _writer.Join();
+        _wake.Dispose();
     }
 
     /// <summary>Prepared statements of the writer connection.</summary>
     private sealed class Statements : IDisposable
     {
-        public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune;
+        public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion;
         private readonly SqliteCommand[] _all;
 
         public Statements(SqliteConnection connection)
@@ -182,7 +248,13 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 DELETE FROM message_queue WHERE created_at < $cutoff
                 AND seq <= (SELECT s.seq FROM canvas_states s WHERE s.canvas_id = message_queue.canvas_id)
                 """, "$cutoff");
-            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune];
+            ReadAfter = Create(connection, $"""
+                SELECT seq, canvas_id, actor, client_id, ref, ops FROM message_queue
+                WHERE seq > $after ORDER BY seq LIMIT {CatchUpPage}
+                """, "$after");
+            MaxSeq = Create(connection, "SELECT MAX(seq) FROM message_queue");
+            DataVersion = Create(connection, "PRAGMA data_version");
+            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion];
             foreach (var command in _all) command.Prepare();
         }
 
@@ -194,7 +266,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             return command;
         }
 
-        public void Enlist(SqliteTransaction transaction)
+        public void Enlist(SqliteTransaction? transaction)
         {
             foreach (var command in _all) command.Transaction = transaction;
         }

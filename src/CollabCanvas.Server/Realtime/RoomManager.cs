@@ -19,10 +19,12 @@ public sealed class RoomManager
         _options = options.Value;
         _logOptions = logOptions.Value;
         _roomLogger = roomLogger;
-        log.Subscribe(record =>
-        {
-            if (_rooms.TryGetValue(record.CanvasId, out var room)) room.Deliver(record);
-        });
+        log.Subscribe(
+            record =>
+            {
+                if (_rooms.TryGetValue(record.CanvasId, out var room)) room.Deliver(record);
+            },
+            canvasId => _rooms.ContainsKey(canvasId));
     }
 
     public IEnumerable<Room> Rooms => _rooms.Values;

@@ -31,6 +31,8 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
     public void Migrate()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_options.DatabasePath)!);
+        // Several processes may start at once on one file: one migrates, the others wait for it (an OS file lock).
+        using var migrationLock = AcquireMigrationLock();
         using (var connection = Open())
         using (var wal = connection.CreateCommand())
         {
@@ -46,6 +48,22 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
             .Build()
             .PerformUpgrade();
         if (!result.Successful) throw new InvalidOperationException($"database migration failed: {result.Error.Message}", result.Error);
+    }
+
+    private FileStream AcquireMigrationLock()
+    {
+        var path = _options.DatabasePath + ".migrate.lock";
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 
     private sealed class DbUpLogger(ILogger logger) : DbUp.Engine.Output.IUpgradeLog

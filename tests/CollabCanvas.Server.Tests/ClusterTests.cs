@@ -1,0 +1,173 @@
+using System.Net.WebSockets;
+using System.Text;
+using CollabCanvas.Core.Model;
+using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace CollabCanvas.Server.Tests;
+
+/// <summary>Several real server processes on one host sharing one SQLite file (the SharedSqlite log).</summary>
+public class ClusterTests
+{
+    private static readonly (string, string)[] Shared =
+    [
+        ("Log:Provider", "SharedSqlite"), ("Realtime:BatchesPerSecond", "5000"), ("Realtime:BatchBurst", "5000"),
+        ("Realtime:MessagesPerSecond", "10000"),
+    ];
+
+    private static async Task<List<ServerProcess>> StartClusterAsync(int count, params (string, string)[] extra)
+    {
+        var data = Directory.CreateTempSubdirectory("collabcanvas-cluster-").FullName;
+        var starting = Enumerable.Range(0, count).Select(_ => ServerProcess.StartAsync(data, [.. Shared, .. extra]));
+        return [.. await Task.WhenAll(starting)];
+    }
+
+    private static string Json(CanvasState state) => Encoding.UTF8.GetString(state.ObjectsToUtf8());
+
+    [Fact]
+    public async Task Clients_on_three_instances_converge_and_see_one_order()
+    {
+        var servers = await StartClusterAsync(3);
+        try
+        {
+            var canvas = await servers[0].CreateCanvasAsync();
+            var clients = new List<CanvasClient>();
+            for (var i = 0; i < 6; i++) clients.Add(await CanvasClient.ConnectAsync(servers[i % 3], canvas, $"user{i}"));
+            string[] ids = ["a", "b", "f"];
+            await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
+            {
+                var random = new Random(c);
+                for (var b = 0; b < 30; b++)
+                {
+                    var id = ids[random.Next(ids.Length)];
+                    var ops = random.Next(5) switch
+                    {
+                        0 => Batch.Of(Batch.Delete(id)),
+                        1 => Batch.Of(Batch.Put(id, new { type = "frame" }), Batch.Put(ids[random.Next(ids.Length)], new { parentId = id })),
+                        _ => Batch.Rect(id, random.Next(1000), $"#{c}{c}{c}"),
+                    };
+                    await client.SendOpsAsync($"r{b}", ops);
+                }
+                for (var b = 0; b < 30; b++) await client.WaitForAckOfAsync($"r{b}");
+            })));
+
+            var allSeqs = clients.SelectMany(c => c.Acks.Select(a => a.Seq)).Order().ToList();
+            Assert.Equal(180, allSeqs.Distinct().Count());
+            foreach (var client in clients)
+            {
+                await client.WaitForSeqAsync(allSeqs[^1]);
+                Assert.Equal(allSeqs, client.Delivered); // every batch once, in the one seq order, on every instance
+            }
+            var expected = clients[0].ReplicaJson();
+            foreach (var client in clients) Assert.Equal(expected, client.ReplicaJson());
+            foreach (var server in servers)
+            {
+                var document = await server.DocumentAsync(canvas);
+                Assert.Equal(allSeqs[^1], document.GetProperty("seq").GetInt64());
+                Assert.Equal(expected, Json(CanvasState.Read(document.GetProperty("objects"))));
+            }
+            foreach (var client in clients) await client.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Killing_an_instance_loses_no_acknowledged_batch_and_resends_are_applied_once()
+    {
+        var servers = await StartClusterAsync(2);
+        try
+        {
+            var canvas = await servers[0].CreateCanvasAsync();
+            var watcher = await CanvasClient.ConnectAsync(servers[1], canvas, "watcher");
+            var writer = await CanvasClient.ConnectAsync(servers[0], canvas, "writer", clientId: "writer1");
+            var sent = new Dictionary<string, string>();
+            var sending = Task.Run(async () =>
+            {
+                try
+                {
+                    for (var i = 0; i < 100_000; i++)
+                    {
+                        var ops = Batch.Of(Batch.Put($"o{i}", new { type = "rect", x = i }));
+                        lock (sent) sent[$"r{i}"] = ops;
+                        await writer.SendOpsAsync($"r{i}", ops);
+                        if (i >= 100) await writer.WaitForAckOfAsync($"r{i - 100}"); // at most 100 in flight, like an editor
+                    }
+                }
+                catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or TimeoutException)
+                {
+                    // the instance is gone
+                }
+            });
+            await Task.Delay(1000);
+            await servers[0].KillAsync();
+            await sending;
+            await writer.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            var acked = writer.Acks.Select(a => a.Ref).ToHashSet();
+            Assert.True(acked.Count > 50, $"only {acked.Count} acks before the kill");
+
+            // Reconnect to the other instance with since, and resend everything that was not acknowledged.
+            await using var back = await CanvasClient.ConnectAsync(servers[1], canvas, "writer", since: writer.Seq, clientId: "writer1");
+            var unacked = sent.Keys.Where(r => !acked.Contains(r)).ToList();
+            foreach (var reference in unacked) await back.SendOpsAsync(reference, sent[reference]);
+            foreach (var reference in unacked) await back.WaitForAckOfAsync(reference, 20_000);
+
+            var objects = (await servers[1].DocumentAsync(canvas)).GetProperty("objects");
+            Assert.Equal(sent.Count, objects.EnumerateObject().Count()); // every batch, acknowledged before or resent after
+            await using var connection = new SqliteConnection($"Data Source={Path.Combine(servers[1].DataDirectory, "collabcanvas.db")}");
+            await connection.OpenAsync();
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*), COUNT(DISTINCT ref) FROM message_queue WHERE client_id = 'writer1'";
+            await using var reader = await count.ExecuteReaderAsync();
+            reader.Read();
+            Assert.Equal(reader.GetInt64(1), reader.GetInt64(0)); // none applied twice
+            Assert.Equal(sent.Count, reader.GetInt64(1));
+            await watcher.DisposeAsync();
+            await writer.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Three_instances_writing_at_full_speed_never_show_a_busy_database_and_cleanup_loses_nothing()
+    {
+        var servers = await StartClusterAsync(3, ("Log:SnapshotEveryBatches", "20"), ("Log:RetentionSeconds", "0"), ("Log:PruneEverySeconds", "1"));
+        try
+        {
+            var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };
+            var clients = new List<CanvasClient>();
+            for (var i = 0; i < 9; i++) clients.Add(await CanvasClient.ConnectAsync(servers[i % 3], canvases[i % 2], $"w{i}"));
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+            await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    await client.SendOpsAsync($"r{i}", Batch.Of(Batch.Put($"c{c}-{i % 200}", new { type = "rect", x = i })));
+                    if (i % 50 == 49) await client.WaitForAckOfAsync($"r{i}");
+                }
+            })));
+            await Task.Delay(1500); // the last acks, and a prune or two
+            Assert.DoesNotContain(clients.SelectMany(c => c.Received), type => type == "error");
+            foreach (var canvas in canvases)
+            {
+                var documents = await Task.WhenAll(servers.Select(s => s.DocumentAsync(canvas)));
+                var expected = documents[0].GetRawText();
+                foreach (var document in documents) Assert.Equal(expected, document.GetRawText());
+                var last = clients.Where((_, i) => canvases[i % 2] == canvas).Max(c => c.Acks.Max(a => a.Seq));
+                Assert.Equal(last, documents[0].GetProperty("seq").GetInt64());
+            }
+            Assert.DoesNotContain("SQLITE_BUSY", string.Join('\n', servers.Select(s => s.Output)));
+            foreach (var client in clients) await client.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+}

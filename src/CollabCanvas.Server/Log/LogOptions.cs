@@ -37,6 +37,18 @@ public sealed class LogOptions
     [Range(0, 30 * 86_400)]
     public int RetentionSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// This process's name among those sharing the file (metrics, the instances table). Default: host name and
+    /// process id. Env <c>CollabCanvas__Log__InstanceId</c>.
+    /// </summary>
+    public string InstanceId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>
+    /// An instance that has not reported its read position for this long no longer holds back cleanup. Default 15.
+    /// </summary>
+    [Range(2, 3600)]
+    public int InstanceTimeoutSeconds { get; set; } = 15;
+
     /// <summary>How often the log is pruned. Default 60 seconds.</summary>
     [Range(1, 86_400)]
     public int PruneEverySeconds { get; set; } = 60;

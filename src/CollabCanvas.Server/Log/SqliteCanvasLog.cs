@@ -51,7 +51,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     public Task FlushAsync() => Enqueue(new FlushWork());
 
     /// <summary>Removes log rows older than the retention that a snapshot covers.</summary>
-    public Task PruneAsync() => Enqueue(new PruneWork(DateTimeOffset.UtcNow.AddSeconds(-_options.RetentionSeconds).ToUnixTimeMilliseconds()));
+    public Task PruneAsync() => Enqueue(new PruneWork(this));
 
     private Task<T> Enqueue<T>(Work<T> item)
     {
@@ -63,6 +63,8 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     public Task<StoredCanvas> LoadAsync(string canvasId)
     {
         using var connection = _database.Open();
+        // One read transaction: another process may write a newer snapshot and prune between two separate reads.
+        using var transaction = connection.BeginTransaction(deferred: true);
         Snapshot? snapshot = null;
         using (var command = connection.CreateCommand())
         {
@@ -77,6 +79,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     public Task<IReadOnlyList<LogRecord>?> ReadAfterAsync(string canvasId, long since, int limit)
     {
         using var connection = _database.Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
         using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT pruned_seq FROM canvas_states WHERE canvas_id = $canvas";
@@ -113,8 +116,14 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         // Shared: start after what is in the file now; rooms load everything before it from storage.
         var lastAnnounced = _shared && statements.MaxSeq.ExecuteScalar() is long max ? max : 0;
         var dataVersion = _shared ? (long)statements.DataVersion.ExecuteScalar()! : 0;
+        var nextHeartbeat = 0L;
         while (true)
         {
+            if (Environment.TickCount64 >= nextHeartbeat)
+            {
+                nextHeartbeat = Environment.TickCount64 + HeartbeatMilliseconds;
+                ReportPosition(statements, _shared ? lastAnnounced : long.MaxValue / 2);
+            }
             if (!reader.TryRead(out var first))
             {
                 if (reader.Completion.IsCompleted) return;
@@ -190,6 +199,24 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     }
 
     private const int CatchUpPage = 1000;
+    private const int HeartbeatMilliseconds = 1000;
+
+    /// <summary>Tells the other instances how far this one has read (cleanup waits for the slowest live reader).</summary>
+    private void ReportPosition(Statements statements, long cursor)
+    {
+        try
+        {
+            var p = statements.Heartbeat.Parameters;
+            p[0].Value = _options.InstanceId;
+            p[1].Value = cursor;
+            p[2].Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            statements.Heartbeat.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            _logger.LogWarning(e, "could not report this instance's read position; retrying in a second");
+        }
+    }
 
     private void Announce(LogRecord record)
     {
@@ -215,7 +242,8 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     /// <summary>Prepared statements of the writer connection.</summary>
     private sealed class Statements : IDisposable
     {
-        public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion;
+        public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion,
+            Heartbeat, TakeLease;
         private readonly SqliteCommand[] _all;
 
         public Statements(SqliteConnection connection)
@@ -236,25 +264,33 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 """, "$canvas", "$seq", "$objects", "$now");
             DeleteLog = Create(connection, "DELETE FROM message_queue WHERE canvas_id = $canvas", "$canvas");
             DeleteSnapshot = Create(connection, "DELETE FROM canvas_states WHERE canvas_id = $canvas", "$canvas");
-            PruneMark = Create(connection, """
+            // Covered by a snapshot, older than the retention, and read by every live instance.
+            const string prunable = """
+                m.created_at < $cutoff AND m.seq <= $floor
+                AND m.seq <= (SELECT s.seq FROM canvas_states s WHERE s.canvas_id = m.canvas_id)
+                """;
+            PruneMark = Create(connection, $"""
                 UPDATE canvas_states SET pruned_seq = (
-                    SELECT MAX(m.seq) FROM message_queue m
-                    WHERE m.canvas_id = canvas_states.canvas_id AND m.seq <= canvas_states.seq AND m.created_at < $cutoff)
-                WHERE EXISTS (
-                    SELECT 1 FROM message_queue m
-                    WHERE m.canvas_id = canvas_states.canvas_id AND m.seq <= canvas_states.seq AND m.created_at < $cutoff)
-                """, "$cutoff");
-            Prune = Create(connection, """
-                DELETE FROM message_queue WHERE created_at < $cutoff
-                AND seq <= (SELECT s.seq FROM canvas_states s WHERE s.canvas_id = message_queue.canvas_id)
-                """, "$cutoff");
+                    SELECT MAX(m.seq) FROM message_queue m WHERE m.canvas_id = canvas_states.canvas_id AND {prunable})
+                WHERE EXISTS (SELECT 1 FROM message_queue m WHERE m.canvas_id = canvas_states.canvas_id AND {prunable})
+                """, "$cutoff", "$floor");
+            Prune = Create(connection, $"DELETE FROM message_queue AS m WHERE {prunable}", "$cutoff", "$floor");
+            Heartbeat = Create(connection, """
+                INSERT INTO instances (id, cursor, heartbeat_at) VALUES ($id, $cursor, $now)
+                ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, heartbeat_at = excluded.heartbeat_at
+                """, "$id", "$cursor", "$now");
+            TakeLease = Create(connection, """
+                INSERT INTO leases (name, holder, expires_at) VALUES ($name, $holder, $expires)
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE leases.expires_at < $now OR leases.holder = excluded.holder
+                """, "$name", "$holder", "$expires", "$now");
             ReadAfter = Create(connection, $"""
                 SELECT seq, canvas_id, actor, client_id, ref, ops FROM message_queue
                 WHERE seq > $after ORDER BY seq LIMIT {CatchUpPage}
                 """, "$after");
             MaxSeq = Create(connection, "SELECT MAX(seq) FROM message_queue");
             DataVersion = Create(connection, "PRAGMA data_version");
-            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion];
+            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease];
             foreach (var command in _all) command.Prepare();
         }
 
@@ -346,15 +382,38 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         }
     }
 
-    private sealed class PruneWork(long cutoff) : Work<bool>
+    /// <summary>
+    /// Deletes log rows that a snapshot covers, that are older than the retention, and that every live instance has
+    /// read; one instance at a time (the "prune" lease).
+    /// </summary>
+    private sealed class PruneWork(SqliteCanvasLog log) : Work<bool>
     {
         public override void Execute(Statements s, List<LogRecord> committed)
         {
-            s.PruneMark.Parameters[0].Value = cutoff;
-            s.PruneMark.ExecuteNonQuery();
-            s.Prune.Parameters[0].Value = cutoff;
-            s.Prune.ExecuteNonQuery();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var lease = s.TakeLease.Parameters;
+            lease[0].Value = "prune";
+            lease[1].Value = log._options.InstanceId;
+            lease[2].Value = now + log._options.PruneEverySeconds * 2000L;
+            lease[3].Value = now;
+            if (s.TakeLease.ExecuteNonQuery() == 0) return; // another instance holds it
+            foreach (var command in new[] { s.PruneMark, s.Prune })
+            {
+                command.Parameters[0].Value = now - log._options.RetentionSeconds * 1000L;
+                command.Parameters[1].Value = log.ReadFloor(s, now);
+                command.ExecuteNonQuery();
+            }
         }
+    }
+
+    /// <summary>The lowest read position among live instances: rows above it may still be on their way to rooms.</summary>
+    private long ReadFloor(Statements s, long now)
+    {
+        using var floor = s.Heartbeat.Connection!.CreateCommand();
+        floor.Transaction = s.Heartbeat.Transaction;
+        floor.CommandText = "SELECT MIN(cursor) FROM instances WHERE heartbeat_at > $since";
+        floor.Parameters.AddWithValue("$since", now - _options.InstanceTimeoutSeconds * 1000L);
+        return floor.ExecuteScalar() is long min ? min : long.MaxValue;
     }
 
     private sealed class FlushWork : Work<bool>

@@ -12,14 +12,19 @@ mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# The editor's end-to-end tests drive Debian's Chromium; without it they fail (they never skip).
-if [ ! -x /usr/bin/chromium ]; then
-    echo "installing chromium from apt"
+# Services the tests need, from apt when missing: Chromium for the editor's end-to-end tests, nginx for the
+# cluster tests. Without them those tests fail (they never skip).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from apt: ${missing[*]}"
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
-        || echo "could not install chromium: the end-to-end tests will fail"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+        || echo "could not install ${missing[*]}: the tests that need them will fail"
 fi
+export PATH="$PATH:/usr/sbin"
 
 if ! dotnet build CollabCanvas.slnx -c Release --nologo -v quiet; then
     echo "build failed"

@@ -33,11 +33,17 @@ public sealed class CanvasClient : IAsyncDisposable
 
     private CanvasClient(string clientId) => ClientId = clientId;
 
-    public static async Task<CanvasClient> ConnectAsync(ServerProcess server, string canvasId, string name = "tester",
+    public static Task<CanvasClient> ConnectAsync(ServerProcess server, string canvasId, string name = "tester",
+        bool hello = true, long? since = null, string? clientId = null, bool read = true) =>
+        ConnectAsync(server.BaseUri, canvasId, name, hello, since, clientId, read);
+
+    /// <param name="baseUri">The server, or a proxy in front of servers.</param>
+    public static async Task<CanvasClient> ConnectAsync(Uri baseUri, string canvasId, string name = "tester",
         bool hello = true, long? since = null, string? clientId = null, bool read = true)
     {
         var client = new CanvasClient(clientId ?? "c" + Guid.NewGuid().ToString("N")[..12]);
-        await client._socket.ConnectAsync(server.WebSocketUri(canvasId, name), CancellationToken.None);
+        var socketUri = new Uri($"ws://{baseUri.Authority}/ws/canvases/{canvasId}?name={Uri.EscapeDataString(name)}");
+        await client._socket.ConnectAsync(socketUri, CancellationToken.None);
         if (read) client._receiving = Task.Run(client.ReceiveLoopAsync);
         if (hello)
         {

@@ -97,9 +97,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return port;
     }
 
-    public Uri WebSocketUri(string canvasId, string name = "tester") =>
-        new($"ws://{BaseUri.Authority}/ws/canvases/{canvasId}?name={Uri.EscapeDataString(name)}");
-
     public async Task<string> CreateCanvasAsync(string name = "Test canvas")
     {
         var response = await Http.PostAsJsonAsync("/api/canvases", new { name });

@@ -76,6 +76,34 @@ public class ClusterTests
     }
 
     [Fact]
+    public async Task Presence_join_and_leave_cross_instances()
+    {
+        var servers = await StartClusterAsync(2);
+        try
+        {
+            var canvas = await servers[0].CreateCanvasAsync();
+            await using var bob = await CanvasClient.ConnectAsync(servers[1], canvas, "Bob");
+            var alice = await CanvasClient.ConnectAsync(servers[0], canvas, "Alice");
+            var join = await bob.NextAsync("join");
+            Assert.Equal("Alice", join.GetProperty("peer").GetProperty("user").GetProperty("name").GetString());
+
+            await alice.SendJsonAsync(new { type = "presence", cursor = new { x = 10, y = 20 }, selection = new[] { "a" } });
+            var presence = await bob.NextAsync("presence", m => m.GetProperty("cursor").ValueKind == System.Text.Json.JsonValueKind.Object);
+            Assert.Equal(alice.Session, presence.GetProperty("session").GetString());
+            Assert.Equal(20, presence.GetProperty("cursor").GetProperty("y").GetDouble());
+
+            await alice.CloseAsync();
+            var leave = await bob.NextAsync("leave", m => m.GetProperty("session").GetString() == alice.Session);
+            Assert.NotNull(leave.GetProperty("session").GetString());
+            await alice.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Killing_an_instance_loses_no_acknowledged_batch_and_resends_are_applied_once()
     {
         var servers = await StartClusterAsync(2);

@@ -19,6 +19,9 @@ public sealed class Room
     private readonly LogOptions _logOptions;
     private readonly ILogger _logger;
     private readonly List<Session> _sessions = [];
+    /// <summary>Sessions of this canvas on other instances (shared log only), by session id.</summary>
+    private readonly Dictionary<string, PeerInfo> _remotePeers = new(StringComparer.Ordinal);
+    private readonly PresenceRelay? _relay;
     private readonly Queue<LogRecord> _recent = new();
     private List<LogRecord>? _deliveredWhileLoading = [];
     private CanvasState _state = new();
@@ -31,8 +34,9 @@ public sealed class Room
     private bool _closed;
     private readonly Lazy<Task> _ready;
 
-    public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger)
+    public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger, PresenceRelay? relay = null)
     {
+        _relay = relay;
         CanvasId = canvasId;
         _log = log;
         _options = options;
@@ -153,7 +157,7 @@ public sealed class Room
         {
             if (_closed) return false;
             var replay = hello.Since is { } after ? ReplayLocked(after, fromLog) : null;
-            var peers = _sessions.Select(s => s.Peer).ToArray();
+            var peers = _sessions.Select(s => s.Peer).Concat(_remotePeers.Values).ToArray();
             session.Peer = new PeerInfo(session.Id, session.User, null, []);
             byte[] welcome;
             if (replay is not null)
@@ -169,6 +173,7 @@ public sealed class Room
             var join = ServerMessages.Join(session.Peer);
             foreach (var other in _sessions) other.Send(join);
             _sessions.Add(session);
+            _relay?.Publish(CanvasId, session.Peer);
             return true;
         }
     }
@@ -200,6 +205,7 @@ public sealed class Room
             if (!_sessions.Remove(session)) return;
             var leave = ServerMessages.Leave(session.Id);
             foreach (var other in _sessions) other.Send(leave);
+            _relay?.Left(CanvasId, session.Id);
         }
     }
 
@@ -250,7 +256,36 @@ public sealed class Room
             var message = ServerMessages.Presence(session.Id, presence.Cursor, presence.Selection);
             foreach (var other in _sessions)
                 if (other != session) other.Send(message);
+            _relay?.Publish(CanvasId, session.Peer);
         }
+    }
+
+    /// <summary>A session on another instance appeared or moved (shared log only).</summary>
+    public void RemotePresence(PeerInfo peer)
+    {
+        lock (_gate)
+        {
+            var known = _remotePeers.ContainsKey(peer.Session);
+            _remotePeers[peer.Session] = peer;
+            var message = known ? ServerMessages.Presence(peer.Session, peer.Cursor, peer.Selection) : ServerMessages.Join(peer);
+            foreach (var session in _sessions) session.Send(message);
+        }
+    }
+
+    /// <summary>A session on another instance left, or its instance stopped reporting it.</summary>
+    public void RemoteLeave(string sessionId)
+    {
+        lock (_gate)
+        {
+            if (!_remotePeers.Remove(sessionId)) return;
+            var leave = ServerMessages.Leave(sessionId);
+            foreach (var session in _sessions) session.Send(leave);
+        }
+    }
+
+    public IReadOnlyCollection<string> RemoteSessions()
+    {
+        lock (_gate) return _remotePeers.Keys.ToArray();
     }
 
     /// <summary>The whole document, as <c>GET /api/canvases/{id}/document</c> returns it.</summary>

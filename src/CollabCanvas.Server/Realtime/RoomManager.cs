@@ -12,9 +12,12 @@ public sealed class RoomManager
     private readonly RealtimeOptions _options;
     private readonly LogOptions _logOptions;
     private readonly ILogger<Room> _roomLogger;
+    private readonly PresenceRelay? _relay;
 
-    public RoomManager(ICanvasLog log, IOptions<RealtimeOptions> options, IOptions<LogOptions> logOptions, ILogger<Room> roomLogger)
+    public RoomManager(ICanvasLog log, IOptions<RealtimeOptions> options, IOptions<LogOptions> logOptions, ILogger<Room> roomLogger,
+        PresenceRelay? relay = null)
     {
+        _relay = relay;
         _log = log;
         _options = options.Value;
         _logOptions = logOptions.Value;
@@ -29,10 +32,12 @@ public sealed class RoomManager
 
     public IEnumerable<Room> Rooms => _rooms.Values;
 
+    public Room? Find(string canvasId) => _rooms.TryGetValue(canvasId, out var room) ? room : null;
+
     /// <summary>The room of a canvas, loaded. The room is registered before it loads, so no batch slips between.</summary>
     public async Task<Room> GetAsync(string canvasId)
     {
-        var room = _rooms.GetOrAdd(canvasId, id => new Room(id, _log, _options, _logOptions, _roomLogger));
+        var room = _rooms.GetOrAdd(canvasId, id => new Room(id, _log, _options, _logOptions, _roomLogger, _relay));
         if (room.IsClosed)
         {
             // Unloading: it leaves the map in a moment; take its place now with a fresh room.

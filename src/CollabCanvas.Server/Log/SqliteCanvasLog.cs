@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CollabCanvas.Server.Observability;
 using CollabCanvas.Server.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -123,6 +124,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             {
                 nextHeartbeat = Environment.TickCount64 + HeartbeatMilliseconds;
                 ReportPosition(statements, _shared ? lastAnnounced : long.MaxValue / 2);
+                if (_shared && statements.MaxSeq.ExecuteScalar() is long head) Interlocked.Exchange(ref CanvasMetrics.QueueLag, head - lastAnnounced);
             }
             if (!reader.TryRead(out var first))
             {
@@ -140,13 +142,16 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                     if (version != dataVersion)
                     {
                         dataVersion = version;
+                        var polling = System.Diagnostics.Stopwatch.GetTimestamp();
                         lastAnnounced = CatchUp(statements, lastAnnounced, committed);
+                        CanvasMetrics.PollDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(polling).TotalMilliseconds);
                     }
                     continue;
                 }
             }
             group.Add(first);
             while (group.Count < _options.MaxGroupCommit && reader.TryRead(out var next)) group.Add(next);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using (var transaction = connection.BeginTransaction())
@@ -156,6 +161,8 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                     transaction.Commit();
                 }
                 statements.Enlist(null);
+                CanvasMetrics.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                CanvasMetrics.BatchesAppended.Add(committed.Count);
                 if (_shared) lastAnnounced = CatchUp(statements, lastAnnounced, committed);
                 else foreach (var record in committed) Announce(record);
                 foreach (var item in group) item.Complete();
@@ -397,11 +404,13 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             lease[2].Value = now + log._options.PruneEverySeconds * 2000L;
             lease[3].Value = now;
             if (s.TakeLease.ExecuteNonQuery() == 0) return; // another instance holds it
+            var floor = log.ReadFloor(s, now);
             foreach (var command in new[] { s.PruneMark, s.Prune })
             {
                 command.Parameters[0].Value = now - log._options.RetentionSeconds * 1000L;
-                command.Parameters[1].Value = log.ReadFloor(s, now);
-                command.ExecuteNonQuery();
+                command.Parameters[1].Value = floor;
+                var rows = command.ExecuteNonQuery();
+                if (command == s.Prune) CanvasMetrics.Pruned.Add(rows);
             }
         }
     }

@@ -2,10 +2,14 @@ using CollabCanvas.Server.Realtime;
 using CollabCanvas.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 
 namespace CollabCanvas.Server.Observability;
 
-/// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve (database reachable, not shutting down).</summary>
+/// <summary>
+/// <c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve (the database can be written, not shutting
+/// down). <c>/metrics</c>: Prometheus text.
+/// </summary>
 public static class HealthEndpoints
 {
     private const string Ready = "ready";
@@ -15,6 +19,10 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<DatabaseCheck>("database", tags: [Ready])
             .AddCheck<ShutdownCheck>("shutdown", tags: [Ready]);
+        CanvasMetrics.Initialize();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(CanvasMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddPrometheusExporter());
         return services;
     }
 
@@ -22,6 +30,7 @@ public static class HealthEndpoints
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 
@@ -31,15 +40,15 @@ public static class HealthEndpoints
         {
             try
             {
+                // Take the write lock and let it go: fails when the file cannot be written (read-only, full, locked).
                 using var connection = database.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "SELECT COUNT(*) FROM canvases";
-                command.ExecuteScalar();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                transaction.Rollback();
                 return Task.FromResult(HealthCheckResult.Healthy());
             }
             catch (Exception e)
             {
-                return Task.FromResult(HealthCheckResult.Unhealthy("database unreachable", e));
+                return Task.FromResult(HealthCheckResult.Unhealthy("the database cannot be written", e));
             }
         }
     }

@@ -17,9 +17,15 @@ public sealed class RealtimeShutdown(ICanvasLog log, RoomManager rooms, ILogger<
 
     public bool IsStopping => _stopping;
 
-    public void Track(Session session) => _sessions.TryAdd(session, session);
+    public void Track(Session session)
+    {
+        if (_sessions.TryAdd(session, session)) Interlocked.Increment(ref Observability.CanvasMetrics.Sessions);
+    }
 
-    public void Untrack(Session session) => _sessions.TryRemove(session, out _);
+    public void Untrack(Session session)
+    {
+        if (_sessions.TryRemove(session, out _)) Interlocked.Decrement(ref Observability.CanvasMetrics.Sessions);
+    }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {

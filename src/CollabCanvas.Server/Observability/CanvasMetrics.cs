@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+
+namespace CollabCanvas.Server.Observability;
+
+/// <summary>
+/// The server's own instruments (meter <c>CollabCanvas</c>), exported with ASP.NET Core's and the runtime's at
+/// <c>/metrics</c> in Prometheus text format.
+/// </summary>
+public static class CanvasMetrics
+{
+    public const string MeterName = "CollabCanvas";
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
+        "collabcanvas.log.commit.duration", "ms", "Time of one group commit (its inserts, COMMIT and fsync).");
+    public static readonly Counter<long> BatchesAppended = Meter.CreateCounter<long>(
+        "collabcanvas.log.batches.appended", "{batch}", "Batches appended to the log by this instance.");
+    public static readonly Histogram<double> PollDuration = Meter.CreateHistogram<double>(
+        "collabcanvas.log.poll.duration", "ms", "Time to read and announce other instances' new rows (shared log).");
+    public static readonly Counter<long> Pruned = Meter.CreateCounter<long>(
+        "collabcanvas.log.rows.pruned", "{row}", "Log rows removed by cleanup on this instance.");
+
+    /// <summary>Newest seq in the file minus the last seq this instance announced to its rooms.</summary>
+    public static long QueueLag;
+    public static long Sessions;
+
+    /// <summary>Creates the gauges now, so that they are exported from the first scrape.</summary>
+    public static void Initialize() { }
+
+    static CanvasMetrics()
+    {
+        Meter.CreateObservableGauge("collabcanvas.log.lag", () => Interlocked.Read(ref QueueLag), "{seq}",
+            "How far this instance is behind the newest row of the shared log.");
+        Meter.CreateObservableGauge("collabcanvas.sessions", () => Interlocked.Read(ref Sessions), "{session}",
+            "Open WebSocket sessions on this instance.");
+    }
+}

@@ -1,6 +1,6 @@
 namespace CollabCanvas.Bench;
 
-public sealed record BenchOptions(string Scenario, Uri Url, int? ServerPid, int Count, int? Clients, int? Canvases,
+public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? ServerPid, int Count, int? Clients, int? Canvases,
     double Rate, int? Seconds, int Window)
 {
     public static BenchOptions Parse(string[] args)
@@ -14,6 +14,7 @@ public sealed record BenchOptions(string Scenario, Uri Url, int? ServerPid, int 
         return new BenchOptions(
             args.Length > 0 ? args[0] : "",
             new Uri(Get("--url", "http://127.0.0.1:5555")),
+            Get("--urls", Get("--url", "http://127.0.0.1:5555")).Split(',').Select(u => new Uri(u)).ToArray(),
             GetInt("--server-pid"),
             GetInt("--count") ?? 10_000,
             GetInt("--clients"),

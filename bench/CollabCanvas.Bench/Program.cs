@@ -20,7 +20,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: CollabCanvas.Bench <connections|fanout|durable> --url http://127.0.0.1:5555 [options]
-          --server-pid PID   read the server's RSS (connections)
+          --urls A,B,C       several instances: clients are spread over them (fanout, durable)
+          --server-pid PID   read the server's RSS (connections) and CPU (fanout)
           --count N          sessions to open (connections; default 10000)
           --clients C        clients (fanout, durable; default 1000 / 50)
           --canvases R       canvases the clients spread over (default 50 / 1)

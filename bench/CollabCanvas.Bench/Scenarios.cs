@@ -64,7 +64,8 @@ public static class Scenarios
         {
             var d = delivery[i] = new Recorder();
             var a = acks[i] = new Recorder();
-            clients[i] = await BenchClient.ConnectAsync(o.Url, canvases[i % canvases.Length], $"c{i}", frame =>
+            // Spread over the instances so that most receivers are on another instance than the sender.
+            clients[i] = await BenchClient.ConnectAsync(o.Urls[i % o.Urls.Length], canvases[i % canvases.Length], $"c{i}", frame =>
             {
                 BenchClient.ForEachNumberAfter(frame.Span, "\"name\":\"t"u8, sent =>
                 {
@@ -74,7 +75,7 @@ public static class Scenarios
                 BenchClient.ForEachNumberAfter(frame.Span, "\"ref\":\""u8, sent => a.RecordSince(sent));
             });
         }
-        Out($"{clientCount} clients on {canvases.Length} canvases; sending {o.Rate}/s each for {seconds}s after a 3s warm-up");
+        Out($"{clientCount} clients on {canvases.Length} canvases, {o.Urls.Length} instance(s); sending {o.Rate}/s each for {seconds}s after a 3s warm-up");
 
         using var stop = new CancellationTokenSource();
         var period = TimeSpan.FromSeconds(1 / o.Rate);
@@ -139,7 +140,7 @@ public static class Scenarios
         {
             var a = acks[i] = new Recorder();
             var window = windows[i] = new SemaphoreSlim(o.Window);
-            clients[i] = await BenchClient.ConnectAsync(o.Url, canvases[i % canvases.Length], $"d{i}", frame =>
+            clients[i] = await BenchClient.ConnectAsync(o.Urls[i % o.Urls.Length], canvases[i % canvases.Length], $"d{i}", frame =>
             {
                 BenchClient.ForEachNumberAfter(frame.Span, "\"type\":\"ack\",\"ref\":\""u8, sentAt =>
                 {

@@ -76,6 +76,35 @@ public class ClusterTests
     }
 
     [Fact]
+    public async Task Restarting_every_instance_restores_every_canvas_exactly()
+    {
+        var servers = await StartClusterAsync(2, ("Log:SnapshotEveryBatches", "7"));
+        var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };
+        for (var i = 0; i < 4; i++)
+        {
+            await using var client = await CanvasClient.ConnectAsync(servers[i % 2], canvases[i / 2]);
+            for (var b = 0; b < 12; b++)
+                await client.SendOpsAsync($"r{b}", Batch.Of(Batch.Put($"o{i}-{b % 5}", new { type = "rect", x = b }), Batch.Put("shared", new { type = "ellipse", y = i * 100 + b })));
+            await client.WaitForAckOfAsync("r11");
+        }
+        var before = new Dictionary<string, string>();
+        foreach (var canvas in canvases) before[canvas] = (await servers[0].DocumentAsync(canvas)).GetRawText();
+        foreach (var server in servers) await server.StopAsync();
+
+        var restarted = await Task.WhenAll(servers.Select(s => s.RestartAsync([.. Shared])));
+        try
+        {
+            foreach (var server in restarted)
+                foreach (var canvas in canvases)
+                    Assert.Equal(before[canvas], (await server.DocumentAsync(canvas)).GetRawText());
+        }
+        finally
+        {
+            foreach (var server in servers.Concat(restarted)) await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Presence_join_and_leave_cross_instances()
     {
         var servers = await StartClusterAsync(2);

@@ -110,6 +110,8 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private void WriterLoop()
     {
         using var connection = _database.Open();
+        // Shared: processes queue for the file in the kernel instead of in SQLite's sleeping busy handler.
+        using var writerLock = _shared ? new WriterLock(_database.DatabasePath) : null;
         using var statements = new Statements(connection);
         var group = new List<WorkItem>(_options.MaxGroupCommit);
         var committed = new List<LogRecord>(_options.MaxGroupCommit);
@@ -123,7 +125,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             if (Environment.TickCount64 >= nextHeartbeat)
             {
                 nextHeartbeat = Environment.TickCount64 + HeartbeatMilliseconds;
-                ReportPosition(statements, _shared ? lastAnnounced : long.MaxValue / 2);
+                using (writerLock?.Acquire()) ReportPosition(statements, _shared ? lastAnnounced : long.MaxValue / 2);
                 if (_shared && statements.MaxSeq.ExecuteScalar() is long head) Interlocked.Exchange(ref CanvasMetrics.QueueLag, head - lastAnnounced);
             }
             if (!reader.TryRead(out var first))
@@ -154,6 +156,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
+                using (writerLock?.Acquire())
                 using (var transaction = connection.BeginTransaction())
                 {
                     statements.Enlist(transaction);

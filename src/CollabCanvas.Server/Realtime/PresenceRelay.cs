@@ -47,6 +47,7 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
     {
         var rooms = services.GetRequiredService<RoomManager>();
         using var timer = new PeriodicTimer(Tick);
+        using var writerLock = new WriterLock(database.DatabasePath);
         var lastRead = 0L;
         var nextRefresh = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -55,7 +56,7 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
             {
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 using var connection = database.Open();
-                Write(connection, now, refreshAll: now >= nextRefresh);
+                Write(connection, writerLock, now, refreshAll: now >= nextRefresh);
                 if (now >= nextRefresh) nextRefresh = now + RefreshMilliseconds;
                 lastRead = Read(connection, rooms, lastRead, now);
                 Expire(rooms, now);
@@ -67,7 +68,7 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
         }
     }
 
-    private void Write(Microsoft.Data.Sqlite.SqliteConnection connection, long now, bool refreshAll)
+    private void Write(Microsoft.Data.Sqlite.SqliteConnection connection, WriterLock writerLock, long now, bool refreshAll)
     {
         List<(string Session, string Canvas, PeerInfo Peer, bool Left)> batch;
         lock (_dirty)
@@ -79,6 +80,7 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
             batch = _dirty.Select(d => (d.Key, d.Value.Canvas, d.Value.Peer, d.Value.Left)).ToList();
             _dirty.Clear();
         }
+        using var held = writerLock.Acquire();
         using var transaction = connection.BeginTransaction();
         using var upsert = connection.CreateCommand();
         upsert.CommandText = """

@@ -9,6 +9,8 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
 {
     private readonly StorageOptions _options = options.Value;
 
+    public string DatabasePath => _options.DatabasePath;
+
     public string ConnectionString => new SqliteConnectionStringBuilder
     {
         DataSource = _options.DatabasePath,

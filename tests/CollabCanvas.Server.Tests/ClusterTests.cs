@@ -88,7 +88,16 @@ public class ClusterTests
             await client.WaitForAckOfAsync("r11");
         }
         var before = new Dictionary<string, string>();
-        foreach (var canvas in canvases) before[canvas] = (await servers[0].DocumentAsync(canvas)).GetRawText();
+        foreach (var canvas in canvases)
+        {
+            // Both instances agree once the last batches have reached the one that did not append them.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            string[] documents;
+            do documents = await Task.WhenAll(servers.Select(async s => (await s.DocumentAsync(canvas)).GetRawText()));
+            while (documents.Distinct().Count() > 1 && DateTime.UtcNow < deadline);
+            Assert.Single(documents.Distinct());
+            before[canvas] = documents[0];
+        }
         foreach (var server in servers) await server.StopAsync();
 
         var restarted = await Task.WhenAll(servers.Select(s => s.RestartAsync([.. Shared])));

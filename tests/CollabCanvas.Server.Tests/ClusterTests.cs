@@ -3,6 +3,7 @@ using System.Text;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Tests.Infrastructure;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace CollabCanvas.Server.Tests;
@@ -290,5 +291,42 @@ public class NginxClusterTests
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         Assert.True(process.ExitCode == 0, $"local-cluster.sh {argument} failed:\n{await output}\n{await errors}");
+    }
+}
+
+/// <summary>An instance paused for longer than the instance timeout finds the log cleaned under it.</summary>
+public class PausedInstanceTests
+{
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int Signal(int pid, int signal);
+
+    [Fact]
+    public async Task An_instance_that_fell_behind_the_cleanup_sends_its_clients_to_reload()
+    {
+        var data = Directory.CreateTempSubdirectory("collabcanvas-paused-").FullName;
+        (string, string)[] settings =
+        [
+            ("Log:Provider", "SharedSqlite"), ("Log:InstanceTimeoutSeconds", "2"), ("Log:RetentionSeconds", "0"),
+            ("Log:PruneEverySeconds", "1"), ("Log:SnapshotEveryBatches", "1"),
+        ];
+        await using var live = await ServerProcess.StartAsync(data, settings);
+        await using var paused = await ServerProcess.StartAsync(data, settings);
+        var canvas = await live.CreateCanvasAsync();
+        await using var writer = await CanvasClient.ConnectAsync(live, canvas, "writer");
+        await using var sleeper = await CanvasClient.ConnectAsync(paused, canvas, "sleeper");
+
+        Assert.Equal(0, Signal(paused.Pid, 19)); // SIGSTOP
+        for (var i = 0; i < 5; i++)
+        {
+            await writer.SendOpsAsync($"r{i}", Batch.Rect($"o{i}", i));
+            await writer.AckAsync($"r{i}");
+        }
+        await Task.Delay(4500); // the paused instance times out, snapshots cover the rows, cleanup deletes them
+        Assert.Equal(0, Signal(paused.Pid, 18)); // SIGCONT
+
+        await sleeper.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)CloseCodes.Reload, sleeper.CloseStatus);
+        await using var back = await CanvasClient.ConnectAsync(paused, canvas, "sleeper", since: sleeper.Seq);
+        Assert.Equal(writer.ReplicaJson(), back.ReplicaJson());
     }
 }

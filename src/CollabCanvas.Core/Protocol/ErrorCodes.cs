@@ -25,6 +25,8 @@ public static class CloseCodes
     public const int MessageTooBig = 1009;
     /// <summary>An unexpected server error.</summary>
     public const int InternalError = 1011;
+    /// <summary>The instance must reload the canvas (it fell behind the shared log); reconnect with <c>since</c>.</summary>
+    public const int Reload = 1012;
     /// <summary>The first message was not a valid <c>hello</c>.</summary>
     public const int BadHello = 4400;
     /// <summary>The canvas does not exist.</summary>

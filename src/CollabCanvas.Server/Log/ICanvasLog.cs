@@ -36,7 +36,9 @@ public interface ICanvasLog
     /// <paramref name="committed"/> is called in seq order for every committed batch of a canvas that
     /// <paramref name="wants"/> (whoever appended it: this process or, with a shared log, another). Must not block.
     /// </summary>
-    void Subscribe(Action<LogRecord> committed, Func<string, bool> wants);
+    /// <param name="lost">Called when rows of a canvas that this process had not announced yet were cleaned up (a
+    /// process paused for longer than the instance timeout): its room must be reloaded from storage.</param>
+    void Subscribe(Action<LogRecord> committed, Func<string, bool> wants, Action<string> lost);
 
     /// <summary>Completes once the batch is durable (or was found already logged).</summary>
     Task<AppendResult> AppendAsync(NewBatch batch);

@@ -26,6 +26,9 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private readonly bool _shared;
     private Action<LogRecord> _committed = static _ => { };
     private Func<string, bool> _wants = static _ => false;
+    private Action<string> _lost = static _ => { };
+    /// <summary>Canvases reloaded because rows were cleaned up before this instance read them, and up to which seq.</summary>
+    private readonly Dictionary<string, long> _reloadedAt = new(StringComparer.Ordinal);
 
     public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SqliteCanvasLog> logger)
     {
@@ -37,10 +40,11 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         _writer.Start();
     }
 
-    public void Subscribe(Action<LogRecord> committed, Func<string, bool> wants)
+    public void Subscribe(Action<LogRecord> committed, Func<string, bool> wants, Action<string> lost)
     {
         _committed = committed;
         _wants = wants;
+        _lost = lost;
     }
 
     public Task<AppendResult> AppendAsync(NewBatch batch) => Enqueue(new AppendWork(batch));
@@ -126,6 +130,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             {
                 nextHeartbeat = Environment.TickCount64 + HeartbeatMilliseconds;
                 using (writerLock?.Acquire()) ReportPosition(statements, _shared ? lastAnnounced : long.MaxValue / 2);
+                if (_shared) FindLostCanvases(statements, lastAnnounced);
                 if (_shared && statements.MaxSeq.ExecuteScalar() is long head) Interlocked.Exchange(ref CanvasMetrics.QueueLag, head - lastAnnounced);
             }
             if (!reader.TryRead(out var first))
@@ -211,6 +216,26 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private const int CatchUpPage = 1000;
     private const int HeartbeatMilliseconds = 1000;
 
+    /// <summary>
+    /// Cleanup waits for every live instance, but an instance silent for longer than the timeout (paused, swapped
+    /// out) is not waited for: rows it had not read may be gone. Its rooms of those canvases are then stale.
+    /// </summary>
+    private void FindLostCanvases(Statements statements, long cursor)
+    {
+        statements.PrunedPast.Parameters[0].Value = cursor;
+        using var rows = statements.PrunedPast.ExecuteReader();
+        while (rows.Read())
+        {
+            var canvasId = rows.GetString(0);
+            var prunedSeq = rows.GetInt64(1);
+            // Once per cleanup: the reloaded room starts from storage, which already reflects it.
+            if (!_wants(canvasId) || (_reloadedAt.TryGetValue(canvasId, out var handled) && handled >= prunedSeq)) continue;
+            _reloadedAt[canvasId] = prunedSeq;
+            _logger.LogWarning("rows of canvas {Canvas} were cleaned up before this instance read them; reloading it", canvasId);
+            _lost(canvasId);
+        }
+    }
+
     /// <summary>Tells the other instances how far this one has read (cleanup waits for the slowest live reader).</summary>
     private void ReportPosition(Statements statements, long cursor)
     {
@@ -253,7 +278,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private sealed class Statements : IDisposable
     {
         public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion,
-            Heartbeat, TakeLease;
+            Heartbeat, TakeLease, PrunedPast;
         private readonly SqliteCommand[] _all;
 
         public Statements(SqliteConnection connection)
@@ -299,8 +324,9 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 WHERE seq > $after ORDER BY seq LIMIT {CatchUpPage}
                 """, "$after");
             MaxSeq = Create(connection, "SELECT MAX(seq) FROM message_queue");
+            PrunedPast = Create(connection, "SELECT canvas_id, pruned_seq FROM canvas_states WHERE pruned_seq > $cursor", "$cursor");
             DataVersion = Create(connection, "PRAGMA data_version");
-            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease];
+            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease, PrunedPast];
             foreach (var command in _all) command.Prepare();
         }
 

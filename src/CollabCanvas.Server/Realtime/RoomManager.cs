@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Log;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,8 @@ public sealed class RoomManager
             {
                 if (_rooms.TryGetValue(record.CanvasId, out var room)) room.Deliver(record);
             },
-            canvasId => _rooms.ContainsKey(canvasId));
+            canvasId => _rooms.ContainsKey(canvasId),
+            canvasId => CloseCanvas(canvasId, CloseCodes.Reload, "this instance fell behind; reconnect to get the current canvas"));
     }
 
     public IEnumerable<Room> Rooms => _rooms.Values;
@@ -66,7 +68,7 @@ public sealed class RoomManager
         await room.SnapshotIfDueAsync(force: true).ConfigureAwait(false);
     }
 
-    /// <summary>Closes every session of a deleted canvas.</summary>
+    /// <summary>Closes every session of a canvas (deleted, or to be reloaded) and forgets its room.</summary>
     public void CloseCanvas(string canvasId, int code, string reason)
     {
         if (_rooms.TryRemove(canvasId, out var room)) room.CloseAll(code, reason);

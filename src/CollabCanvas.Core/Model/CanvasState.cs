@@ -16,8 +16,6 @@ public sealed class CanvasState
 
     public IReadOnlyDictionary<string, CanvasObject> Objects => _objects;
 
-    public bool Contains(string id) => _objects.ContainsKey(id);
-
     public void Apply(IReadOnlyList<Op> ops)
     {
         foreach (var op in ops)

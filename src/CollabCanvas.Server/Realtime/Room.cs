@@ -283,11 +283,6 @@ public sealed class Room
         }
     }
 
-    public IReadOnlyCollection<string> RemoteSessions()
-    {
-        lock (_gate) return _remotePeers.Keys.ToArray();
-    }
-
     /// <summary>The whole document, as <c>GET /api/canvases/{id}/document</c> returns it.</summary>
     public (long Seq, byte[] ObjectsJson) Document()
     {
@@ -345,10 +340,5 @@ public sealed class Room
             foreach (var session in _sessions) session.Close(code, reason);
             _sessions.Clear();
         }
-    }
-
-    public IReadOnlyList<Session> Sessions()
-    {
-        lock (_gate) return _sessions.ToArray();
     }
 }

@@ -243,10 +243,4 @@ public sealed class CanvasClient : IAsyncDisposable
         await _receiving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
         _socket.Dispose();
     }
-
-    public Task StartReadingAsync()
-    {
-        _receiving = Task.Run(ReceiveLoopAsync);
-        return Task.CompletedTask;
-    }
 }

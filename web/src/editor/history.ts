@@ -88,9 +88,6 @@ export class History {
   undo(): boolean { return this.replay(this.undoStack, this.redoStack); }
   redo(): boolean { return this.replay(this.redoStack, this.undoStack); }
 
-  get canUndo(): boolean { return this.undoStack.length > 0; }
-  get canRedo(): boolean { return this.redoStack.length > 0; }
-
   private push(inverse: Op[]): void {
     this.undoStack.push(inverse);
     if (this.undoStack.length > 200) this.undoStack.shift();

@@ -11,7 +11,7 @@ run="$(mktemp -d)"
 dotnet build src/CollabCanvas.Server -c Release --nologo -v quiet >/dev/null
 dotnet build bench/CollabCanvas.Bench -c Release --nologo -v quiet >/dev/null
 export RUN_DIR="$run" DATA_DIR="$run/data" BASE_PORT="$base" PORT="${PORT:-8088}" DETACH=1
-export COLLABCANVAS_DLL="$PWD/src/CollabCanvas.Server/bin/Release/net10.0/CollabCanvas.Server.dll"
+export COLLABCANVAS_DLL="${COLLABCANVAS_DLL:-$PWD/src/CollabCanvas.Server/bin/Release/net10.0/CollabCanvas.Server.dll}"
 if [ "$scenario" = durable ]; then
     export CollabCanvas__Realtime__BatchesPerSecond=100000 CollabCanvas__Realtime__BatchBurst=100000 CollabCanvas__Realtime__MessagesPerSecond=100000
 fi

@@ -157,13 +157,15 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 }
             }
             group.Add(first);
-            while (group.Count < _options.MaxGroupCommit && reader.TryRead(out var next)) group.Add(next);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
+                // Shared: wait for the file first, then take everything queued meanwhile into this commit, so the
+                // time spent waiting for the other processes turns into a larger group, not into more fsyncs.
                 using (writerLock?.Acquire())
                 using (var transaction = connection.BeginTransaction())
                 {
+                    while (group.Count < _options.MaxGroupCommit && reader.TryRead(out var next)) group.Add(next);
                     statements.Enlist(transaction);
                     foreach (var item in group) item.Execute(statements, committed);
                     transaction.Commit();

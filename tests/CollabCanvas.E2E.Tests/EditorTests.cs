@@ -252,3 +252,42 @@ public class SelectionTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "marquee.png") });
     }
 }
+
+public class ClusterEditorTests
+{
+    [Fact]
+    public async Task Two_browsers_behind_nginx_on_two_instances_collaborate_without_noticing()
+    {
+        await using var cluster = await CollabCanvas.Server.Tests.Infrastructure.LocalCluster.StartAsync(2);
+        var fixture = new BrowserFixture();
+        await fixture.InitializeAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = cluster.Proxy };
+            var created = await http.PostAsync("/api/canvases", new StringContent("""{"name":"Behind nginx"}""", System.Text.Encoding.UTF8, "application/json"));
+            var canvas = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+            var pages = new List<IPage>();
+            foreach (var name in new[] { "Alice", "Bob" })
+            {
+                var page = await fixture.NewPageAsync(name);
+                await page.GotoAsync(new Uri(cluster.Proxy, $"/c/{canvas}").ToString());
+                await page.Locator(".status[data-status=online]").WaitForAsync();
+                pages.Add(page);
+            }
+            await pages[0].Keyboard.PressAsync("r");
+            await EditorSteps.DragAsync(pages[0], 200, 200, 320, 300);
+            await pages[1].Keyboard.PressAsync("o");
+            await EditorSteps.DragAsync(pages[1], 400, 200, 500, 300);
+            foreach (var page in pages)
+                await page.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 2 && window.collabcanvas.client.pendingCount === 0");
+            await Assertions.Expect(pages[0].Locator(".peers .avatar[aria-label=Bob]")).ToBeVisibleAsync();
+            Assert.Equal(
+                await pages[0].EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"),
+                await pages[1].EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+}

@@ -245,52 +245,21 @@ public class NginxClusterTests
     [Fact]
     public async Task Clients_through_nginx_reach_different_instances_and_still_collaborate()
     {
-        var run = Directory.CreateTempSubdirectory("collabcanvas-nginx-").FullName;
-        var port = ServerProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["COLLABCANVAS_DLL"] = Path.Combine(AppContext.BaseDirectory, "CollabCanvas.Server.dll"),
-            ["RUN_DIR"] = run, ["DATA_DIR"] = Path.Combine(run, "data"), ["PORT"] = port.ToString(),
-            ["BASE_PORT"] = ServerProcess.FreePort().ToString(), ["DETACH"] = "1",
-        };
-        await RunScriptAsync(environment, "2");
-        try
-        {
-            var proxy = new Uri($"http://127.0.0.1:{port}");
-            using var http = new HttpClient { BaseAddress = proxy };
-            var created = await http.PostAsync("/api/canvases", new StringContent("""{"name":"via nginx"}""", Encoding.UTF8, "application/json"));
-            created.EnsureSuccessStatusCode();
-            var canvas = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        await using var cluster = await LocalCluster.StartAsync(2);
+        using var http = new HttpClient { BaseAddress = cluster.Proxy };
+        var created = await http.PostAsync("/api/canvases", new StringContent("""{"name":"via nginx"}""", Encoding.UTF8, "application/json"));
+        created.EnsureSuccessStatusCode();
+        var canvas = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
 
-            var clients = new List<CanvasClient>();
-            for (var i = 0; i < 4; i++) clients.Add(await CanvasClient.ConnectAsync(proxy, canvas, $"via-nginx-{i}"));
-            for (var i = 0; i < clients.Count; i++) await clients[i].SendOpsAsync("r", Batch.Rect($"o{i}", i * 10));
-            foreach (var client in clients) await client.WaitForAckOfAsync("r");
-            var last = clients.Max(c => c.Acks.Single().Seq);
-            foreach (var client in clients) await client.WaitForSeqAsync(last);
-            Assert.All(clients, c => Assert.Equal(clients[0].ReplicaJson(), c.ReplicaJson()));
-            Assert.Equal(4, clients[0].Replica.Count);
-            foreach (var client in clients) await client.DisposeAsync();
-        }
-        finally
-        {
-            await RunScriptAsync(environment, "stop");
-        }
-    }
-
-    private static async Task RunScriptAsync(Dictionary<string, string> environment, string argument)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(ServerProcess.RepositoryRoot, "deploy", "local-cluster.sh"), argument)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        Assert.True(process.ExitCode == 0, $"local-cluster.sh {argument} failed:\n{await output}\n{await errors}");
+        var clients = new List<CanvasClient>();
+        for (var i = 0; i < 4; i++) clients.Add(await CanvasClient.ConnectAsync(cluster.Proxy, canvas, $"via-nginx-{i}"));
+        for (var i = 0; i < clients.Count; i++) await clients[i].SendOpsAsync("r", Batch.Rect($"o{i}", i * 10));
+        foreach (var client in clients) await client.WaitForAckOfAsync("r");
+        var last = clients.Max(c => c.Acks.Single().Seq);
+        foreach (var client in clients) await client.WaitForSeqAsync(last);
+        Assert.All(clients, c => Assert.Equal(clients[0].ReplicaJson(), c.ReplicaJson()));
+        Assert.Equal(4, clients[0].Replica.Count);
+        foreach (var client in clients) await client.DisposeAsync();
     }
 }
 

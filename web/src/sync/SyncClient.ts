@@ -45,9 +45,7 @@ interface Batch { ref: string; ops: Op[]; sent: boolean }
 const OPEN = 1;
 
 export class SyncClient {
-  /** The server's state at `seq`: every acknowledged batch applied in log order. */
-  get confirmed(): CanvasModel { return this.confirmedModel; }
-  /** What the user sees: `confirmed` plus every pending change. */
+  /** What the user sees: the server's state at `seq` plus every pending change. */
   local: CanvasModel = new CanvasModel();
   seq = 0;
   status: Status = 'connecting';
@@ -55,10 +53,9 @@ export class SyncClient {
   session: string | null = null;
   readonly peers = new Map<string, Peer>();
 
-  private confirmedModel = new CanvasModel();
   private readonly pending: Batch[] = [];
   private unsent: Op[] = [];
-  /** Takes `local` back to `confirmed`: what applying the pending and unsent ops changed. */
+  /** Takes `local` back to the server's state: what applying the pending and unsent ops changed. */
   private speculative: Undo = [];
   private socket: SocketLike | null = null;
   private welcomed = false;
@@ -80,6 +77,16 @@ export class SyncClient {
 
   /** Batches not yet acknowledged (sent or not). */
   get pendingCount(): number { return this.pending.length + (this.unsent.length > 0 ? 1 : 0); }
+
+  /**
+   * The server's state at `seq` (every acknowledged batch in log order), as a copy: `local` with the pending changes
+   * taken back. Kept as one model, not two, so that each incoming batch is applied once.
+   */
+  get confirmed(): CanvasModel {
+    const model = this.local.clone();
+    model.revert(this.speculative.map(([id, before]) => [id, before && { ...before }]));
+    return model;
+  }
 
   start(): void { this.connect(); }
 
@@ -172,9 +179,8 @@ export class SyncClient {
     this.session = message.session;
     this.attempt = 0;
     if (message.objects) {
-      this.confirmedModel = CanvasModel.from(message.objects);
       this.seq = message.seq;
-      this.rebuildLocal();
+      this.rebuildLocal(CanvasModel.from(message.objects));
     } else {
       for (const batch of message.replay ?? []) this.applyLogged(batch);
       this.seq = message.seq;
@@ -201,7 +207,6 @@ export class SyncClient {
 
   /** Someone else's batch: ordered after everything confirmed and before everything still pending. */
   private applyRemote(seq: number, ops: Op[]): void {
-    this.confirmed.apply(ops);
     this.seq = seq;
     this.rebase(ops);
   }
@@ -221,7 +226,6 @@ export class SyncClient {
     if (index < 0) return;
     const [batch] = this.pending.splice(index, 1);
     if (seq > this.seq) {
-      this.confirmed.apply(batch.ops);
       this.seq = seq;
       this.rebase(batch.ops);
     } else {
@@ -250,8 +254,9 @@ export class SyncClient {
     for (const batch of this.pending) if (!batch.sent) this.sendBatch(batch);
   }
 
-  private rebuildLocal(): void {
-    this.local = this.confirmed.clone();
+  /** The view of a full state from the server: that state plus every pending change. */
+  private rebuildLocal(serverState: CanvasModel): void {
+    this.local = serverState;
     this.speculative = [];
     for (const batch of this.pending) this.local.apply(batch.ops, this.speculative);
     this.local.apply(this.unsent, this.speculative);

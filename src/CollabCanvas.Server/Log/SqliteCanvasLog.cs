@@ -280,7 +280,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private sealed class Statements : IDisposable
     {
         public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion,
-            Heartbeat, TakeLease, PrunedPast;
+            Heartbeat, TakeLease, PrunedPast, ReadFloor;
         private readonly SqliteCommand[] _all;
 
         public Statements(SqliteConnection connection)
@@ -326,9 +326,10 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 WHERE seq > $after ORDER BY seq LIMIT {CatchUpPage}
                 """, "$after");
             MaxSeq = Create(connection, "SELECT MAX(seq) FROM message_queue");
+            ReadFloor = Create(connection, "SELECT MIN(cursor) FROM instances WHERE heartbeat_at > $since", "$since");
             PrunedPast = Create(connection, "SELECT canvas_id, pruned_seq FROM canvas_states WHERE pruned_seq > $cursor", "$cursor");
             DataVersion = Create(connection, "PRAGMA data_version");
-            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease, PrunedPast];
+            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease, PrunedPast, ReadFloor];
             foreach (var command in _all) command.Prepare();
         }
 
@@ -435,7 +436,9 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             lease[2].Value = now + log._options.PruneEverySeconds * 2000L;
             lease[3].Value = now;
             if (s.TakeLease.ExecuteNonQuery() == 0) return; // another instance holds it
-            var floor = log.ReadFloor(s, now);
+            // Rows above the slowest live instance's read position may still be on their way to its rooms.
+            s.ReadFloor.Parameters[0].Value = now - log._options.InstanceTimeoutSeconds * 1000L;
+            var floor = s.ReadFloor.ExecuteScalar() is long min ? min : long.MaxValue;
             foreach (var command in new[] { s.PruneMark, s.Prune })
             {
                 command.Parameters[0].Value = now - log._options.RetentionSeconds * 1000L;
@@ -444,16 +447,6 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 if (command == s.Prune) CanvasMetrics.Pruned.Add(rows);
             }
         }
-    }
-
-    /// <summary>The lowest read position among live instances: rows above it may still be on their way to rooms.</summary>
-    private long ReadFloor(Statements s, long now)
-    {
-        using var floor = s.Heartbeat.Connection!.CreateCommand();
-        floor.Transaction = s.Heartbeat.Transaction;
-        floor.CommandText = "SELECT MIN(cursor) FROM instances WHERE heartbeat_at > $since";
-        floor.Parameters.AddWithValue("$since", now - _options.InstanceTimeoutSeconds * 1000L);
-        return floor.ExecuteScalar() is long min ? min : long.MaxValue;
     }
 
     private sealed class FlushWork : Work<bool>

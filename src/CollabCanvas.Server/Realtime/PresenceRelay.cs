@@ -50,21 +50,31 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
         using var writerLock = new WriterLock(database.DatabasePath);
         var lastRead = 0L;
         var nextRefresh = 0L;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        Microsoft.Data.Sqlite.SqliteConnection? connection = null; // one for the relay's life, reopened after a failure
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                using var connection = database.Open();
-                Write(connection, writerLock, now, refreshAll: now >= nextRefresh);
-                if (now >= nextRefresh) nextRefresh = now + RefreshMilliseconds;
-                lastRead = Read(connection, rooms, lastRead, now);
-                Expire(rooms, now);
+                try
+                {
+                    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    connection ??= database.Open();
+                    Write(connection, writerLock, now, refreshAll: now >= nextRefresh);
+                    if (now >= nextRefresh) nextRefresh = now + RefreshMilliseconds;
+                    lastRead = Read(connection, rooms, lastRead, now);
+                    Expire(rooms, now);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "presence relay failed; retrying on the next tick");
+                    connection?.Dispose();
+                    connection = null;
+                }
             }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "presence relay failed; retrying on the next tick");
-            }
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 

@@ -63,9 +63,12 @@ public sealed class Room
     private async Task LoadAsync()
     {
         var stored = await _log.LoadAsync(CanvasId).ConfigureAwait(false);
-        var state = stored.Snapshot is { } snapshot
-            ? CanvasState.Read(JsonDocument.Parse(snapshot.ObjectsJson).RootElement)
-            : new CanvasState();
+        var state = new CanvasState();
+        if (stored.Snapshot is { } snapshot)
+        {
+            using var objects = JsonDocument.Parse(snapshot.ObjectsJson);
+            state = CanvasState.Read(objects.RootElement);
+        }
         var seq = stored.Snapshot?.Seq ?? 0;
         var recentBase = seq;
         var recent = new Queue<LogRecord>();

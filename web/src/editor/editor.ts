@@ -98,12 +98,21 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => b.addEventListener('click', () => setTool(b.dataset.tool as ToolName)));
 
   const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops));
-  const select = (ids: string[]) => {
-    selection = ids.filter(id => client.local.has(id));
-    transformer.nodes(selection.map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n));
-    for (const node of renderer.nodes.values()) node.draggable(tool === 'select' && selection.includes(node.id()));
+  /** Shows the selection (handles, draggable nodes, properties); touches only the nodes entering or leaving it. */
+  const showSelection = (previous: readonly string[]) => {
+    // Only nodes that left the selection: turning dragging off mid-drag would end the drag.
+    for (const id of previous) if (!selection.includes(id)) renderer.nodes.get(id)?.draggable(false);
+    const nodes = selection.map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n);
+    for (const node of nodes) node.draggable(tool === 'select');
+    transformer.nodes(nodes);
     overlay.batchDraw();
     properties.show(selection, client.local);
+  };
+
+  const select = (ids: string[]) => {
+    const previous = selection;
+    selection = ids.filter(id => client.local.has(id));
+    showSelection(previous);
     client.setPresence(pointerOnCanvas(), selection);
   };
 
@@ -112,7 +121,10 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
 
   client.on('change', ids => {
     renderer.update(client.local, ids);
-    select(selection);
+    // Objects may have been replaced or deleted under the selection; peers hear of it only if the selection changed.
+    const kept = selection.filter(id => client.local.has(id));
+    if (kept.length !== selection.length) select(kept);
+    else showSelection(selection);
     cursors.updateSelections(client.peers, renderer.nodes);
   });
   client.on('status', status => {

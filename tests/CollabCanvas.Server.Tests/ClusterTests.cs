@@ -121,8 +121,8 @@ public class ClusterTests
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
-            await using var bob = await CanvasClient.ConnectAsync(servers[1], canvas, "Bob");
-            var alice = await CanvasClient.ConnectAsync(servers[0], canvas, "Alice");
+            await using var bob = await CanvasClient.ConnectAsync(servers[1], canvas, "Bob", cookies: await servers[0].MemberAsync(canvas, "Bob"));
+            var alice = await CanvasClient.ConnectAsync(servers[0], canvas, "Alice", cookies: await servers[0].MemberAsync(canvas, "Alice"));
             var join = await bob.NextAsync("join");
             Assert.Equal("Alice", join.GetProperty("peer").GetProperty("user").GetProperty("name").GetString());
 
@@ -246,13 +246,14 @@ public class NginxClusterTests
     public async Task Clients_through_nginx_reach_different_instances_and_still_collaborate()
     {
         await using var cluster = await LocalCluster.StartAsync(2);
-        using var http = new HttpClient { BaseAddress = cluster.Proxy };
+        var (http, cookies) = await ServerProcess.SignInAsync(cluster.Proxy, ServerProcess.TestUser);
+        using var _ = http;
         var created = await http.PostAsync("/api/canvases", new StringContent("""{"name":"via nginx"}""", Encoding.UTF8, "application/json"));
         created.EnsureSuccessStatusCode();
         var canvas = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
 
         var clients = new List<CanvasClient>();
-        for (var i = 0; i < 4; i++) clients.Add(await CanvasClient.ConnectAsync(cluster.Proxy, canvas, $"via-nginx-{i}"));
+        for (var i = 0; i < 4; i++) clients.Add(await CanvasClient.ConnectAsync(cluster.Proxy, canvas, $"via-nginx-{i}", cookies: cookies));
         for (var i = 0; i < clients.Count; i++) await clients[i].SendOpsAsync("r", Batch.Rect($"o{i}", i * 10));
         foreach (var client in clients) await client.WaitForAckOfAsync("r");
         var last = clients.Max(c => c.Acks.Single().Seq);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using CollabCanvas.Core.Protocol;
@@ -21,7 +22,8 @@ public class RealtimeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var ops = await bob.NextAsync("ops");
 
         Assert.Equal(ack.GetProperty("seq").GetInt64(), ops.GetProperty("seq").GetInt64());
-        Assert.StartsWith("guest-", ops.GetProperty("actor").GetString());
+        var me = await Server.Http.GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.Equal(me.GetProperty("id").GetString(), ops.GetProperty("actor").GetString());
         Assert.Equal("box", ops.GetProperty("ops")[0].GetProperty("id").GetString());
         Assert.Equal(alice.ReplicaJson(), bob.ReplicaJson());
 
@@ -34,8 +36,8 @@ public class RealtimeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     public async Task Welcome_names_the_user_and_lists_the_peers_already_there()
     {
         var canvas = await Server.CreateCanvasAsync();
-        await using var alice = await CanvasClient.ConnectAsync(Server, canvas, "Alice");
-        var bob = await CanvasClient.ConnectAsync(Server, canvas, "Bob", hello: false);
+        await using var alice = await CanvasClient.ConnectAsync(Server, canvas, "Alice", cookies: await Server.MemberAsync(canvas, "Alice"));
+        var bob = await CanvasClient.ConnectAsync(Server, canvas, "Bob", hello: false, cookies: await Server.MemberAsync(canvas, "Bob"));
         await bob.SendJsonAsync(new { type = "hello" });
         var welcome = await bob.NextAsync("welcome");
 
@@ -51,8 +53,8 @@ public class RealtimeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     public async Task Presence_join_and_leave_reach_the_other_sessions()
     {
         var canvas = await Server.CreateCanvasAsync();
-        await using var alice = await CanvasClient.ConnectAsync(Server, canvas, "Alice");
-        var bob = await CanvasClient.ConnectAsync(Server, canvas, "Bob");
+        await using var alice = await CanvasClient.ConnectAsync(Server, canvas, "Alice", cookies: await Server.MemberAsync(canvas, "Alice"));
+        var bob = await CanvasClient.ConnectAsync(Server, canvas, "Bob", cookies: await Server.MemberAsync(canvas, "Bob"));
         var join = await alice.NextAsync("join");
         Assert.Equal("Bob", join.GetProperty("peer").GetProperty("user").GetProperty("name").GetString());
 

@@ -8,7 +8,10 @@ public abstract record ClientMessage;
 
 /// <param name="Since">The last seq the client applied, or null for a full state.</param>
 /// <param name="Client">A stable id the client keeps across reconnects; batches are identified by (client, ref).</param>
-public sealed record HelloMessage(long? Since, string? Client) : ClientMessage;
+/// <param name="Link">A share link's token, for guests and for users who are not members.</param>
+/// <param name="Ticket">A single-use ticket from <c>POST /api/ws-tickets</c>, for clients that can send neither a cookie nor a header.</param>
+/// <param name="Name">The display name a link guest chose.</param>
+public sealed record HelloMessage(long? Since, string? Client, string? Link = null, string? Ticket = null, string? Name = null) : ClientMessage;
 
 /// <param name="OpsJson">The ops in canonical form: what is logged and sent to peers.</param>
 public sealed record OpsMessage(string Ref, Op[] Ops, byte[] OpsJson) : ClientMessage;
@@ -28,6 +31,8 @@ public static class ClientMessages
 {
     public const int MaxRefLength = 64;
     public const int MaxSelection = 1000;
+    public const int MaxSecretLength = 128;
+    public const int MaxNameLength = 40;
 
     /// <summary>Parses one frame: a message object or an array of them.</summary>
     public static List<ClientMessage> Parse(ReadOnlyMemory<byte> utf8, Limits limits)
@@ -91,7 +96,21 @@ public static class ClientMessages
             if (!ObjectSchema.IsValidId(client))
                 return new InvalidMessage(ErrorCodes.BadMessage, "client: must be 1 to 64 characters of A-Z a-z 0-9 _ -", Type: "hello");
         }
-        return new HelloMessage(since, client);
+        if (!TryOptionalString(json, "link"u8, MaxSecretLength, out var link) ||
+            !TryOptionalString(json, "ticket"u8, MaxSecretLength, out var ticket))
+            return new InvalidMessage(ErrorCodes.BadMessage, $"link, ticket: must be strings of at most {MaxSecretLength} characters", Type: "hello");
+        if (!TryOptionalString(json, "name"u8, MaxNameLength, out var name))
+            return new InvalidMessage(ErrorCodes.BadMessage, $"name: must be a string of at most {MaxNameLength} characters", Type: "hello");
+        return new HelloMessage(since, client, link, ticket, name);
+    }
+
+    private static bool TryOptionalString(JsonElement json, ReadOnlySpan<byte> property, int maxLength, out string? value)
+    {
+        value = null;
+        if (!json.TryGetProperty(property, out var element) || element.ValueKind == JsonValueKind.Null) return true;
+        if (element.ValueKind != JsonValueKind.String) return false;
+        value = element.GetString();
+        return value!.Length <= maxLength;
     }
 
     private static ClientMessage ParseOps(JsonElement json, Limits limits)

@@ -13,6 +13,7 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string TooManyObjects = "too_many_objects";
     public const string RefConflict = "ref_conflict";
+    public const string Forbidden = "forbidden";
     public const string Internal = "internal";
 }
 
@@ -29,6 +30,10 @@ public static class CloseCodes
     public const int Reload = 1012;
     /// <summary>The first message was not a valid <c>hello</c>.</summary>
     public const int BadHello = 4400;
+    /// <summary>Not signed in and no share link: sign in (or open a share link) and connect again.</summary>
+    public const int Unauthorized = 4401;
+    /// <summary>No access to this canvas, or the access ended (signed out elsewhere, removed, link revoked).</summary>
+    public const int Forbidden = 4403;
     /// <summary>The canvas does not exist.</summary>
     public const int CanvasNotFound = 4404;
     /// <summary>No <c>hello</c> arrived within the hello timeout.</summary>

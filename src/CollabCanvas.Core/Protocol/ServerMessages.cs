@@ -26,7 +26,8 @@ public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 /// </summary>
 public static class ServerMessages
 {
-    public static byte[] Welcome(string session, UserInfo user, long seq, Action<Utf8JsonWriter>? writeObjects,
+    /// <param name="role"><c>owner</c>, <c>editor</c> or <c>viewer</c>: a viewer's ops are refused.</param>
+    public static byte[] Welcome(string session, UserInfo user, string role, long seq, Action<Utf8JsonWriter>? writeObjects,
         IReadOnlyList<ReplayBatch>? replay, IEnumerable<PeerInfo> peers) => Write(w =>
     {
         w.WriteStartObject();
@@ -34,6 +35,7 @@ public static class ServerMessages
         w.WriteString("session"u8, session);
         w.WritePropertyName("user"u8);
         JsonSerializer.Serialize(w, user, ProtocolJsonContext.Default.UserInfo);
+        w.WriteString("role"u8, role);
         w.WriteNumber("seq"u8, seq);
         if (writeObjects is not null)
         {
@@ -49,6 +51,15 @@ public static class ServerMessages
         w.WriteStartArray("peers"u8);
         foreach (var peer in peers) JsonSerializer.Serialize(w, peer, ProtocolJsonContext.Default.PeerInfo);
         w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    /// <summary>The session's role changed while it was open (a viewer's ops are refused from now on).</summary>
+    public static byte[] Role(string role) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "role"u8);
+        w.WriteString("role"u8, role);
         w.WriteEndObject();
     });
 

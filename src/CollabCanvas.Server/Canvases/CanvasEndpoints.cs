@@ -2,6 +2,8 @@ using System.Text.Json;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Realtime;
+using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CollabCanvas.Server.Canvases;
@@ -10,9 +12,23 @@ public sealed record CreateCanvasRequest(string? Name);
 
 public sealed record RenameCanvasRequest(string? Name);
 
+public sealed record AddMemberRequest(string? Email, string? Role);
+
+public sealed record SetRoleRequest(string? Role);
+
+public sealed record CreateLinkRequest(string? Role);
+
+/// <summary>
+/// The canvas REST API. Every endpoint states the least role it needs; <see cref="Authorize"/> answers 401 to a
+/// caller who is neither signed in nor holding a share link, 404 to one without access (whether the canvas exists
+/// is not theirs to know), and 403 to one whose role is too low.
+/// </summary>
 public static class CanvasEndpoints
 {
     public const int MaxNameLength = 100;
+
+    /// <summary>Share-link guests (and users who are not members) send the link's token in this header.</summary>
+    public const string ShareLinkHeader = "X-Share-Link";
 
     public static IServiceCollection AddCanvases(this IServiceCollection services)
     {
@@ -24,41 +40,133 @@ public static class CanvasEndpoints
     {
         var canvases = app.MapGroup("/api/canvases").WithTags("Canvases");
         canvases.MapPost("/", Create);
-        canvases.MapGet("/", (CanvasStore store) => TypedResults.Ok(store.List()));
+        canvases.MapGet("/", List);
         canvases.MapGet("/{id}", Get);
         canvases.MapPatch("/{id}", Rename);
         canvases.MapDelete("/{id}", Delete);
         canvases.MapGet("/{id}/document", GetDocument);
+        canvases.MapGet("/{id}/members", ListMembers);
+        canvases.MapPost("/{id}/members", AddMember);
+        canvases.MapPut("/{id}/members/{userId}", SetMemberRole);
+        canvases.MapDelete("/{id}/members/{userId}", RemoveMember);
+        canvases.MapGet("/{id}/links", ListLinks);
+        canvases.MapPost("/{id}/links", CreateLink);
+        canvases.MapDelete("/{id}/links/{linkId}", RevokeLink);
         return app;
     }
 
-    private static Results<Created<Canvas>, ValidationProblem> Create(CreateCanvasRequest request, CanvasStore store)
+    /// <summary>The caller's role on the canvas if it is at least <paramref name="needed"/>, or the answer that refuses them.</summary>
+    public static (Role Role, IResult? Denied) Authorize(HttpContext context, string canvasId, Role needed, CanvasAccess access)
     {
+        var userId = context.User.FindUserId();
+        var token = context.Request.Headers[ShareLinkHeader].ToString();
+        var linkId = token.Length is > 0 and <= ClientMessages.MaxSecretLength ? access.FindLink(canvasId, token) : null;
+        var role = access.RoleOf(canvasId, userId, linkId);
+        if (role == Role.None)
+            return (role, userId is null && linkId is null ? TypedResults.Unauthorized() : TypedResults.NotFound());
+        if (role < needed)
+            return (role, TypedResults.Problem($"This needs the {needed.ToWire()} role; you are {role.ToWire()}.", statusCode: StatusCodes.Status403Forbidden));
+        return (role, null);
+    }
+
+    private static IResult Create(CreateCanvasRequest request, HttpContext context, CanvasStore store)
+    {
+        if (context.User.FindUserId() is not { } userId) return TypedResults.Unauthorized();
         if (ValidateName(request.Name) is { } problem) return problem;
-        var canvas = store.Create(request.Name!.Trim());
+        var canvas = store.Create(request.Name!.Trim(), userId);
         return TypedResults.Created($"/api/canvases/{canvas.Id}", canvas);
     }
 
-    private static Results<Ok<Canvas>, NotFound> Get(string id, CanvasStore store) =>
-        store.Find(id) is { } canvas ? TypedResults.Ok(canvas) : TypedResults.NotFound();
+    private static IResult List(HttpContext context, CanvasStore store) =>
+        context.User.FindUserId() is { } userId ? TypedResults.Ok(store.List(userId)) : TypedResults.Unauthorized();
 
-    private static Results<Ok<Canvas>, NotFound, ValidationProblem> Rename(string id, RenameCanvasRequest request, CanvasStore store)
+    private static IResult Get(string id, HttpContext context, CanvasStore store, CanvasAccess access)
     {
-        if (ValidateName(request.Name) is { } problem) return problem;
-        return store.Rename(id, request.Name!.Trim()) is { } canvas ? TypedResults.Ok(canvas) : TypedResults.NotFound();
+        var (role, denied) = Authorize(context, id, Role.Viewer, access);
+        if (denied is not null) return denied;
+        return store.Find(id) is { } canvas ? TypedResults.Ok(canvas with { Role = role.ToWire() }) : TypedResults.NotFound();
     }
 
-    private static async Task<Results<NoContent, NotFound>> Delete(string id, CanvasStore store, RoomManager rooms, ICanvasLog log)
+    private static IResult Rename(string id, RenameCanvasRequest request, HttpContext context, CanvasStore store, CanvasAccess access)
     {
+        var (role, denied) = Authorize(context, id, Role.Editor, access);
+        if (denied is not null) return denied;
+        if (ValidateName(request.Name) is { } problem) return problem;
+        return store.Rename(id, request.Name!.Trim()) is { } canvas ? TypedResults.Ok(canvas with { Role = role.ToWire() }) : TypedResults.NotFound();
+    }
+
+    private static async Task<IResult> Delete(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms, ICanvasLog log)
+    {
+        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
         if (!store.Delete(id)) return TypedResults.NotFound();
         rooms.CloseCanvas(id, CloseCodes.CanvasDeleted, "the canvas was deleted");
         await log.DeleteCanvasAsync(id);
         return TypedResults.NoContent();
     }
 
-    /// <summary><c>{ seq, objects }</c>: the state after every batch up to <c>seq</c>.</summary>
-    private static async Task<Results<FileContentHttpResult, NotFound>> GetDocument(string id, CanvasStore store, RoomManager rooms)
+    private static IResult ListMembers(string id, HttpContext context, CanvasAccess access) =>
+        Authorize(context, id, Role.Viewer, access).Denied ?? TypedResults.Ok(access.Members(id));
+
+    private static IResult AddMember(string id, AddMemberRequest request, HttpContext context, CanvasAccess access, Users users)
     {
+        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        var role = Roles.Parse(request.Role);
+        if (role == Role.None)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["The role is owner, editor or viewer."] });
+        if (request.Email?.Trim() is not { Length: > 0 and <= Users.MaxEmailLength } email || users.FindByEmail(email) is not { } user)
+            return TypedResults.Problem("No account has this email; ask them to sign in once, or share a link.", statusCode: StatusCodes.Status404NotFound);
+        access.SetRole(id, user.Id, role);
+        return TypedResults.Ok(access.Members(id));
+    }
+
+    private static IResult SetMemberRole(string id, string userId, SetRoleRequest request, HttpContext context, CanvasAccess access)
+    {
+        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        var role = Roles.Parse(request.Role);
+        if (role == Role.None)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["The role is owner, editor or viewer."] });
+        if (access.Members(id).All(m => m.UserId != userId)) return TypedResults.NotFound();
+        return access.SetRole(id, userId, role) == CanvasAccess.MemberChange.WouldLeaveNoOwner
+            ? TypedResults.Problem("A canvas keeps at least one owner.", statusCode: StatusCodes.Status409Conflict)
+            : TypedResults.Ok(access.Members(id));
+    }
+
+    /// <summary>The owner removes anyone; any member may leave.</summary>
+    private static IResult RemoveMember(string id, string userId, HttpContext context, CanvasAccess access)
+    {
+        var leaving = context.User.FindUserId() == userId;
+        if (Authorize(context, id, leaving ? Role.Viewer : Role.Owner, access).Denied is { } denied) return denied;
+        return access.Remove(id, userId) switch
+        {
+            null => TypedResults.NotFound(),
+            CanvasAccess.MemberChange.WouldLeaveNoOwner => TypedResults.Problem("A canvas keeps at least one owner.", statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.NoContent(),
+        };
+    }
+
+    private static IResult ListLinks(string id, HttpContext context, CanvasAccess access) =>
+        Authorize(context, id, Role.Owner, access).Denied ?? TypedResults.Ok(access.Links(id));
+
+    private static IResult CreateLink(string id, CreateLinkRequest request, HttpContext context, CanvasAccess access)
+    {
+        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        var role = Roles.Parse(request.Role);
+        if (role is not (Role.Viewer or Role.Editor))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["A link gives the editor or viewer role."] });
+        var link = access.CreateLink(id, role, context.User.FindUserId()!);
+        return TypedResults.Created($"/api/canvases/{id}/links/{link.Id}", link);
+    }
+
+    private static IResult RevokeLink(string id, string linkId, HttpContext context, CanvasAccess access)
+    {
+        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        return access.RevokeLink(id, linkId) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    /// <summary><c>{ seq, objects }</c>: the state after every batch up to <c>seq</c>.</summary>
+    private static async Task<IResult> GetDocument(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms)
+    {
+        if (Authorize(context, id, Role.Viewer, access).Denied is { } denied) return denied;
         if (store.Find(id) is null) return TypedResults.NotFound();
         var room = await rooms.GetAsync(id);
         var (seq, objects) = room.Document();

@@ -1,35 +1,50 @@
+using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace CollabCanvas.Server.Canvases;
 
-public sealed record Canvas(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <param name="Role">The caller's role on it, when the answer is for a caller.</param>
+public sealed record Canvas(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Role = null);
 
 /// <summary>The <c>canvases</c> table: which canvases exist and what they are called. Their content is in the log.</summary>
-public sealed class CanvasStore(SqliteDatabase database)
+public sealed class CanvasStore(SqliteDatabase database, CanvasAccess access)
 {
-    public Canvas Create(string name)
+    /// <summary>Creates a canvas owned by <paramref name="ownerId"/>.</summary>
+    public Canvas Create(string name, string ownerId)
     {
         var now = DateTimeOffset.UtcNow;
-        var canvas = new Canvas(Ids.New(12), name, now, now);
+        var canvas = new Canvas(Ids.New(12), name, now, now, Role.Owner.ToWire());
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO canvases (id, name, created_at, updated_at) VALUES ($id, $name, $now, $now)";
-        command.Parameters.AddWithValue("$id", canvas.Id);
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
+        using var transaction = connection.BeginTransaction();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "INSERT INTO canvases (id, name, created_at, updated_at) VALUES ($id, $name, $now, $now)";
+            command.Parameters.AddWithValue("$id", canvas.Id);
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+        }
+        access.AddOwner(connection, canvas.Id, ownerId);
+        transaction.Commit();
         return Truncated(canvas);
     }
 
-    public IReadOnlyList<Canvas> List()
+    /// <summary>The canvases a user is a member of (and those made before sign-in existed, which have no owner), with their role.</summary>
+    public IReadOnlyList<Canvas> List(string userId)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name, created_at, updated_at FROM canvases ORDER BY updated_at DESC, id";
+        command.CommandText = """
+            SELECT c.id, c.name, c.created_at, c.updated_at, COALESCE(m.role, 'editor')
+            FROM canvases c LEFT JOIN canvas_members m ON m.canvas_id = c.id AND m.user_id = $user
+            WHERE m.role IS NOT NULL OR NOT EXISTS (SELECT 1 FROM canvas_members o WHERE o.canvas_id = c.id AND o.role = 'owner')
+            ORDER BY c.updated_at DESC, c.id
+            """;
+        command.Parameters.AddWithValue("$user", userId);
         using var reader = command.ExecuteReader();
         var canvases = new List<Canvas>();
-        while (reader.Read()) canvases.Add(Read(reader));
+        while (reader.Read()) canvases.Add(Read(reader) with { Role = reader.GetString(4) });
         return canvases;
     }
 

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Canvases;
-using CollabCanvas.Server.Identity;
+using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Log;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +24,8 @@ public static class RealtimeEndpoints
         services.AddSingleton<RealtimeShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeShutdown>());
         services.AddHostedService<RoomMaintenance>();
+        services.AddSingleton<SessionGate>();
+        services.AddHostedService<AccessEnforcer>();
         return services;
     }
 
@@ -33,7 +35,11 @@ public static class RealtimeEndpoints
         return app;
     }
 
-    private static async Task Connect(string canvasId, HttpContext context, CanvasStore canvases, ISessionIdentity identity,
+    /// <summary>
+    /// Anyone may open the socket (the Origin was checked before); who they are and what they may do is decided at
+    /// <c>hello</c> by <see cref="SessionGate"/>, because a ticket or a share link comes in <c>hello</c>, never in the URL.
+    /// </summary>
+    private static async Task Connect(string canvasId, HttpContext context, CanvasStore canvases, SessionGate gate,
         RoomManager rooms, RealtimeShutdown shutdown, IOptions<RealtimeOptions> options, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -42,19 +48,14 @@ public static class RealtimeEndpoints
                 .ExecuteAsync(context);
             return;
         }
-        if (await identity.ResolveAsync(context) is not { } user)
-        {
-            await TypedResults.Unauthorized().ExecuteAsync(context);
-            return;
-        }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new Session(Ids.New(10), user, socket, options.Value.MaxQueuedBytes);
+        var session = new Session(Ids.New(10), socket, options.Value.MaxQueuedBytes);
         var sending = session.RunSendLoopAsync();
         if (shutdown.IsStopping) session.Close(CloseCodes.GoingAway, "the server is shutting down");
         else if (canvases.Find(canvasId) is null) session.Close(CloseCodes.CanvasNotFound, "no such canvas");
         else
         {
-            var connection = new Connection(session, socket, canvasId, rooms, shutdown, options.Value,
+            var connection = new Connection(session, socket, canvasId, rooms, shutdown, gate, context.User, options.Value,
                 loggers.CreateLogger("CollabCanvas.Realtime.Connection"));
             await connection.RunAsync();
         }
@@ -64,7 +65,7 @@ public static class RealtimeEndpoints
 
 /// <summary>The receive side of a session: reads frames without holding a buffer while idle, and dispatches messages.</summary>
 internal sealed class Connection(Session session, WebSocket socket, string canvasId, RoomManager rooms,
-    RealtimeShutdown shutdown, RealtimeOptions options, ILogger logger)
+    RealtimeShutdown shutdown, SessionGate gate, System.Security.Claims.ClaimsPrincipal principal, RealtimeOptions options, ILogger logger)
 {
     private const int InitialBufferBytes = 4096;
     private const int MessagesBeforeYield = 16;
@@ -197,6 +198,9 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
                 session.Send(ServerMessages.Error(ErrorCodes.HelloRequired, "send hello first",
                     message is OpsMessage o ? o.Ref : null));
                 break;
+            case OpsMessage ops when session.Role < Role.Editor:
+                session.Send(ServerMessages.Error(ErrorCodes.Forbidden, $"a {session.Role.ToWire()} cannot change the canvas", ops.Ref));
+                break;
             case OpsMessage ops when !_batches.TryTake():
                 session.Send(ServerMessages.Error(ErrorCodes.RateLimited,
                     $"at most {options.BatchesPerSecond} batches per second; this batch was not applied, send it again later", ops.Ref));
@@ -212,6 +216,15 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
 
     private async Task JoinAsync(HelloMessage hello)
     {
+        var admission = gate.Admit(principal, hello, canvasId);
+        if (admission.User is null)
+        {
+            session.Close(admission.CloseCode, admission.Reason);
+            return;
+        }
+        session.User = admission.User;
+        session.Access = admission.Access;
+        session.Role = admission.Role;
         if (hello.Client is { } client) session.ClientId = client;
         while (true)
         {

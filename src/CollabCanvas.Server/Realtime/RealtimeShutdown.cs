@@ -17,6 +17,9 @@ public sealed class RealtimeShutdown(ICanvasLog log, RoomManager rooms, ILogger<
 
     public bool IsStopping => _stopping;
 
+    /// <summary>Every open session of this process.</summary>
+    public ICollection<Session> OpenSessions => _sessions.Keys;
+
     public void Track(Session session)
     {
         if (_sessions.TryAdd(session, session)) Interlocked.Increment(ref Observability.CanvasMetrics.Sessions);

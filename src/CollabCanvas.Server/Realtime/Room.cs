@@ -1,3 +1,4 @@
+using CollabCanvas.Server.Access;
 using System.Text.Json;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
@@ -165,12 +166,12 @@ public sealed class Room
             byte[] welcome;
             if (replay is not null)
             {
-                welcome = ServerMessages.Welcome(session.Id, session.User, _seq, null, replay, peers);
+                welcome = ServerMessages.Welcome(session.Id, session.User, session.Role.ToWire(), _seq, null, replay, peers);
             }
             else
             {
                 var objects = _objectsJson ??= _state.ObjectsToUtf8();
-                welcome = ServerMessages.Welcome(session.Id, session.User, _seq, w => w.WriteRawValue(objects, skipInputValidation: true), null, peers);
+                welcome = ServerMessages.Welcome(session.Id, session.User, session.Role.ToWire(), _seq, w => w.WriteRawValue(objects, skipInputValidation: true), null, peers);
             }
             session.Send(welcome);
             var join = ServerMessages.Join(session.Peer);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Access;
 
 namespace CollabCanvas.Server.Realtime;
 
@@ -22,17 +23,29 @@ public sealed class Session
     private int _closeCode = (int)WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
 
-    public Session(string id, UserInfo user, WebSocket socket, long maxQueuedBytes)
+    public Session(string id, WebSocket socket, long maxQueuedBytes)
     {
         Id = id;
-        User = user;
         _socket = socket;
         _maxQueuedBytes = maxQueuedBytes;
         ClientId = id;
     }
 
     public string Id { get; }
-    public UserInfo User { get; }
+    /// <summary>Who the session is; known from <c>hello</c> on.</summary>
+    public UserInfo User { get; set; } = null!;
+
+    /// <summary>Who is behind the session and through what; set at <c>hello</c>, read when access changes.</summary>
+    public SessionAccess Access { get; set; } = SessionAccess.Nobody;
+
+    private int _role;
+
+    /// <summary>The session's role on its canvas; lowered or raised while it is open when access changes.</summary>
+    public Role Role
+    {
+        get => (Role)Volatile.Read(ref _role);
+        set => Volatile.Write(ref _role, (int)value);
+    }
 
     /// <summary>The client's stable id from <c>hello</c>; the session id when it gave none.</summary>
     public string ClientId { get; set; }

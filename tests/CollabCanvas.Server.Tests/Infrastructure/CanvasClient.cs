@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -33,21 +34,30 @@ public sealed class CanvasClient : IAsyncDisposable
 
     private CanvasClient(string clientId) => ClientId = clientId;
 
+    /// <summary>Connects as the server's signed-in test user (<see cref="ServerProcess.Cookies"/>) or as <paramref name="cookies"/>' user.</summary>
     public static Task<CanvasClient> ConnectAsync(ServerProcess server, string canvasId, string name = "tester",
-        bool hello = true, long? since = null, string? clientId = null, bool read = true) =>
-        ConnectAsync(server.BaseUri, canvasId, name, hello, since, clientId, read);
+        bool hello = true, long? since = null, string? clientId = null, bool read = true, CookieContainer? cookies = null) =>
+        ConnectAsync(server.BaseUri, canvasId, name, hello, since, clientId, read, cookies ?? server.Cookies);
 
     /// <param name="baseUri">The server, or a proxy in front of servers.</param>
+    /// <param name="cookies">The session cookie to send; none for a share-link guest or a ticket.</param>
+    /// <param name="configure">Last changes to the upgrade request (an Origin, a bearer token).</param>
+    /// <param name="helloExtra">More fields for hello (link, ticket).</param>
     public static async Task<CanvasClient> ConnectAsync(Uri baseUri, string canvasId, string name = "tester",
-        bool hello = true, long? since = null, string? clientId = null, bool read = true)
+        bool hello = true, long? since = null, string? clientId = null, bool read = true, CookieContainer? cookies = null,
+        Action<ClientWebSocketOptions>? configure = null, Dictionary<string, object?>? helloExtra = null)
     {
         var client = new CanvasClient(clientId ?? "c" + Guid.NewGuid().ToString("N")[..12]);
-        var socketUri = new Uri($"ws://{baseUri.Authority}/ws/canvases/{canvasId}?name={Uri.EscapeDataString(name)}");
+        if (cookies is not null) client._socket.Options.Cookies = cookies;
+        configure?.Invoke(client._socket.Options);
+        var socketUri = new Uri($"ws://{baseUri.Authority}/ws/canvases/{canvasId}");
         await client._socket.ConnectAsync(socketUri, CancellationToken.None);
         if (read) client._receiving = Task.Run(client.ReceiveLoopAsync);
         if (hello)
         {
-            await client.SendJsonAsync(new { type = "hello", since, client = client.ClientId });
+            var message = new Dictionary<string, object?> { ["type"] = "hello", ["since"] = since, ["client"] = client.ClientId, ["name"] = name };
+            foreach (var (key, value) in helloExtra ?? []) message[key] = value;
+            await client.SendJsonAsync(message);
             await client.NextAsync("welcome");
         }
         return client;

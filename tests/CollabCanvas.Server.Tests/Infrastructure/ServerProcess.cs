@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -32,7 +33,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException("CollabCanvas.slnx not found above " + AppContext.BaseDirectory);
     }
     public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>Signed in as <see cref="TestUser"/> (the owner of every canvas the tests create through it).</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary><see cref="Http"/>'s cookies: the session cookie that <see cref="CanvasClient"/> sends with its upgrade.</summary>
+    public CookieContainer Cookies { get; private set; } = null!;
+
+    public const string TestUser = "tester@example.test";
+    public const string TestPassword = "correct horse battery staple";
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
@@ -80,8 +89,38 @@ public sealed partial class ServerProcess : IAsyncDisposable
         server._process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("server exited:\n" + server.Output));
 
         server.BaseUri = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        server.Http = new HttpClient { BaseAddress = server.BaseUri };
+        (server.Http, server.Cookies) = await SignInAsync(server.BaseUri, TestUser);
         return server;
+    }
+
+    /// <summary>
+    /// Registers a local account (or finds it: registering twice is harmless) and signs in; the client carries the
+    /// session cookie. Cookies on 127.0.0.1 are sent to every port, so the client works with every instance of a cluster.
+    /// </summary>
+    public static async Task<(HttpClient Http, CookieContainer Cookies)> SignInAsync(Uri baseUri, string email, string password = TestPassword,
+        string? name = null)
+    {
+        var cookies = new CookieContainer();
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = baseUri };
+        (await http.PostAsJsonAsync("/auth/local/register", new { email, password, name = name ?? email.Split('@')[0] })).EnsureSuccessStatusCode();
+        var login = await http.PostAsJsonAsync("/auth/local/login", new { email, password });
+        if (login.StatusCode != HttpStatusCode.NoContent)
+            throw new InvalidOperationException($"sign-in as {email} failed: {(int)login.StatusCode} {await login.Content.ReadAsStringAsync()}");
+        return (http, cookies);
+    }
+
+    /// <summary>Signs in as another user on this server.</summary>
+    public Task<(HttpClient Http, CookieContainer Cookies)> SignInAsync(string email, string password = TestPassword) =>
+        SignInAsync(BaseUri, email, password);
+
+    /// <summary>Signs in as <paramref name="name"/>@example.test and makes them a member of the canvas with this role.</summary>
+    public async Task<CookieContainer> MemberAsync(string canvasId, string name, string role = "editor")
+    {
+        var email = $"{name.ToLowerInvariant()}@example.test";
+        var (http, cookies) = await SignInAsync(BaseUri, email, TestPassword, name);
+        http.Dispose();
+        (await Http.PostAsJsonAsync($"/api/canvases/{canvasId}/members", new { email, role })).EnsureSuccessStatusCode();
+        return cookies;
     }
 
     /// <summary>Starts a new process on this one's data directory and port (after it stopped).</summary>

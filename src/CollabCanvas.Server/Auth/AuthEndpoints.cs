@@ -1,0 +1,154 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CollabCanvas.Server.Auth;
+
+public sealed record RegisterRequest(string? Email, string? Password, string? Name);
+
+public sealed record LoginRequest(string? Email, string? Password);
+
+public sealed record LinkRequest(string? Password);
+
+public sealed record ProviderInfo(string Name, string DisplayName);
+
+public sealed record PendingLinkInfo(string Provider, string? Email);
+
+public sealed record AuthConfig(IReadOnlyList<ProviderInfo> Providers, bool LocalAccounts, PendingLinkInfo? PendingLink);
+
+public sealed record Me(string Id, string Name, string? Email, string? AvatarUrl);
+
+public sealed record Ticket(string Value, int ExpiresInSeconds);
+
+public static class AuthEndpoints
+{
+    /// <summary>The one answer to a failed local sign-in, whatever failed: no account, wrong password, or an imported row.</summary>
+    private const string WrongCredentials = "The email or password is not right.";
+
+    public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/auth").WithTags("Sign-in");
+        auth.MapGet("/config", Config);
+        auth.MapPost("/local/register", Register);
+        auth.MapPost("/local/login", Login);
+        auth.MapPost("/link", Link);
+        auth.MapGet("/login/{provider}", Challenge);
+        auth.MapPost("/logout", Logout);
+        app.MapGet("/api/me", GetMe).WithTags("Sign-in");
+        app.MapPost("/api/ws-tickets", IssueTicket).WithTags("Sign-in");
+        return app;
+    }
+
+    private static AuthConfig Config(HttpContext context, IOptions<AuthOptions> options, SignInFlow flow)
+    {
+        var o = options.Value;
+        var providers = o.Providers.Select(p => new ProviderInfo(p.Key, p.Value.DisplayName ?? p.Key)).ToList();
+        var pending = o.LocalAccountsEnabled && flow.ReadPendingLink(context) is { } link
+            ? new PendingLinkInfo(o.Providers.TryGetValue(link.Provider, out var p) ? p.DisplayName ?? link.Provider : link.Provider, link.Identity.Email)
+            : null;
+        return new AuthConfig(providers, o.LocalAccountsEnabled, pending);
+    }
+
+    /// <summary>
+    /// Always answers 202 with the same text, whether the account was created or the email was taken: the answer
+    /// must not tell anyone which addresses have accounts. The editor signs in right after.
+    /// </summary>
+    private static Results<Accepted<object>, ValidationProblem, NotFound> Register(RegisterRequest request, Users users, Passwords passwords,
+        IOptions<AuthOptions> options, ILogger<RegisterRequest> logger)
+    {
+        if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
+        var errors = new Dictionary<string, string[]>();
+        if (!IsEmail(request.Email)) errors["email"] = ["An email address is required."];
+        if (request.Password is not { Length: >= Passwords.MinLength and <= Passwords.MaxLength })
+            errors["password"] = [$"A password has {Passwords.MinLength} to {Passwords.MaxLength} characters."];
+        var name = Users.CleanName(request.Name);
+        if (request.Name is not null && request.Name.Length > Users.MaxNameLength) errors["name"] = [$"A name has at most {Users.MaxNameLength} characters."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var email = request.Email!.Trim();
+        var hash = passwords.Hash(request.Password!); // hashed either way: a taken email costs the same time
+        if (users.TryCreateLocal(email, name ?? email.Split('@')[0], hash, out var userId))
+            logger.LogInformation("local account {User} created", userId);
+        return TypedResults.Accepted((string?)null, (object)new { message = "If the address was free, the account was created. Sign in with it." });
+    }
+
+    private static async Task<IResult> Login(LoginRequest request, HttpContext context, SignInFlow flow, Users users, IOptions<AuthOptions> options)
+    {
+        if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
+        if (!IsEmail(request.Email) || request.Password is not { Length: > 0 and <= Passwords.MaxLength })
+            return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
+        var (result, userId, wait) = flow.CheckLocal(request.Email!.Trim(), request.Password, context.Connection.RemoteIpAddress?.ToString());
+        switch (result)
+        {
+            case SignInFlow.LocalResult.Throttled:
+                return Throttled(context, wait);
+            case SignInFlow.LocalResult.Wrong:
+                return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
+        }
+        await flow.SignInCookieAsync(context, users.Find(userId!)!);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Link(LinkRequest request, HttpContext context, SignInFlow flow)
+    {
+        if (request.Password is not { Length: > 0 and <= Passwords.MaxLength })
+            return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
+        var (result, wait) = await flow.CompleteLinkAsync(context, request.Password);
+        return result switch
+        {
+            SignInFlow.LocalResult.SignedIn => TypedResults.NoContent(),
+            SignInFlow.LocalResult.Throttled => Throttled(context, wait),
+            _ => TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized),
+        };
+    }
+
+    private static IResult Challenge(string provider, string? returnUrl, IOptions<AuthOptions> options)
+    {
+        if (!options.Value.Providers.ContainsKey(provider)) return TypedResults.NotFound();
+        return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = LocalPath(returnUrl) }, [AuthSchemes.Oidc(provider)]);
+    }
+
+    /// <summary>
+    /// Ends the browser sign-in (its sockets close on every instance) and, for a provider sign-in, the provider's
+    /// session too (RP-initiated logout with the id token as hint), then comes back to the sign-in page.
+    /// </summary>
+    private static async Task Logout(HttpContext context, AuthSessions sessions, IOptions<AuthOptions> options)
+    {
+        var result = await context.AuthenticateAsync(AuthSchemes.Cookie);
+        if (result.Principal?.AuthSessionId() is { } sessionId) sessions.End(sessionId);
+        await context.SignOutAsync(AuthSchemes.Cookie);
+        if (result.Properties?.Items.TryGetValue("cc_provider", out var provider) == true && provider is not null &&
+            options.Value.Providers.ContainsKey(provider))
+        {
+            // The OIDC handler reads the id token from the cookie's properties for id_token_hint.
+            context.User = result.Principal!;
+            await context.SignOutAsync(AuthSchemes.Oidc(provider), new AuthenticationProperties(result.Properties.Items) { RedirectUri = "/signin" });
+            return;
+        }
+        context.Response.Redirect("/signin");
+    }
+
+    private static Results<Ok<Me>, UnauthorizedHttpResult> GetMe(HttpContext context, Users users) =>
+        context.User.FindUserId() is { } id && users.Find(id) is { } user
+            ? TypedResults.Ok(new Me(user.Id, user.DisplayName, user.Email, user.AvatarUrl))
+            : TypedResults.Unauthorized();
+
+    private static Results<Ok<Ticket>, UnauthorizedHttpResult> IssueTicket(HttpContext context, AuthSessions sessions) =>
+        context.User.FindUserId() is { } id
+            ? TypedResults.Ok(new Ticket(sessions.IssueTicket(id), (int)AuthSessions.TicketLifetime.TotalSeconds))
+            : TypedResults.Unauthorized();
+
+    private static IResult Throttled(HttpContext context, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem($"Too many attempts. Try again in {Math.Max(1, seconds / 60)} minute(s).", statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
+    private static bool IsEmail(string? email) =>
+        email?.Trim() is { Length: > 2 and <= Users.MaxEmailLength } e && e.IndexOf('@') is > 0 and var at && at < e.Length - 1 &&
+        !e.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+
+    /// <summary>Only a path on this site: never an open redirect.</summary>
+    private static string LocalPath(string? url) =>
+        url is { Length: > 0 } u && u[0] == '/' && (u.Length == 1 || (u[1] != '/' && u[1] != '\\')) ? u : "/";
+}

@@ -1,0 +1,229 @@
+using System.Net;
+using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace CollabCanvas.Server.Auth;
+
+public static class AuthSchemes
+{
+    /// <summary>Picks the bearer scheme of the token's issuer when there is an Authorization header, the cookie otherwise.</summary>
+    public const string Default = "default";
+    public const string Cookie = "cookie";
+    public static string Oidc(string provider) => "oidc-" + provider;
+    public static string Bearer(string provider) => "bearer-" + provider;
+}
+
+/// <summary>
+/// Sign-in: the session cookie, one OpenID Connect handler per configured provider (code flow with PKCE, as a
+/// confidential client), one JWT bearer handler per provider that has an API audience, and local accounts. The
+/// ASP.NET Core handlers do the protocol work; this file only configures them and maps what they learn to accounts.
+/// </summary>
+public static class AuthExtensions
+{
+    public static IServiceCollection AddSignIn(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+
+        // Cookies and the OIDC handshake's state are protected with these keys; every instance on the host shares
+        // them (the callback may land on another instance than the one that sent the user to the provider).
+        services.AddDataProtection().SetApplicationName("CollabCanvas")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.DataDirectory, "keys")));
+
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<Users>();
+        services.AddSingleton<AuthSessions>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<AccessEvents>();
+        services.AddSingleton<CanvasAccess>();
+        services.AddSingleton<SignInFlow>();
+
+        var authentication = services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = AuthSchemes.Default;
+                o.DefaultSignInScheme = AuthSchemes.Cookie;
+            })
+            .AddPolicyScheme(AuthSchemes.Default, null, o => o.ForwardDefaultSelector = context => SelectScheme(context, options))
+            .AddCookie(AuthSchemes.Cookie, o =>
+            {
+                o.Cookie = new SecureOutsideLoopbackCookie { Name = "cc_session", HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" };
+                o.ExpireTimeSpan = TimeSpan.FromDays(options.SessionDays);
+                o.SlidingExpiration = false;
+                o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = context =>
+                {
+                    // The cookie names a sign-in; once it has ended (here or on another instance) the cookie is worthless.
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<AuthSessions>();
+                    if (context.Principal?.AuthSessionId() is not { } sid || context.Principal.FindUserId() is not { } uid ||
+                        !sessions.IsActive(sid, uid))
+                        context.RejectPrincipal();
+                    return Task.CompletedTask;
+                };
+            });
+
+        foreach (var (name, provider) in options.Providers)
+        {
+            authentication.AddOpenIdConnect(AuthSchemes.Oidc(name), provider.DisplayName ?? name, o =>
+            {
+                o.Authority = provider.Authority;
+                o.ClientId = provider.ClientId;
+                o.ClientSecret = provider.ClientSecret;
+                o.RequireHttpsMetadata = provider.RequireHttpsMetadata;
+                o.ResponseType = OpenIdConnectResponseType.Code;
+                o.ResponseMode = OpenIdConnectResponseMode.Query; // a top-level GET back: the Lax correlation cookie comes with it
+                o.UsePkce = true;
+                o.CallbackPath = $"/auth/callback/{name}";
+                o.SignedOutCallbackPath = $"/auth/signed-out/{name}";
+                o.SignInScheme = AuthSchemes.Cookie;
+                o.Scope.Clear();
+                foreach (var scope in provider.Scopes) o.Scope.Add(scope);
+                o.MapInboundClaims = false;
+                o.GetClaimsFromUserInfoEndpoint = true;
+                o.SaveTokens = false;
+                o.TokenValidationParameters.ValidAlgorithms = provider.Algorithms;
+                o.TokenValidationParameters.NameClaimType = "name";
+                o.CorrelationCookie = new SecureOutsideLoopbackCookie { Name = "cc_oidc_correlation", HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/auth" };
+                o.NonceCookie = new SecureOutsideLoopbackCookie { Name = "cc_oidc_nonce", HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/auth" };
+                o.Events.OnRedirectToIdentityProvider = context =>
+                {
+                    if (provider.Connection is { } connection) context.ProtocolMessage.SetParameter("connection", connection);
+                    return Task.CompletedTask;
+                };
+                o.Events.OnTokenValidated = context =>
+                {
+                    // Kept (in the protected cookie) only to end the provider's session at sign-out.
+                    if (context.TokenEndpointResponse?.IdToken is { } idToken)
+                        context.Properties!.StoreTokens([new AuthenticationToken { Name = "id_token", Value = idToken }]);
+                    return Task.CompletedTask;
+                };
+                o.Events.OnTicketReceived = context =>
+                    context.HttpContext.RequestServices.GetRequiredService<SignInFlow>().OnProviderSignInAsync(context, name);
+                o.Events.OnRemoteFailure = context =>
+                {
+                    context.Response.Redirect("/signin?error=provider");
+                    context.HandleResponse();
+                    return Task.CompletedTask;
+                };
+            });
+
+            if (provider.Audience is { } audience)
+            {
+                authentication.AddJwtBearer(AuthSchemes.Bearer(name), o =>
+                {
+                    o.Authority = provider.Authority;
+                    o.Audience = audience;
+                    o.RequireHttpsMetadata = provider.RequireHttpsMetadata;
+                    o.MapInboundClaims = false;
+                    o.RefreshOnIssuerKeyNotFound = true; // an unknown kid fetches the keys again (at most every KeyRefreshSeconds)
+                    o.RefreshInterval = TimeSpan.FromSeconds(options.KeyRefreshSeconds);
+                    o.TokenValidationParameters.ValidateIssuer = true;
+                    o.TokenValidationParameters.ValidateAudience = true;
+                    o.TokenValidationParameters.ValidateLifetime = true;
+                    o.TokenValidationParameters.RequireExpirationTime = true;
+                    o.TokenValidationParameters.RequireSignedTokens = true;
+                    o.TokenValidationParameters.ValidAlgorithms = provider.Algorithms;
+                    o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+                    // The provider briefly unreachable: keep validating with the last keys that worked.
+                    o.TokenValidationParameters.ValidateWithLKG = true;
+                    o.Events = new JwtBearerEvents
+                    {
+                        OnTokenValidated = context =>
+                            context.HttpContext.RequestServices.GetRequiredService<SignInFlow>().OnBearerTokenAsync(context),
+                    };
+                });
+            }
+        }
+        services.AddAuthorization();
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        return services;
+    }
+
+    /// <summary>Forwarded headers (from a proxy on loopback), authentication, and the Origin check for cookie-authenticated writes.</summary>
+    public static WebApplication UseSignIn(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;
+        app.Use(async (context, next) =>
+        {
+            if (IsWriteOrUpgrade(context.Request) && !OriginAllowed(context.Request, options))
+            {
+                await TypedResults.Problem("This origin may not use CollabCanvas from a browser.", statusCode: StatusCodes.Status403Forbidden)
+                    .ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// A browser always sends Origin with WebSocket upgrades and cross-origin writes. Same host, or listed in
+    /// <see cref="AuthOptions.AllowedOrigins"/>, or no Origin at all (not a browser) passes.
+    /// </summary>
+    public static bool OriginAllowed(HttpRequest request, AuthOptions options)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0) return true;
+        if (options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase))) return true;
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) &&
+               string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsWriteOrUpgrade(HttpRequest request) =>
+        !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)) ||
+        request.Headers.Upgrade.Count > 0;
+
+    private static string SelectScheme(HttpContext context, AuthOptions options)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthSchemes.Cookie;
+        var bearers = options.Providers.Where(p => p.Value.Audience is not null).ToList();
+        if (bearers.Count == 0) return AuthSchemes.Cookie;
+        // Route by the (not yet validated) issuer; the chosen handler validates everything.
+        string? issuer = null;
+        try
+        {
+            issuer = new JsonWebToken(header["Bearer ".Length..].Trim()).Issuer;
+        }
+        catch (ArgumentException)
+        {
+        }
+        var match = bearers.FirstOrDefault(p => SameIssuer(p.Value.Authority, issuer));
+        return AuthSchemes.Bearer((match.Key is null ? bearers[0] : match).Key);
+    }
+
+    private static bool SameIssuer(string authority, string? issuer) =>
+        issuer is not null && string.Equals(authority.TrimEnd('/'), issuer.TrimEnd('/'), StringComparison.Ordinal);
+
+    private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Secure on every request except plain HTTP to a loopback address (development and tests).</summary>
+    private sealed class SecureOutsideLoopbackCookie : CookieBuilder
+    {
+        public override CookieOptions Build(HttpContext context, DateTimeOffset expiresFrom)
+        {
+            var cookie = base.Build(context, expiresFrom);
+            cookie.Secure = context.Request.IsHttps || !IsLoopback(context.Request.Host.Host);
+            return cookie;
+        }
+
+        private static bool IsLoopback(string host) =>
+            host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+    }
+}

@@ -1,0 +1,150 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace CollabCanvas.Server.Auth;
+
+/// <summary>
+/// What happens when someone signs in, whichever way: a provider's callback, a bearer token, or a local password.
+/// Provider identities map to accounts by (issuer, subject) only. A new identity whose provider says its email is
+/// verified, and whose email belongs to a local account, is not joined silently: the user is asked for that
+/// account's password, and only then is the identity linked (<see cref="CompleteLinkAsync"/>).
+/// </summary>
+public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords passwords, LoginThrottle throttle,
+    IDataProtectionProvider protection, IOptions<AuthOptions> options, ILogger<SignInFlow> logger)
+{
+    public const string PendingLinkCookie = "cc_pending_link";
+    private static readonly TimeSpan PendingLinkLifetime = TimeSpan.FromMinutes(10);
+    private readonly IDataProtector _pendingLinks = protection.CreateProtector("CollabCanvas.PendingLink");
+
+    public async Task OnProviderSignInAsync(TicketReceivedContext context, string provider)
+    {
+        var identity = ReadIdentity(context.Principal!);
+        if (identity is null)
+        {
+            context.Fail("the provider gave no subject");
+            return;
+        }
+        var user = users.FindByIdentity(identity.Issuer, identity.Subject);
+        if (user is null && identity is { EmailVerified: true, Email: { } email } && users.FindLocal(email) is not null)
+        {
+            // Someone with this verified address has a local account: offer to link, never link by email alone.
+            var payload = JsonSerializer.Serialize(new PendingLink(identity, provider, DateTimeOffset.UtcNow + PendingLinkLifetime));
+            context.Response.Cookies.Append(PendingLinkCookie, _pendingLinks.Protect(payload), new CookieOptions
+            {
+                HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", Secure = context.Request.IsHttps,
+                MaxAge = PendingLinkLifetime,
+            });
+            context.Response.Redirect("/signin?link=pending");
+            context.HandleResponse();
+            return;
+        }
+        user = users.SignInExternal(identity); // creates the account, or refreshes its profile from the provider
+        var sessionId = sessions.Create(user.Id, TimeSpan.FromDays(options.Value.SessionDays));
+        context.Principal = CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie);
+        context.Properties!.Items["cc_provider"] = provider;
+        logger.LogInformation("user {User} signed in through {Provider}", user.Id, provider);
+        await Task.CompletedTask;
+    }
+
+    public Task OnBearerTokenAsync(TokenValidatedContext context)
+    {
+        if (ReadIdentity(context.Principal!) is not { } identity)
+        {
+            context.Fail("the token has no subject");
+            return Task.CompletedTask;
+        }
+        var user = users.FindByIdentity(identity.Issuer, identity.Subject) ?? users.SignInExternal(identity);
+        context.Principal = CallerClaims.Principal(user, sessionId: null, context.Scheme.Name);
+        return Task.CompletedTask;
+    }
+
+    public enum LocalResult { SignedIn, Wrong, Throttled }
+
+    /// <summary>
+    /// Checks a local password. Unknown account and wrong password take the same path and the same time (one
+    /// Argon2id verification either way); imported SHA-256 rows are upgraded to Argon2id on their first success.
+    /// </summary>
+    public (LocalResult Result, string? UserId, TimeSpan RetryAfter) CheckLocal(string email, string password, string? address)
+    {
+        var wait = throttle.RetryAfter(email, address);
+        if (wait > TimeSpan.Zero) return (LocalResult.Throttled, null, wait);
+        var credentials = users.FindLocal(email);
+        var ok = false;
+        if (credentials?.PasswordHash is { } hash)
+        {
+            ok = passwords.Verify(password, hash);
+            if (ok && Passwords.NeedsRehash(hash)) users.SetPasswordHash(credentials.UserId, passwords.Hash(password));
+        }
+        else if (credentials?.LegacySha256 is { } legacy)
+        {
+            passwords.VerifyNothing(password); // the legacy check alone would be measurably faster
+            ok = Passwords.VerifyLegacySha256(password, legacy);
+            if (ok) users.SetPasswordHash(credentials.UserId, passwords.Hash(password));
+        }
+        else
+        {
+            passwords.VerifyNothing(password);
+        }
+        if (!ok)
+        {
+            throttle.Fail(email, address);
+            return (LocalResult.Wrong, null, TimeSpan.Zero);
+        }
+        throttle.Succeed(email);
+        return (LocalResult.SignedIn, credentials!.UserId, TimeSpan.Zero);
+    }
+
+    /// <summary>Starts a browser sign-in for an account: a new auth session and the cookie that names it.</summary>
+    public async Task SignInCookieAsync(HttpContext context, User user)
+    {
+        var sessionId = sessions.Create(user.Id, TimeSpan.FromDays(options.Value.SessionDays));
+        await context.SignInAsync(AuthSchemes.Cookie, CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie));
+    }
+
+    /// <summary>The provider identity waiting to be linked in this browser, if any (for the sign-in page to show).</summary>
+    public PendingLink? ReadPendingLink(HttpContext context)
+    {
+        if (context.Request.Cookies[PendingLinkCookie] is not { } cookie) return null;
+        try
+        {
+            var link = JsonSerializer.Deserialize<PendingLink>(_pendingLinks.Unprotect(cookie));
+            return link is not null && link.ExpiresAt > DateTimeOffset.UtcNow ? link : null;
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Links the pending identity to the local account of its email once the user gives that account's password.</summary>
+    public async Task<(LocalResult Result, TimeSpan RetryAfter)> CompleteLinkAsync(HttpContext context, string password)
+    {
+        if (ReadPendingLink(context) is not { Identity.Email: { } email } pending) return (LocalResult.Wrong, TimeSpan.Zero);
+        var (result, userId, wait) = CheckLocal(email, password, context.Connection.RemoteIpAddress?.ToString());
+        if (result != LocalResult.SignedIn) return (result, wait);
+        if (users.FindByIdentity(pending.Identity.Issuer, pending.Identity.Subject) is null) users.Link(userId!, pending.Identity);
+        context.Response.Cookies.Delete(PendingLinkCookie, new CookieOptions { Path = "/" });
+        await SignInCookieAsync(context, users.Find(userId!)!);
+        logger.LogInformation("user {User} linked an identity from {Provider}", userId, pending.Provider);
+        return (LocalResult.SignedIn, TimeSpan.Zero);
+    }
+
+    private static ExternalIdentity? ReadIdentity(ClaimsPrincipal principal)
+    {
+        var sub = principal.FindFirst("sub");
+        if (sub is null || string.IsNullOrEmpty(sub.Value)) return null;
+        var issuer = principal.FindFirst("iss")?.Value ?? sub.Issuer;
+        var email = principal.FindFirst("email")?.Value;
+        var verified = principal.FindFirst("email_verified")?.Value is "true" or "True";
+        var name = principal.FindFirst("name")?.Value ?? principal.FindFirst("nickname")?.Value;
+        var picture = principal.FindFirst("picture")?.Value;
+        if (picture is not null && !picture.StartsWith("https://", StringComparison.Ordinal)) picture = null;
+        return new ExternalIdentity(issuer, sub.Value, email, verified, name, picture);
+    }
+}
+
+public sealed record PendingLink(ExternalIdentity Identity, string Provider, DateTimeOffset ExpiresAt);

@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Tests.Infrastructure;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace CollabCanvas.E2E.Tests;
@@ -29,10 +30,34 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (its own storage) with the guest name answered.</summary>
-    public async Task<IPage> NewPageAsync(string name)
+    /// <summary>
+    /// A fresh browser profile (its own storage) signed in as <paramref name="name"/> (a local account made on the
+    /// fly) and, when <paramref name="canvas"/> is given, an editor of that canvas. A prompt for a guest name is
+    /// answered with the name too.
+    /// </summary>
+    /// <param name="server">Another server than the fixture's (its owner adds the member).</param>
+    /// <param name="baseUri">Where the browser goes (a proxy in front of <paramref name="server"/>); the server's own address by default.</param>
+    public async Task<IPage> NewPageAsync(string name, string? canvas = null, ServerProcess? server = null, Uri? baseUri = null,
+        bool signedIn = true)
     {
-        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, BaseURL = Server.BaseUri.ToString() });
+        server ??= Server;
+        baseUri ??= server.BaseUri;
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, BaseURL = baseUri.ToString() });
+        if (signedIn)
+        {
+            var email = $"{name.ToLowerInvariant()}@example.test";
+            var (http, cookies) = await ServerProcess.SignInAsync(baseUri, email, ServerProcess.TestPassword, name);
+            http.Dispose();
+            if (canvas is not null)
+            {
+                using var owner = (await ServerProcess.SignInAsync(baseUri, ServerProcess.TestUser)).Http;
+                (await owner.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email, role = "editor" })).EnsureSuccessStatusCode();
+            }
+            await context.AddCookiesAsync(cookies.GetAllCookies().Select(c => new Microsoft.Playwright.Cookie
+            {
+                Name = c.Name, Value = c.Value, Url = baseUri.GetLeftPart(UriPartial.Authority), HttpOnly = c.HttpOnly, SameSite = SameSiteAttribute.Lax,
+            }));
+        }
         var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(name);
         return page;

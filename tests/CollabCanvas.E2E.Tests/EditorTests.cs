@@ -29,8 +29,8 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     public async Task A_rectangle_drawn_in_one_browser_appears_in_the_other_with_the_drawers_cursor()
     {
         var canvas = await fixture.Server.CreateCanvasAsync("Two browsers");
-        var alice = await fixture.NewPageAsync("Alice");
-        var bob = await fixture.NewPageAsync("Bob");
+        var alice = await fixture.NewPageAsync("Alice", canvas);
+        var bob = await fixture.NewPageAsync("Bob", canvas);
         await alice.GotoAsync($"/c/{canvas}");
         await bob.GotoAsync($"/c/{canvas}");
         await WaitOnlineAsync(alice);
@@ -80,7 +80,7 @@ public class RecoveryTests
         try
         {
             var canvas = await server.CreateCanvasAsync("Crash test");
-            var page = await fixture.NewPageAsync("Alice");
+            var page = await fixture.NewPageAsync("Alice", canvas, server);
             await page.GotoAsync(new Uri(server.BaseUri, $"/c/{canvas}").ToString());
             await page.Locator(".status[data-status=online]").WaitForAsync();
             await page.Keyboard.PressAsync("r");
@@ -114,7 +114,7 @@ public class RecoveryTests
         try
         {
             var canvas = await fixture.Server.CreateCanvasAsync("Undo");
-            var page = await fixture.NewPageAsync("Alice");
+            var page = await fixture.NewPageAsync("Alice", canvas);
             await page.GotoAsync($"/c/{canvas}");
             await page.Locator(".status[data-status=online]").WaitForAsync();
             await page.Keyboard.PressAsync("r");
@@ -159,7 +159,7 @@ public class ExportAndConcurrencyTests(BrowserFixture fixture) : IClassFixture<B
 
     private async Task<Microsoft.Playwright.IPage> OpenAsync(string canvas, string name)
     {
-        var page = await fixture.NewPageAsync(name);
+        var page = await fixture.NewPageAsync(name, canvas);
         await page.GotoAsync($"/c/{canvas}");
         await page.Locator(".status[data-status=online]").WaitForAsync();
         return page;
@@ -233,8 +233,9 @@ public class SelectionTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     [Fact]
     public async Task A_dragged_shape_snaps_to_another_ones_edge_and_a_marquee_selects_both()
     {
-        var page = await fixture.NewPageAsync("Alice");
-        await page.GotoAsync($"/c/{await fixture.Server.CreateCanvasAsync("Snapping")}");
+        var snapping = await fixture.Server.CreateCanvasAsync("Snapping");
+        var page = await fixture.NewPageAsync("Alice", snapping);
+        await page.GotoAsync($"/c/{snapping}");
         await page.Locator(".status[data-status=online]").WaitForAsync();
         await page.Keyboard.PressAsync("r");
         await EditorSteps.DragAsync(page, 100, 150, 250, 250);
@@ -263,13 +264,14 @@ public class ClusterEditorTests
         await fixture.InitializeAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = cluster.Proxy };
+            using var http = (await CollabCanvas.Server.Tests.Infrastructure.ServerProcess.SignInAsync(cluster.Proxy,
+                CollabCanvas.Server.Tests.Infrastructure.ServerProcess.TestUser)).Http;
             var created = await http.PostAsync("/api/canvases", new StringContent("""{"name":"Behind nginx"}""", System.Text.Encoding.UTF8, "application/json"));
             var canvas = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
             var pages = new List<IPage>();
             foreach (var name in new[] { "Alice", "Bob" })
             {
-                var page = await fixture.NewPageAsync(name);
+                var page = await fixture.NewPageAsync(name, canvas, baseUri: cluster.Proxy);
                 await page.GotoAsync(new Uri(cluster.Proxy, $"/c/{canvas}").ToString());
                 await page.Locator(".status[data-status=online]").WaitForAsync();
                 pages.Add(page);

@@ -1,18 +1,39 @@
 // The REST API (see the server's OpenAPI document at /openapi/v1.json).
-export interface CanvasInfo { id: string; name: string; createdAt: string; updatedAt: string }
+import type { Role } from './sync/protocol';
+
+export interface CanvasInfo { id: string; name: string; createdAt: string; updatedAt: string; role?: Role }
+export interface Me { id: string; name: string; email?: string; avatarUrl?: string }
+export interface Member { userId: string; displayName: string; email?: string; avatarUrl?: string; role: Role }
+export interface ShareLink { id: string; role: 'editor' | 'viewer'; createdAt: string; token?: string }
+export interface AuthConfig {
+  providers: { name: string; displayName: string }[];
+  localAccounts: boolean;
+  pendingLink: { provider: string; email?: string } | null;
+}
+
+/** An answer other than 2xx; `status` tells a caller to sign in (401) or that it may not (403, 404). */
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number) { super(message); }
+}
+
+/** Share links per canvas: requests about that canvas carry the token in a header (not the URL). */
+const links = new Map<string, string>();
+export function useShareLink(canvasId: string, token: string | undefined): void {
+  if (token) links.set(canvasId, token);
+}
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  const canvasId = /^\/api\/canvases\/([^/]+)/.exec(path)?.[1];
+  const link = canvasId ? links.get(canvasId) : undefined;
+  if (link) headers['x-share-link'] = link;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!response.ok) {
-    const problem = await response.json().catch(() => null) as { title?: string; errors?: Record<string, string[]> } | null;
-    const detail = problem?.errors ? Object.values(problem.errors).flat().join(' ') : problem?.title;
-    throw new Error(detail || `${method} ${path}: ${response.status}`);
+    const problem = await response.json().catch(() => null) as { title?: string; detail?: string; errors?: Record<string, string[]> } | null;
+    const detail = problem?.errors ? Object.values(problem.errors).flat().join(' ') : problem?.detail ?? problem?.title;
+    throw new ApiError(detail || `${method} ${path}: ${response.status}`, response.status);
   }
-  return response.status === 204 ? (undefined as T) : (await response.json() as T);
+  return response.status === 204 || response.status === 202 ? (undefined as T) : (await response.json() as T);
 }
 
 export const api = {
@@ -21,4 +42,16 @@ export const api = {
   create: (name: string) => call<CanvasInfo>('POST', '/api/canvases', { name }),
   rename: (id: string, name: string) => call<CanvasInfo>('PATCH', `/api/canvases/${id}`, { name }),
   remove: (id: string) => call<void>('DELETE', `/api/canvases/${id}`),
+  members: (id: string) => call<Member[]>('GET', `/api/canvases/${id}/members`),
+  addMember: (id: string, email: string, role: Role) => call<Member[]>('POST', `/api/canvases/${id}/members`, { email, role }),
+  setRole: (id: string, userId: string, role: Role) => call<Member[]>('PUT', `/api/canvases/${id}/members/${userId}`, { role }),
+  removeMember: (id: string, userId: string) => call<void>('DELETE', `/api/canvases/${id}/members/${userId}`),
+  links: (id: string) => call<ShareLink[]>('GET', `/api/canvases/${id}/links`),
+  createLink: (id: string, role: 'editor' | 'viewer') => call<ShareLink>('POST', `/api/canvases/${id}/links`, { role }),
+  revokeLink: (id: string, linkId: string) => call<void>('DELETE', `/api/canvases/${id}/links/${linkId}`),
+  me: () => call<Me>('GET', '/api/me'),
+  authConfig: () => call<AuthConfig>('GET', '/auth/config'),
+  register: (email: string, password: string, name: string) => call<void>('POST', '/auth/local/register', { email, password, name }),
+  login: (email: string, password: string) => call<void>('POST', '/auth/local/login', { email, password }),
+  completeLink: (password: string) => call<void>('POST', '/auth/link', { password }),
 };

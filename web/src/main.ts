@@ -1,12 +1,24 @@
-// Routes: `/` is the dashboard, `/c/{canvasId}` the editor.
+// Routes: `/` is the dashboard, `/c/{canvasId}` the editor, `/signin` the sign-in page. The dashboard needs an
+// account; the editor needs an account or a share link.
 import './styles.css';
 import { showDashboard } from './dashboard/dashboard';
 import { showEditor } from './editor/editor';
+import { showSignIn } from './auth/signin';
+import { currentUser, goSignIn, shareLink } from './identity';
+import { useShareLink } from './api';
 import { applyStoredTheme } from './theme';
 
 applyStoredTheme();
 
-const app = document.getElementById('app')!;
-const match = /^\/c\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname);
-if (match) showEditor(app, match[1]);
-else showDashboard(app);
+async function route(app: HTMLElement): Promise<void> {
+  if (location.pathname === '/signin') return showSignIn(app);
+  const canvas = /^\/c\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname)?.[1];
+  const link = canvas ? shareLink(canvas) : undefined;
+  if (canvas) useShareLink(canvas, link);
+  const me = await currentUser();
+  if (!me && !link) return goSignIn();
+  if (canvas) showEditor(app, canvas, me, link);
+  else showDashboard(app, me!);
+}
+
+void route(document.getElementById('app')!);

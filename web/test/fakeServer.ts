@@ -2,7 +2,7 @@
 // log, acks to the sender, ops to the others, replay or full state on hello, and dedup of resent batches. The real
 // server is exercised by the server's integration tests and by the end-to-end tests.
 import { CanvasModel } from '../src/sync/model';
-import type { ClientMessage, LoggedBatch, ServerMessage } from '../src/sync/protocol';
+import type { ClientMessage, LoggedBatch, ServerMessage, Role } from '../src/sync/protocol';
 import type { SocketLike } from '../src/sync/SyncClient';
 
 export class FakeSocket implements SocketLike {
@@ -29,6 +29,8 @@ export class FakeServer {
   private sessions = 0;
   /** How often a reconnect gets the full state instead of a replay (as when the log was pruned). */
   fullStateChance = 0;
+  /** The role every new session gets in its welcome. */
+  role: Role = 'editor';
 
   connect = (): SocketLike => {
     const socket = new FakeSocket(this);
@@ -90,7 +92,7 @@ export class FakeServer {
           ? this.log.filter(b => b.seq > message.since!)
           : undefined;
         this.sendTo(socket, {
-          type: 'welcome', session: socket.session, user: { id: socket.client, name: 'n', color: '#000' }, seq,
+          type: 'welcome', session: socket.session, user: { id: socket.client, name: 'n', color: '#000' }, role: this.role, seq,
           ...(replay ? { replay } : { objects: this.state.toJSON() }), peers: [],
         });
         return;

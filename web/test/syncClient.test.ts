@@ -40,6 +40,23 @@ describe('SyncClient', () => {
     expect(a.pendingCount).toBe(0);
   });
 
+  it('as a viewer, changes nothing and sends nothing; a role message lifts that', () => {
+    server.role = 'viewer';
+    const a = client('a');
+    settle();
+    expect(a.role).toBe('viewer');
+    a.submit([{ op: 'put', id: 'r', props: { type: 'rect', x: 1 } }]);
+    expect(a.local.get('r')).toBeUndefined();
+    expect(a.pendingCount).toBe(0);
+    const roles: string[] = [];
+    a.on('role', role => roles.push(role));
+    socketOf(a).onmessage?.({ data: JSON.stringify({ type: 'role', role: 'editor' }) });
+    expect(roles).toEqual(['editor']);
+    a.submit([{ op: 'put', id: 'r', props: { type: 'rect', x: 1 } }]);
+    settle();
+    expect(a.confirmed.get('r')).toEqual({ type: 'rect', x: 1 });
+  });
+
   it('never shows an incoming value over a local change that is not acknowledged yet', () => {
     const a = client('a'), b = client('b');
     settle();

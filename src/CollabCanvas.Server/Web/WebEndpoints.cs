@@ -1,6 +1,6 @@
 namespace CollabCanvas.Server.Web;
 
-/// <summary>The editor (built from web/ into wwwroot): static files, and index.html for the dashboard and every /c/{id}.</summary>
+/// <summary>The editor (built from web/ into wwwroot): static files, and index.html for the dashboard, /signin and every /c/{id}.</summary>
 public static class WebEndpoints
 {
     public static WebApplication UseEditor(this WebApplication app)
@@ -13,6 +13,7 @@ public static class WebEndpoints
     public static IEndpointRouteBuilder MapEditor(this IEndpointRouteBuilder app)
     {
         app.MapFallbackToFile("/c/{canvasId}", "index.html").ExcludeFromDescription();
+        app.MapFallbackToFile("/signin", "index.html").ExcludeFromDescription();
         return app;
     }
 }

@@ -1,7 +1,8 @@
 // The dashboard: list, create, rename, delete and open canvases.
-import { api, type CanvasInfo } from '../api';
+import { api, type CanvasInfo, type Me } from '../api';
+import { accountMenu } from '../auth/account';
 
-export function showDashboard(root: HTMLElement): void {
+export function showDashboard(root: HTMLElement, me: Me): void {
   document.title = 'CollabCanvas';
   root.innerHTML = `
     <main class="dashboard">
@@ -18,6 +19,7 @@ export function showDashboard(root: HTMLElement): void {
         <p>Create your first canvas above, then share its address to draw together.</p>
       </div>
     </main>`;
+  root.querySelector('.dashboard > header')!.append(accountMenu(me));
   const form = root.querySelector<HTMLFormElement>('form.create')!;
   const list = root.querySelector<HTMLUListElement>('ul.canvases')!;
   const empty = root.querySelector<HTMLElement>('.empty')!;
@@ -46,7 +48,13 @@ export function showDashboard(root: HTMLElement): void {
     const remove = button('Delete', `Delete ${canvas.name}`, async () => {
       if (confirm(`Delete "${canvas.name}" for everyone?`)) await api.remove(canvas.id).then(refresh, fail);
     });
-    li.append(link, when, rename, remove);
+    const role = document.createElement('span');
+    role.className = 'role';
+    role.textContent = canvas.role === 'owner' ? '' : canvas.role ?? '';
+    // Rename needs an editor, delete the owner: offer only what will work.
+    rename.hidden = canvas.role === 'viewer';
+    remove.hidden = canvas.role !== 'owner';
+    li.append(link, role, when, rename, remove);
     return li;
   }
 

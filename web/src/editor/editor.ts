@@ -1,8 +1,10 @@
 // The editor page: toolbar, canvas, presence. The sync client owns the document; this module turns pointer and
 // keyboard input into ops and renders the local model.
 import Konva from 'konva';
-import { api } from '../api';
+import { api, type Me } from '../api';
 import { clientId, guestName } from '../identity';
+import { accountMenu } from '../auth/account';
+import { openShareDialog } from './share';
 import type { CanvasObject, Op, PropValue } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
@@ -19,7 +21,8 @@ import { Cursors } from './cursors';
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function showEditor(root: HTMLElement, canvasId: string): void {
+/** @param me the signed-in account, or null for a guest who came through a share link (`link`). */
+export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, link?: string): void {
   root.innerHTML = `
     <div class="editor">
       <header class="topbar">
@@ -41,6 +44,9 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
         </details>
         <button type="button" class="theme-button" aria-label="Switch between light and dark">◐</button>
         <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
+        <span class="view-only" hidden>View only</span>
+        <button type="button" class="share-button primary" hidden>Share</button>
+        ${me ? '' : `<a class="signin-link" href="/signin?returnUrl=${encodeURIComponent(location.pathname)}">Sign in</a>`}
       </header>
       <div class="workspace">
         <div class="stage" tabindex="0" aria-label="Canvas"></div>
@@ -59,12 +65,22 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   const peersEl = root.querySelector<HTMLElement>('.peers')!;
   const helpEl = root.querySelector<HTMLElement>('.help')!;
   api.get(canvasId).then(c => { root.querySelector('.title')!.textContent = c.name; document.title = `${c.name} · CollabCanvas`; }, () => {});
+  if (me) root.querySelector('.topbar')!.append(accountMenu(me));
 
-  const name = guestName();
   const protocol = location.protocol === 'https:' ? 'wss' : 'ws';
   const client = new SyncClient({
-    url: `${protocol}://${location.host}/ws/canvases/${canvasId}?name=${encodeURIComponent(name)}`,
+    url: `${protocol}://${location.host}/ws/canvases/${canvasId}`,
     clientId: clientId(canvasId),
+    link,
+    guestName: me ? undefined : guestName(),
+  });
+  const shareButton = root.querySelector<HTMLButtonElement>('.share-button')!;
+  shareButton.addEventListener('click', () => openShareDialog(canvasId, me?.id ?? ''));
+  client.on('role', role => {
+    root.querySelector<HTMLElement>('.editor')!.dataset.role = role;
+    shareButton.hidden = role !== 'owner';
+    root.querySelector<HTMLElement>('.view-only')!.hidden = role !== 'viewer';
+    if (role === 'viewer') setTool('select');
   });
 
   const stage = new Konva.Stage({ container: stageEl, width: stageEl.clientWidth, height: stageEl.clientHeight });
@@ -103,7 +119,10 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
     // Only nodes that left the selection: turning dragging off mid-drag would end the drag.
     for (const id of previous) if (!selection.includes(id)) renderer.nodes.get(id)?.draggable(false);
     const nodes = selection.map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n);
-    for (const node of nodes) node.draggable(tool === 'select');
+    const editable = client.role !== 'viewer';
+    for (const node of nodes) node.draggable(tool === 'select' && editable);
+    transformer.resizeEnabled(editable);
+    transformer.rotateEnabled(editable);
     transformer.nodes(nodes);
     overlay.batchDraw();
     properties.show(selection, client.local);
@@ -157,6 +176,8 @@ export function showEditor(root: HTMLElement, canvasId: string): void {
   });
   client.on('error', (code, message) => {
     if (code === 'close_4404' || code === 'close_4410') statusEl.textContent = 'This canvas does not exist (any more).';
+    else if (code === 'close_4401') statusEl.textContent = 'Signed out. Sign in again to go on.';
+    else if (code === 'close_4403') statusEl.textContent = 'You no longer have access to this canvas.';
     else console.warn(code, message);
   });
 

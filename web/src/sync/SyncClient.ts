@@ -7,7 +7,7 @@
 import { CanvasModel } from './model';
 import type { Undo } from './model';
 import { FATAL_CLOSE_CODES } from './protocol';
-import type { ClientMessage, Cursor, LoggedBatch, Op, Peer, ServerMessage, User } from './protocol';
+import type { ClientMessage, Cursor, LoggedBatch, Op, Peer, Role, ServerMessage, User } from './protocol';
 
 export type Status = 'connecting' | 'online' | 'offline' | 'closed';
 
@@ -24,6 +24,9 @@ export interface SocketLike {
 export interface SyncOptions {
   url: string;
   clientId: string;
+  /** A share link's token and a guest's name, sent in hello (never in the URL, which may be logged). */
+  link?: string;
+  guestName?: string;
   createSocket?: (url: string) => SocketLike;
   /** Local changes are sent at most this often, as one batch. */
   flushMs?: number;
@@ -38,6 +41,7 @@ export interface SyncEvents {
   status: (status: Status) => void;
   peers: (peers: ReadonlyMap<string, Peer>) => void;
   error: (code: string, message: string) => void;
+  role: (role: Role) => void;
 }
 
 interface Batch { ref: string; ops: Op[]; sent: boolean }
@@ -50,6 +54,8 @@ export class SyncClient {
   seq = 0;
   status: Status = 'connecting';
   user: User | null = null;
+  /** What this session may do; null until welcomed. */
+  role: Role | null = null;
   session: string | null = null;
   readonly peers = new Map<string, Peer>();
 
@@ -65,7 +71,7 @@ export class SyncClient {
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private presence: { cursor: Cursor | null; selection: string[] } | null = null;
-  private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [] };
+  private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [], role: [] };
   private readonly refPrefix = Math.random().toString(36).slice(2, 8);
 
   constructor(private readonly options: SyncOptions) {}
@@ -100,9 +106,9 @@ export class SyncClient {
     this.socket = null;
   }
 
-  /** Applies ops locally at once and sends them (batched) to the server. */
+  /** Applies ops locally at once and sends them (batched) to the server. A viewer's ops are dropped: the server would refuse them. */
   submit(ops: Op[]): void {
-    if (ops.length === 0) return;
+    if (ops.length === 0 || this.role === 'viewer') return;
     const changed = this.local.apply(ops, this.speculative);
     this.unsent.push(...ops);
     this.emit('change', changed);
@@ -128,6 +134,8 @@ export class SyncClient {
     this.socket = socket;
     socket.onopen = () => {
       const hello: ClientMessage = { type: 'hello', client: this.options.clientId };
+      if (this.options.link) hello.link = this.options.link;
+      if (this.options.guestName) hello.name = this.options.guestName;
       if (this.welcomed) hello.since = this.seq;
       socket.send(JSON.stringify(hello));
     };
@@ -158,6 +166,7 @@ export class SyncClient {
     switch (message.type) {
       case 'welcome': return this.onWelcome(message);
       case 'ack': return this.onAck(message.ref, message.seq);
+      case 'role': this.role = message.role; this.emit('role', message.role); return;
       case 'ops': return this.applyRemote(message.seq, message.ops);
       case 'presence': {
         const peer = this.peers.get(message.session);
@@ -177,6 +186,7 @@ export class SyncClient {
   private onWelcome(message: Extract<ServerMessage, { type: 'welcome' }>): void {
     this.user = message.user;
     this.session = message.session;
+    if (this.role !== message.role) { this.role = message.role; this.emit('role', message.role); }
     this.attempt = 0;
     if (message.objects) {
       this.seq = message.seq;

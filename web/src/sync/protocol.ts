@@ -11,12 +11,15 @@ export type DeleteOp = { op: 'delete'; id: string };
 export type Op = PutOp | DeleteOp;
 
 export interface User { id: string; name: string; color: string }
+/** A viewer's ops are refused; the editor does not offer to change anything. */
+export type Role = 'owner' | 'editor' | 'viewer';
 export interface Cursor { x: number; y: number }
 export interface Peer { session: string; user: User; cursor: Cursor | null; selection: string[] }
 export interface LoggedBatch { seq: number; actor: string; client: string; ref: string; ops: Op[] }
 
 export type ServerMessage =
-  | { type: 'welcome'; session: string; user: User; seq: number; objects?: Objects; replay?: LoggedBatch[]; peers: Peer[] }
+  | { type: 'welcome'; session: string; user: User; role: Role; seq: number; objects?: Objects; replay?: LoggedBatch[]; peers: Peer[] }
+  | { type: 'role'; role: Role }
   | { type: 'ack'; ref: string; seq: number }
   | { type: 'ops'; seq: number; actor: string; ops: Op[] }
   | { type: 'presence'; session: string; cursor: Cursor | null; selection: string[] }
@@ -26,10 +29,10 @@ export type ServerMessage =
   | { type: 'error'; code: string; message: string; ref?: string };
 
 export type ClientMessage =
-  | { type: 'hello'; since?: number; client: string }
+  | { type: 'hello'; since?: number; client: string; link?: string; name?: string }
   | { type: 'ops'; ref: string; ops: Op[] }
   | { type: 'presence'; cursor: Cursor | null; selection: string[] }
   | { type: 'ping' };
 
-/** Close codes after which reconnecting cannot help. */
-export const FATAL_CLOSE_CODES = new Set([4400, 4404, 4410]);
+/** Close codes after which reconnecting cannot help: bad hello, signed out, no access, no canvas, canvas deleted. */
+export const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4410]);

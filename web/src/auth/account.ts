@@ -1,0 +1,26 @@
+// The account menu at the top right: who is signed in, and signing out (a real form POST, so that a provider
+// sign-in can end at the provider too, by redirect).
+import type { Me } from '../api';
+
+export function accountMenu(me: Me): HTMLElement {
+  const menu = document.createElement('details');
+  menu.className = 'menu account';
+  const summary = document.createElement('summary');
+  summary.setAttribute('aria-label', `Account: ${me.name}`);
+  summary.textContent = me.name;
+  const items = document.createElement('div');
+  items.className = 'menu-items';
+  const who = document.createElement('p');
+  who.className = 'who';
+  who.textContent = me.email ?? me.name;
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = '/auth/logout';
+  const out = document.createElement('button');
+  out.type = 'submit';
+  out.textContent = 'Sign out';
+  form.append(out);
+  items.append(who, form);
+  menu.append(summary, items);
+  return menu;
+}

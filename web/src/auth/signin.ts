@@ -1,0 +1,98 @@
+// The sign-in page: a button per identity provider, and the local form (sign in or create an account) when the
+// server offers local accounts. When a provider identity waits to be linked to a local account, the page asks for
+// that account's password instead.
+import { api, ApiError, type AuthConfig } from '../api';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+
+/** Only a path on this site: never an open redirect. */
+function returnUrl(): string {
+  const url = new URLSearchParams(location.search).get('returnUrl') ?? '/';
+  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
+}
+
+export async function showSignIn(root: HTMLElement): Promise<void> {
+  document.title = 'Sign in · CollabCanvas';
+  let config: AuthConfig;
+  try {
+    config = await api.authConfig();
+  } catch {
+    root.innerHTML = '<main class="signin"><p class="error" role="alert">The server cannot be reached. Try again in a moment.</p></main>';
+    return;
+  }
+  const back = returnUrl();
+  const providerError = new URLSearchParams(location.search).get('error') === 'provider';
+  root.innerHTML = `
+    <main class="signin">
+      <h1>◧ CollabCanvas</h1>
+      ${config.pendingLink ? `
+        <form class="link" aria-label="Link your account">
+          <h2>Link ${esc(config.pendingLink.provider)} to your account</h2>
+          <p>An account for <strong>${esc(config.pendingLink.email ?? '')}</strong> exists here. Enter its password to sign in
+             with ${esc(config.pendingLink.provider)} from now on.</p>
+          <label>Password <input name="password" type="password" autocomplete="current-password" required maxlength="128" /></label>
+          <button type="submit" class="primary">Link and sign in</button>
+        </form>` : ''}
+      ${config.providers.length ? `
+        <div class="providers" aria-label="Sign in with">
+          ${config.providers.map(p => `<a class="provider" href="/auth/login/${encodeURIComponent(p.name)}?returnUrl=${encodeURIComponent(back)}">Continue with ${esc(p.displayName)}</a>`).join('')}
+        </div>` : ''}
+      ${config.providers.length && config.localAccounts ? '<p class="or">or</p>' : ''}
+      ${config.localAccounts ? `
+        <form class="local" aria-label="Sign in with email">
+          <label class="name-field" hidden>Name <input name="name" autocomplete="name" maxlength="80" /></label>
+          <label>Email <input name="email" type="email" autocomplete="email" required maxlength="254" /></label>
+          <label>Password <input name="password" type="password" autocomplete="current-password" required minlength="8" maxlength="128" /></label>
+          <button type="submit" class="primary">Sign in</button>
+          <button type="button" class="switch">Create an account instead</button>
+        </form>` : ''}
+      <p class="error" role="alert" ${providerError ? '' : 'hidden'}>${providerError ? 'The sign-in with the provider did not complete. Try again.' : ''}</p>
+    </main>`;
+  const error = root.querySelector<HTMLElement>('.error')!;
+  const fail = (message: string) => { error.textContent = message; error.hidden = false; };
+
+  root.querySelector<HTMLFormElement>('form.link')?.addEventListener('submit', async event => {
+    event.preventDefault();
+    const password = new FormData(event.target as HTMLFormElement).get('password')!.toString();
+    try {
+      await api.completeLink(password);
+      location.href = back;
+    } catch (e) {
+      fail(e instanceof Error ? e.message : String(e));
+    }
+  });
+
+  const local = root.querySelector<HTMLFormElement>('form.local');
+  if (!local) return;
+  let creating = false;
+  const nameField = local.querySelector<HTMLElement>('.name-field')!;
+  const submit = local.querySelector<HTMLButtonElement>('button[type=submit]')!;
+  const switcher = local.querySelector<HTMLButtonElement>('.switch')!;
+  const password = local.querySelector<HTMLInputElement>('input[name=password]')!;
+  switcher.addEventListener('click', () => {
+    creating = !creating;
+    nameField.hidden = !creating;
+    submit.textContent = creating ? 'Create account' : 'Sign in';
+    switcher.textContent = creating ? 'I have an account' : 'Create an account instead';
+    password.autocomplete = creating ? 'new-password' : 'current-password';
+    error.hidden = true;
+  });
+  local.addEventListener('submit', async event => {
+    event.preventDefault();
+    const form = new FormData(local);
+    const email = form.get('email')!.toString().trim();
+    const secret = form.get('password')!.toString();
+    submit.disabled = true;
+    try {
+      if (creating) await api.register(email, secret, form.get('name')!.toString().trim());
+      await api.login(email, secret);
+      location.href = back;
+    } catch (e) {
+      fail(e instanceof ApiError && e.status === 401 && creating
+        ? 'This email is taken, or the password is not right for it.'
+        : e instanceof Error ? e.message : String(e));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}

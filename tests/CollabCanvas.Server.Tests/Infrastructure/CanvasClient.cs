@@ -27,9 +27,12 @@ public sealed class CanvasClient : IAsyncDisposable
     public List<long> Delivered { get; } = [];
     public List<(string Ref, long Seq)> Acks { get; } = [];
     public string? Session { get; private set; }
+    /// <summary>The welcome message (with the session's user and role).</summary>
+    public JsonElement Welcome { get; private set; }
     /// <summary>The type of every message received so far, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Received { get; } = new();
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public WebSocketState State => _socket.State;
     public Task Closed => _closed.Task;
 
     private CanvasClient(string clientId) => ClientId = clientId;
@@ -58,7 +61,7 @@ public sealed class CanvasClient : IAsyncDisposable
             var message = new Dictionary<string, object?> { ["type"] = "hello", ["since"] = since, ["client"] = client.ClientId, ["name"] = name };
             foreach (var (key, value) in helloExtra ?? []) message[key] = value;
             await client.SendJsonAsync(message);
-            await client.NextAsync("welcome");
+            client.Welcome = await client.NextAsync("welcome");
         }
         return client;
     }

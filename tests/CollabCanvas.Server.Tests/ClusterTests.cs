@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using CollabCanvas.Core.Model;
@@ -135,6 +136,30 @@ public class ClusterTests
             var leave = await bob.NextAsync("leave", m => m.GetProperty("session").GetString() == alice.Session);
             Assert.NotNull(leave.GetProperty("session").GetString());
             await alice.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Removing_a_member_on_one_instance_closes_their_socket_on_another_within_a_second()
+    {
+        var servers = await StartClusterAsync(2);
+        try
+        {
+            var canvas = await servers[0].CreateCanvasAsync();
+            var cookies = await servers[0].MemberAsync(canvas, "Remy");
+            await using var remy = await CanvasClient.ConnectAsync(servers[1], canvas, "Remy", cookies: cookies);
+            var members = await servers[0].Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/canvases/{canvas}/members");
+            var remyId = members.EnumerateArray().Single(m => m.GetProperty("displayName").GetString() == "Remy").GetProperty("userId").GetString();
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            (await servers[0].Http.DeleteAsync($"/api/canvases/{canvas}/members/{remyId}")).EnsureSuccessStatusCode();
+            await remy.Closed.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.True(watch.ElapsedMilliseconds < 1000, $"closed after {watch.ElapsedMilliseconds} ms");
+            Assert.Equal(4403, (int?)remy.CloseStatus);
         }
         finally
         {

@@ -50,7 +50,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         get { lock (_output) return string.Join('\n', _output); }
     }
 
-    /// <param name="settings">Configuration overrides, e.g. <c>("Realtime:BatchesPerSecond", "5")</c> under <c>CollabCanvas</c>.</param>
+    /// <param name="settings">Configuration overrides, e.g. <c>("Realtime:BatchesPerSecond", "5")</c> under <c>CollabCanvas</c>, or <c>Logging:...</c>.</param>
     public static Task<ServerProcess> StartAsync(string? dataDirectory = null, params (string Key, string Value)[] settings) =>
         StartAsync(dataDirectory, port: 0, settings);
 
@@ -71,7 +71,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (key, value) in settings) start.Environment["CollabCanvas__" + key.Replace(":", "__")] = value;
+        foreach (var (key, value) in settings)
+            start.Environment[(key.StartsWith("Logging:") ? key : "CollabCanvas:" + key).Replace(":", "__")] = value;
 
         var server = new ServerProcess(Process.Start(start)!, dataDirectory);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of CollabCanvas and ends with one line: "N passed, N failed[, N skipped]".
 # Needs the .NET 10 SDK and Node 20 (the build installs the editor's npm packages). Tests start what they need
-# themselves (the server as real processes on loopback, real SQLite files in temporary directories).
+# themselves (the server as real processes on loopback, real SQLite files in temporary directories, a real OpenID
+# Provider from tests/oidc-provider).
 # Exit status is 0 only when nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
         || echo "could not install ${missing[*]}: the tests that need them will fail"
 fi
 export PATH="$PATH:/usr/sbin"
+
+# The OpenID Provider the sign-in tests run against (node-oidc-provider, a test-only dependency).
+(cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci in tests/oidc-provider failed: the sign-in tests will fail"
 
 if ! dotnet build CollabCanvas.slnx -c Release --nologo -v quiet; then
     echo "build failed"

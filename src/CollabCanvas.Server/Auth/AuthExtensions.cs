@@ -89,6 +89,9 @@ public static class AuthExtensions
                 foreach (var scope in provider.Scopes) o.Scope.Add(scope);
                 o.MapInboundClaims = false;
                 o.GetClaimsFromUserInfoEndpoint = true;
+                // Not mapped from the userinfo answer by default, and needed to decide on linking.
+                o.ClaimActions.MapUniqueJsonKey("email_verified", "email_verified");
+                o.ClaimActions.MapUniqueJsonKey("picture", "picture");
                 o.SaveTokens = false;
                 o.TokenValidationParameters.ValidAlgorithms = provider.Algorithms;
                 o.TokenValidationParameters.NameClaimType = "name";
@@ -139,6 +142,8 @@ public static class AuthExtensions
                     {
                         OnTokenValidated = context =>
                             context.HttpContext.RequestServices.GetRequiredService<SignInFlow>().OnBearerTokenAsync(context),
+                        OnAuthenticationFailed = context =>
+                            context.HttpContext.RequestServices.GetRequiredService<SignInFlow>().OnBearerKeyNotFoundAsync(context),
                     };
                 });
             }

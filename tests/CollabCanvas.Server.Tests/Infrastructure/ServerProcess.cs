@@ -90,7 +90,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
         server._process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("server exited:\n" + server.Output));
 
         server.BaseUri = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        (server.Http, server.Cookies) = await SignInAsync(server.BaseUri, TestUser);
+        // Sign in as the test user when the server offers local accounts (it does unless a test turns them off).
+        using (var probe = new HttpClient { BaseAddress = server.BaseUri })
+        {
+            var config = await probe.GetFromJsonAsync<System.Text.Json.JsonElement>("/auth/config");
+            if (config.GetProperty("localAccounts").GetBoolean()) (server.Http, server.Cookies) = await SignInAsync(server.BaseUri, TestUser);
+            else (server.Http, server.Cookies) = (new HttpClient { BaseAddress = server.BaseUri }, new CookieContainer());
+        }
         return server;
     }
 

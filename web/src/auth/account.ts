@@ -7,12 +7,13 @@ export function accountMenu(me: Me): HTMLElement {
   menu.className = 'menu account';
   const summary = document.createElement('summary');
   summary.setAttribute('aria-label', `Account: ${me.name}`);
-  summary.textContent = me.name;
+  summary.title = me.name;
+  summary.textContent = me.name.slice(0, 1).toUpperCase();
   const items = document.createElement('div');
   items.className = 'menu-items';
   const who = document.createElement('p');
   who.className = 'who';
-  who.textContent = me.email ?? me.name;
+  who.textContent = me.email ? `${me.name} · ${me.email}` : me.name;
   const form = document.createElement('form');
   form.method = 'post';
   form.action = '/auth/logout';

@@ -47,6 +47,7 @@ export function openShareDialog(canvasId: string, me: string): void {
     remove.textContent = 'Remove';
     remove.setAttribute('aria-label', `Remove ${m.displayName}`);
     remove.addEventListener('click', () => api.removeMember(canvasId, m.userId).then(refresh, fail));
+    remove.hidden = m.userId === me; // an owner does not remove themselves by a slip of the mouse
     li.append(who, role, remove);
     return li;
   }));

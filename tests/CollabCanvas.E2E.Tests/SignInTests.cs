@@ -1,0 +1,104 @@
+using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CollabCanvas.E2E.Tests;
+
+public class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static string Shot(string name) => Path.Combine(BrowserFixture.Screenshots, name);
+
+    [Fact]
+    public async Task A_new_user_signs_up_on_the_sign_in_page_and_lands_on_the_dashboard()
+    {
+        var page = await fixture.NewPageAsync("Nora", signedIn: false);
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/signin?returnUrl=*");
+        await page.ScreenshotAsync(new() { Path = Shot("signin.png") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create an account instead" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Nora Newcomer");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync("nora@example.test");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.WaitForURLAsync(fixture.Server.BaseUri.ToString());
+        await Assertions.Expect(page.GetByLabel("Account: Nora Newcomer")).ToBeVisibleAsync();
+
+        // Signing out from the account menu comes back to the sign-in page, and the dashboard is closed again.
+        await page.GetByLabel("Account: Nora Newcomer").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/signin");
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/signin?returnUrl=*");
+    }
+
+    [Fact]
+    public async Task A_wrong_password_says_so_without_saying_which_part_was_wrong()
+    {
+        var page = await fixture.NewPageAsync("Olga", signedIn: false);
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(ServerProcess.TestUser);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The email or password is not right.");
+    }
+
+    [Fact]
+    public async Task Signing_in_through_the_identity_provider_in_the_browser()
+    {
+        var port = ServerProcess.FreePort();
+        await using var provider = await OidcProvider.StartAsync(port);
+        await using var server = await ServerProcess.StartAsync(null, port, provider.ServerSettings);
+        await provider.SetAccountAsync("paula-sub", "paula@idp.example", emailVerified: true, "Paula Provider");
+        var page = await fixture.NewPageAsync("Paula", server: server, signedIn: false);
+        await page.GotoAsync("/signin");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue with Test IdP" }).ClickAsync();
+        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await Assertions.Expect(page.GetByLabel("Account: Paula Provider")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-signed-in.png") });
+    }
+
+    [Fact]
+    public async Task The_owner_shares_a_view_link_and_an_edit_link_and_guests_come_in_through_them()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Shared");
+        var owner = await fixture.NewPageAsync("Owner", signedIn: false);
+        await owner.Context.AddCookiesAsync(fixture.Server.Cookies.GetAllCookies().Select(c => new Cookie
+        {
+            Name = c.Name, Value = c.Value, Url = fixture.Server.BaseUri.GetLeftPart(UriPartial.Authority), HttpOnly = true, SameSite = SameSiteAttribute.Lax,
+        }));
+        await owner.GotoAsync($"/c/{canvas}");
+        await owner.Locator(".status[data-status=online]").WaitForAsync();
+
+        async Task<string> NewLinkAsync(string button)
+        {
+            await owner.GetByRole(AriaRole.Button, new() { Name = "Share" }).ClickAsync();
+            await owner.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+            await Assertions.Expect(owner.GetByLabel("New link")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("#link="));
+            var url = await owner.GetByLabel("New link").InputValueAsync();
+            await owner.ScreenshotAsync(new() { Path = Shot("share-dialog.png") });
+            await owner.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+            return url;
+        }
+        var viewUrl = await NewLinkAsync("New view link");
+        Assert.Contains($"/c/{canvas}#link=", viewUrl);
+
+        var viewer = await fixture.NewPageAsync("Vera", signedIn: false);
+        await viewer.GotoAsync(viewUrl);
+        await viewer.Locator(".status[data-status=online]").WaitForAsync();
+        await Assertions.Expect(viewer.GetByText("View only")).ToBeVisibleAsync();
+        Assert.DoesNotContain("#link=", viewer.Url); // taken off the address bar
+        await Assertions.Expect(owner.Locator(".peers .avatar[aria-label='Vera (guest)']")).ToBeVisibleAsync();
+        await viewer.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(viewer, 300, 300, 400, 400);
+        Assert.Equal(0, await viewer.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+        await viewer.ScreenshotAsync(new() { Path = Shot("view-only-guest.png") });
+
+        var editUrl = await NewLinkAsync("New edit link");
+        var editor = await fixture.NewPageAsync("Ed", signedIn: false);
+        await editor.GotoAsync(editUrl);
+        await editor.Locator(".status[data-status=online]").WaitForAsync();
+        await editor.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(editor, 300, 300, 400, 400);
+        await owner.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
+        await viewer.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
+    }
+}

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
@@ -16,7 +17,8 @@ public sealed class BenchClient : IAsyncDisposable
     {
         var client = new BenchClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var ws = new Uri($"ws://{server.Authority}/ws/canvases/{canvasId}?name={name}");
+        client._socket.Options.Cookies = Cookies; // cookies on 127.0.0.1 go to every port: one sign-in serves every instance
+        var ws = new Uri($"ws://{server.Authority}/ws/canvases/{canvasId}");
         await client._socket.ConnectAsync(ws, CancellationToken.None);
         var welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client._receiving = client.ReceiveLoopAsync(bufferBytes, frame =>
@@ -72,9 +74,21 @@ public sealed class BenchClient : IAsyncDisposable
         _socket.Dispose();
     }
 
+    /// <summary>The bench user's session cookie (a local account, made on first use).</summary>
+    public static CookieContainer Cookies { get; } = new();
+
+    private const string Email = "bench@example.test";
+    private const string Password = "bench password, not a secret";
+
+    /// <summary>Signs the bench user in (once), then creates canvases it owns.</summary>
     public static async Task<string[]> CreateCanvasesAsync(Uri server, int count)
     {
-        using var http = new HttpClient { BaseAddress = server };
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies }) { BaseAddress = server };
+        if (Cookies.Count == 0)
+        {
+            (await http.PostAsJsonAsync("/auth/local/register", new { email = Email, password = Password, name = "bench" })).EnsureSuccessStatusCode();
+            (await http.PostAsJsonAsync("/auth/local/login", new { email = Email, password = Password })).EnsureSuccessStatusCode();
+        }
         var ids = new string[count];
         for (var i = 0; i < count; i++)
         {

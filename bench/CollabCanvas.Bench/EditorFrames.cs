@@ -21,8 +21,12 @@ public static class EditorFrames
             ExecutablePath = "/usr/bin/chromium",
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        page.Dialog += async (_, d) => await d.AcceptAsync("bench");
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await context.AddCookiesAsync(BenchClient.Cookies.GetAllCookies().Select(c => new Cookie
+        {
+            Name = c.Name, Value = c.Value, Url = o.Url.GetLeftPart(UriPartial.Authority), HttpOnly = true, SameSite = SameSiteAttribute.Lax,
+        }));
+        var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(o.Url, $"/c/{canvas}").ToString());
         await page.Locator(".status[data-status=online]").WaitForAsync();
         await page.EvaluateAsync("""

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Auth;
 
@@ -17,10 +16,10 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, User
     private static readonly string[] Palette =
         ["#e03131", "#2f9e44", "#1971c2", "#f08c00", "#9c36b5", "#0c8599", "#e8590c", "#5c940d", "#3b5bdb", "#c2255c"];
 
-    public Admission Admit(ClaimsPrincipal principal, HelloMessage hello, string canvasId)
+    /// <param name="caller">Who the upgrade request authenticated as (both null when it did not).</param>
+    public Admission Admit((string? UserId, string? AuthSessionId) caller, HelloMessage hello, string canvasId)
     {
-        var userId = principal.FindUserId();
-        var authSessionId = principal.AuthSessionId();
+        var (userId, authSessionId) = caller;
         if (userId is null && hello.Ticket is { } ticket)
         {
             userId = sessions.RedeemTicket(ticket);

@@ -4,6 +4,7 @@ using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Canvases;
 using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Log;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +49,7 @@ public static class RealtimeEndpoints
                 .ExecuteAsync(context);
             return;
         }
+        var caller = (context.User.FindUserId(), context.User.AuthSessionId());
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new Session(Ids.New(10), socket, options.Value.MaxQueuedBytes);
         var sending = session.RunSendLoopAsync();
@@ -55,7 +57,7 @@ public static class RealtimeEndpoints
         else if (canvases.Find(canvasId) is null) session.Close(CloseCodes.CanvasNotFound, "no such canvas");
         else
         {
-            var connection = new Connection(session, socket, canvasId, rooms, shutdown, gate, context.User, options.Value,
+            var connection = new Connection(session, socket, canvasId, rooms, shutdown, gate, caller, options.Value,
                 loggers.CreateLogger("CollabCanvas.Realtime.Connection"));
             await connection.RunAsync();
         }
@@ -65,7 +67,7 @@ public static class RealtimeEndpoints
 
 /// <summary>The receive side of a session: reads frames without holding a buffer while idle, and dispatches messages.</summary>
 internal sealed class Connection(Session session, WebSocket socket, string canvasId, RoomManager rooms,
-    RealtimeShutdown shutdown, SessionGate gate, System.Security.Claims.ClaimsPrincipal principal, RealtimeOptions options, ILogger logger)
+    RealtimeShutdown shutdown, SessionGate gate, (string? UserId, string? AuthSessionId) caller, RealtimeOptions options, ILogger logger)
 {
     private const int InitialBufferBytes = 4096;
     private const int MessagesBeforeYield = 16;
@@ -216,7 +218,7 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
 
     private async Task JoinAsync(HelloMessage hello)
     {
-        var admission = gate.Admit(principal, hello, canvasId);
+        var admission = gate.Admit(caller, hello, canvasId);
         if (admission.User is null)
         {
             session.Close(admission.CloseCode, admission.Reason);

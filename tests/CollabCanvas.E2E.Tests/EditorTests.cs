@@ -17,8 +17,18 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var page = await fixture.NewPageAsync("Alice");
         await page.GotoAsync("/");
         await page.GetByLabel("New canvas").FillAsync("Launch plan");
+        var navigated = page.WaitForURLAsync("**/c/*", new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        await page.WaitForURLAsync("**/c/*");
+        try
+        {
+            await navigated;
+        }
+        catch (TimeoutException)
+        {
+            // Say what the page showed and what the server said, rather than only that it timed out.
+            var alert = await page.Locator(".error").TextContentAsync(new() { Timeout = 1000 });
+            Assert.Fail($"no navigation to the new canvas; page at {page.Url} says \"{alert}\"; server:\n{fixture.Server.Output}");
+        }
         await WaitOnlineAsync(page);
         Assert.Equal("Launch plan", await page.Locator("h1.title").TextContentAsync());
         await page.GotoAsync("/");

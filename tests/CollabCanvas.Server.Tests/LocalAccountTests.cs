@@ -167,6 +167,22 @@ public class LocalAccountTests(LenientThrottleFixture fixture) : IClassFixture<L
 public class ThrottleTests
 {
     [Fact]
+    public async Task Password_hashing_requests_are_rate_limited_per_address()
+    {
+        await using var server = await ServerProcess.StartAsync(null, ("Auth:SignInRequestsPerMinute", "5"));
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.BaseUri };
+        // The server's own start used 2 (the test user's register and login).
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            statuses.Add((await http.PostAsJsonAsync("/auth/local/register", new { email = $"r{i}@example.test", password = "long enough" })).StatusCode);
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
+        var limited = await http.PostAsJsonAsync("/auth/local/login", new { email = "r0@example.test", password = "long enough" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/auth/config")).StatusCode); // other endpoints are not limited
+    }
+
+    [Fact]
     public async Task Guessing_is_throttled_per_account_and_per_address_alike_for_unknown_accounts()
     {
         await using var server = await ServerProcess.StartAsync(null,

@@ -29,9 +29,9 @@ public static class AuthEndpoints
     {
         var auth = app.MapGroup("/auth").WithTags("Sign-in");
         auth.MapGet("/config", Config);
-        auth.MapPost("/local/register", Register);
-        auth.MapPost("/local/login", Login);
-        auth.MapPost("/link", Link);
+        auth.MapPost("/local/register", Register).RequireRateLimiting(AuthExtensions.SignInRateLimit);
+        auth.MapPost("/local/login", Login).RequireRateLimiting(AuthExtensions.SignInRateLimit);
+        auth.MapPost("/link", Link).RequireRateLimiting(AuthExtensions.SignInRateLimit);
         auth.MapGet("/login/{provider}", Challenge);
         auth.MapPost("/logout", Logout);
         app.MapGet("/api/me", GetMe).WithTags("Sign-in");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.RateLimiting;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -28,6 +29,9 @@ public static class AuthSchemes
 /// </summary>
 public static class AuthExtensions
 {
+    /// <summary>The rate limit policy of the endpoints that hash a password.</summary>
+    public const string SignInRateLimit = "sign-in";
+
     public static IServiceCollection AddSignIn(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -149,6 +153,19 @@ public static class AuthExtensions
             }
         }
         services.AddAuthorization();
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            o.OnRejected = async (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await TypedResults.Problem("Too many sign-in requests from this address. Try again in a minute.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+            };
+        });
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
@@ -159,6 +176,7 @@ public static class AuthExtensions
         app.UseForwardedHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;
         app.Use(async (context, next) =>
         {

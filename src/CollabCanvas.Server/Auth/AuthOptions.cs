@@ -30,6 +30,13 @@ public sealed class AuthOptions
     public int KeyRefreshSeconds { get; set; } = 60;
 
     public LoginThrottleOptions Throttle { get; set; } = new();
+
+    /// <summary>
+    /// Requests to register, sign in and link per client address and minute, on each instance: each costs an
+    /// Argon2id hash (19 MiB, tens of milliseconds), so this bounds the CPU and memory one address can take.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int SignInRequestsPerMinute { get; set; } = 60;
 }
 
 public sealed class OidcProviderOptions

@@ -117,6 +117,8 @@ public static class AuthExtensions
                     context.HttpContext.RequestServices.GetRequiredService<SignInFlow>().OnProviderSignInAsync(context, name);
                 o.Events.OnRemoteFailure = context =>
                 {
+                    context.HttpContext.RequestServices.GetRequiredService<ILogger<SignInFlow>>()
+                        .LogWarning("sign-in through {Provider} failed: {Error}", name, context.Failure?.Message);
                     context.Response.Redirect("/signin?error=provider");
                     context.HandleResponse();
                     return Task.CompletedTask;
@@ -236,17 +238,19 @@ public static class AuthExtensions
         return Task.CompletedTask;
     }
 
-    /// <summary>Secure on every request except plain HTTP to a loopback address (development and tests).</summary>
+    /// <summary>Cookies are Secure on every request except plain HTTP to a loopback address (development and tests).</summary>
+    public static bool SecureCookies(HttpContext context) => context.Request.IsHttps || !IsLoopback(context.Request.Host.Host);
+
+    private static bool IsLoopback(string host) =>
+        host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
     private sealed class SecureOutsideLoopbackCookie : CookieBuilder
     {
         public override CookieOptions Build(HttpContext context, DateTimeOffset expiresFrom)
         {
             var cookie = base.Build(context, expiresFrom);
-            cookie.Secure = context.Request.IsHttps || !IsLoopback(context.Request.Host.Host);
+            cookie.Secure = SecureCookies(context);
             return cookie;
         }
-
-        private static bool IsLoopback(string host) =>
-            host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
     }
 }

@@ -25,13 +25,13 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     private readonly IDataProtector _pendingLinks = protection.CreateProtector("CollabCanvas.PendingLink");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastKeyFetch = new();
 
-    public async Task OnProviderSignInAsync(TicketReceivedContext context, string provider)
+    public Task OnProviderSignInAsync(TicketReceivedContext context, string provider)
     {
         var identity = ReadIdentity(context.Principal!);
         if (identity is null)
         {
             context.Fail("the provider gave no subject");
-            return;
+            return Task.CompletedTask;
         }
         var user = users.FindByIdentity(identity.Issuer, identity.Subject);
         if (user is null && identity is { EmailVerified: true, Email: { } email } && users.FindLocal(email) is not null)
@@ -40,19 +40,19 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
             var payload = JsonSerializer.Serialize(new PendingLink(identity, provider, DateTimeOffset.UtcNow + PendingLinkLifetime));
             context.Response.Cookies.Append(PendingLinkCookie, _pendingLinks.Protect(payload), new CookieOptions
             {
-                HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", Secure = context.Request.IsHttps,
+                HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", Secure = AuthExtensions.SecureCookies(context.HttpContext),
                 MaxAge = PendingLinkLifetime,
             });
             context.Response.Redirect("/signin?link=pending");
             context.HandleResponse();
-            return;
+            return Task.CompletedTask;
         }
         user = users.SignInExternal(identity); // creates the account, or refreshes its profile from the provider
         var sessionId = sessions.Create(user.Id, TimeSpan.FromDays(options.Value.SessionDays));
         context.Principal = CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie);
         context.Properties!.Items["cc_provider"] = provider;
         logger.LogInformation("user {User} signed in through {Provider}", user.Id, provider);
-        await Task.CompletedTask;
+        return Task.CompletedTask;
     }
 
     public Task OnBearerTokenAsync(TokenValidatedContext context)

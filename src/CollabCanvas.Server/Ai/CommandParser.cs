@@ -1,0 +1,351 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CollabCanvas.Server.Ai;
+
+/// <summary>
+/// The built-in interpreter: no network, no model. It reads a sentence the way a person writes it (component names
+/// and their synonyms, counts in digits or words, quoted labels, colours by name or hex, themes, sizes, positions,
+/// edits of the selection), forgives a typo per word, and turns it into the same plan Claude's tool calls give.
+/// What it cannot understand it refuses with examples of what works.
+/// </summary>
+public static partial class CommandParser
+{
+    public const string Help =
+        "Try \"create a login form\", \"add a pricing table with 3 tiers in dark theme\", \"a navbar with 5 links\", " +
+        "\"make these blue\", \"align left\" or \"duplicate this 3 times\".";
+
+    /// <summary>A count in digits or words ("a" and "an" are not counts: "a card" is one card by default).</summary>
+    private const string Numbers = @"\d+|one|single|two|pair|couple|three|few|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen";
+
+    private static readonly Dictionary<string, int> NumberWords = new()
+    {
+        ["a"] = 1, ["an"] = 1, ["one"] = 1, ["single"] = 1, ["two"] = 2, ["pair"] = 2, ["couple"] = 2, ["three"] = 3, ["few"] = 3,
+        ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8, ["nine"] = 9, ["ten"] = 10, ["eleven"] = 11,
+        ["twelve"] = 12, ["dozen"] = 12, ["twice"] = 2, ["thrice"] = 3,
+    };
+
+    /// <summary>Components whose one quoted text is their heading rather than their label.</summary>
+    private static readonly HashSet<string> TitleFirst =
+        ["text_input", "dropdown", "login_form", "signup_form", "card", "navbar", "sidebar", "modal", "hero", "list", "footer"];
+
+    /// <summary>Every word the parser knows, for typo correction: component words, themes, colours, verbs, layout words.</summary>
+    private static readonly HashSet<string> Vocabulary = BuildVocabulary();
+
+    /// <summary>Component phrases, longest first, so that "sign up form" wins over "form" and "pricing table" over "table".</summary>
+    private static readonly (string Phrase, string Component)[] Phrases = ComponentCatalog.All
+        .SelectMany(c => c.Synonyms.Append(c.Name.Replace('_', ' ')).Select(s => (Phrase: s.ToLowerInvariant(), Component: c.Name)))
+        .OrderByDescending(p => p.Phrase.Length).ToArray();
+
+    public static AiPlan Parse(string prompt, bool hasSelection)
+    {
+        var (text, quoted) = TakeQuoted(prompt);
+        var original = text;
+        var words = Tokens(text).Select(Correct).ToList();
+        var sentence = " " + string.Join(' ', words) + " ";
+        if (words.Count == 0 && quoted.Count == 0) return AiPlan.Refuse("Type what to make or change. " + Help);
+
+        if (ThemeChange(sentence) is { } theme) return new AiPlan([new SetDefaultTheme(theme)]);
+
+        var components = FindComponents(sentence);
+        var refersToSelection = Regex.IsMatch(sentence, @" (these|this|them|it|selection|selected|those|everything selected|the shapes?) ");
+        if (components.Count == 0 || (refersToSelection && !Regex.IsMatch(sentence, @" (create|add|insert|draw|build|generate|make an? |new) ")))
+        {
+            if (SelectionCommand(sentence, hasSelection) is { } action)
+                return hasSelection
+                    ? new AiPlan([action])
+                    : AiPlan.Refuse("Select the objects to change first, then say what to do with them.");
+            if (components.Count == 0)
+                return AiPlan.Refuse("I can build UI components and change the selection, but I did not understand that. " + Help);
+        }
+
+        var actions = new List<AiAction>();
+        // "a navbar and a footer": one component per part that names one.
+        var parts = components.Count > 1 ? SplitParts(sentence, components) : [(sentence, components[0].Component)];
+        foreach (var (part, component) in parts)
+            actions.Add(new CreateComponent(Spec(component, part, quoted, original, parts.Count == 1)));
+        return new AiPlan(actions);
+    }
+
+    private static ComponentSpec Spec(string component, string part, List<(string Text, string Before)> quoted, string original, bool only)
+    {
+        string? title = null;
+        var labels = new List<string>();
+        if (only)
+        {
+            foreach (var (q, before) in quoted)
+            {
+                if (Regex.IsMatch(before, @"(titled|title|heading|headline|called|named|header)\s*:?\s*$", RegexOptions.IgnoreCase)) title ??= q;
+                else labels.Add(q);
+            }
+            if (title is null && labels.Count == 1 && TitleFirst.Contains(component) && !Regex.IsMatch(part, @" (button|labell?ed|says|saying|reading|with the text) "))
+            {
+                title = labels[0];
+                labels.Clear();
+            }
+            if (labels.Count == 0 && ListAfterKeyword(original) is { Count: > 1 } list) labels.AddRange(list);
+        }
+        var count = CountOf(part, component);
+        var (rows, columns) = Grid(part);
+        return new ComponentSpec
+        {
+            Component = component,
+            Theme = ThemeOf(part),
+            Title = title,
+            Labels = labels.Count > 0 ? labels.ToArray() : null,
+            Count = count ?? (labels.Count > 1 ? labels.Count : null),
+            Rows = rows,
+            Columns = columns,
+            Size = Regex.Match(part, @" (small|tiny|compact|large|big|huge|giant) ").Groups[1].Value switch
+            {
+                "small" or "tiny" or "compact" => "small",
+                "large" or "big" or "huge" or "giant" => "large",
+                _ => null,
+            },
+            Variant = Regex.Match(part, @" (primary|secondary|outline|outlined|ghost) ").Groups[1].Value switch
+            {
+                "" => null,
+                "outlined" => "outline",
+                var v => v,
+            },
+            Color = ColorOf(part),
+            Placement = Regex.IsMatch(part, @" (right of|to the right|next to|beside) ") ? "right"
+                : Regex.IsMatch(part, @" (below|under|underneath|beneath) ") ? "below"
+                : Regex.IsMatch(part, @" (center|centre|middle) ") ? "center" : null,
+        };
+    }
+
+    /// <summary>A change of the selection: delete, duplicate, arrange, or a style edit.</summary>
+    private static AiAction? SelectionCommand(string s, bool hasSelection)
+    {
+        if (Regex.IsMatch(s, @" (delete|remove|erase|clear|trash|get rid of) ")) return new DeleteSelection();
+        if (Regex.IsMatch(s, @" (duplicate|copy|clone|repeat|replicate) "))
+        {
+            var times = Regex.Match(s, @" (\w+) (times|copies|more|duplicates|clones) ");
+            return new DuplicateSelection(times.Success ? Number(times.Groups[1].Value) ?? 1 : s.Contains(" twice ") ? 2 : 1);
+        }
+        var align = Regex.Match(s, @" align(?:ed)? (?:them |these |it |to the |on the |by the |along the )*(left|right|top|bottom|center|centre|middle)");
+        if (align.Success)
+            return new ArrangeSelection(new ArrangeSpec { Layout = "align", Edge = align.Groups[1].Value == "centre" ? "center" : align.Groups[1].Value });
+        if (Regex.IsMatch(s, @" (center|centre) (them|these|it|those|the selection) "))
+            return new ArrangeSelection(new ArrangeSpec { Layout = "align", Edge = "center" });
+        if (Regex.IsMatch(s, @" (distribute|space (them )?(out|evenly)|evenly) "))
+            return new ArrangeSelection(new ArrangeSpec { Layout = "distribute", Direction = Regex.IsMatch(s, " vertical") ? "vertical" : "horizontal" });
+        if (Regex.IsMatch(s, @" grid "))
+        {
+            var columns = Regex.Match(s, @" (\w+) columns? ");
+            return new ArrangeSelection(new ArrangeSpec { Layout = "grid", Columns = columns.Success ? Number(columns.Groups[1].Value) : null });
+        }
+        if (Regex.IsMatch(s, @" (stack|arrange|line up|lay out|layout|row|column) "))
+            return new ArrangeSelection(new ArrangeSpec
+            {
+                Layout = "stack",
+                Direction = Regex.IsMatch(s, @" (horizontal|horizontally|side by side|in a row|row) ") ? "horizontal" : "vertical",
+            });
+
+        var edit = new StyleEdit();
+        var color = ColorOf(s);
+        if (color is not null)
+        {
+            if (Regex.IsMatch(s, @" (text|font|label|words?) ")) edit = edit with { TextColor = color };
+            else if (Regex.IsMatch(s, @" (border|outline|stroke) ")) edit = edit with { Stroke = color };
+            else edit = edit with { Fill = color };
+        }
+        if (Regex.IsMatch(s, @" (twice as (big|large)|double the size|double size|2x) ")) edit = edit with { Scale = 2 };
+        else if (Regex.IsMatch(s, @" (half the size|half size|twice as small) ")) edit = edit with { Scale = 0.5 };
+        else if (Regex.IsMatch(s, @" (much|a lot) (bigger|larger) ")) edit = edit with { Scale = 1.5 };
+        else if (Regex.IsMatch(s, @" (bigger|larger|enlarge|grow|scale up|increase) ")) edit = edit with { Scale = 1.25 };
+        else if (Regex.IsMatch(s, @" (much|a lot) smaller ")) edit = edit with { Scale = 0.6 };
+        else if (Regex.IsMatch(s, @" (smaller|shrink|reduce|scale down|tinier|decrease) ")) edit = edit with { Scale = 0.8 };
+        if (Regex.IsMatch(s, @" (square|sharp|no rounded|not rounded) (corners?|edges?) ")) edit = edit with { CornerRadius = 0 };
+        else if (Regex.IsMatch(s, @" (more rounded|very rounded|pill|rounder) ")) edit = edit with { CornerRadius = 24 };
+        else if (Regex.IsMatch(s, @" (rounded|round|rounded corners|curved) ")) edit = edit with { CornerRadius = 12 };
+        if (Regex.IsMatch(s, @" (bold|bolder|heavier) ")) edit = edit with { FontWeight = "bold" };
+        else if (Regex.IsMatch(s, @" (not bold|regular weight|normal weight|lighter) ")) edit = edit with { FontWeight = "normal" };
+        if (Regex.IsMatch(s, @" (transparent|translucent|faded|see through|semi transparent|fade) ")) edit = edit with { Opacity = 0.5 };
+        else if (Regex.IsMatch(s, @" (opaque|solid) ")) edit = edit with { Opacity = 1 };
+        return edit == new StyleEdit() ? null : new EditSelection(edit);
+    }
+
+    private static string? ThemeChange(string s)
+    {
+        var m = Regex.Match(s, @" (?:set|use|switch|change|make) (?:the )?(?:default |canvas )*(?:theme|palette|style) (?:to |as )?(?:the )?(\w+)");
+        if (m.Success && Themes.All.ContainsKey(m.Groups[1].Value)) return m.Groups[1].Value;
+        m = Regex.Match(s, @" (?:use|switch to|set) (?:the )?(\w+) (?:theme|palette|mode) (?:by default|as default|for (?:this|the) canvas)");
+        return m.Success && Themes.All.ContainsKey(m.Groups[1].Value) ? m.Groups[1].Value : null;
+    }
+
+    private static List<(int At, string Component)> FindComponents(string s)
+    {
+        var found = new List<(int At, int End, string Component)>();
+        foreach (var (phrase, component) in Phrases)
+        {
+            foreach (Match m in Regex.Matches(s, $" {Regex.Escape(phrase)}s? "))
+            {
+                var (at, end) = (m.Index, m.Index + m.Length);
+                if (found.Any(f => at < f.End && end > f.At)) continue; // inside a longer phrase already found
+                found.Add((at, end, component));
+            }
+        }
+        var ordered = found.OrderBy(f => f.At).ToList();
+        var result = new List<(int At, string Component)>();
+        foreach (var (at, _, component) in ordered)
+        {
+            // "a sidebar with 6 items", "a tab bar with 4 tabs": a counted word after a component counts, it is not another component.
+            if (result.Count > 0 && (result[^1].Component == component || CountWord().IsMatch(s[..at]))) continue;
+            result.Add((at, component));
+        }
+        return result;
+    }
+
+    /// <summary>The sentence cut at " and " / ", " between components, each part with its component.</summary>
+    private static List<(string Part, string Component)> SplitParts(string s, List<(int At, string Component)> components)
+    {
+        var parts = new List<(string, string)>();
+        for (var i = 0; i < components.Count; i++)
+        {
+            var start = i == 0 ? 0 : components[i].At;
+            var end = i + 1 < components.Count ? components[i + 1].At : s.Length;
+            // Words before the first component belong to it; a theme said once at the end applies to all.
+            parts.Add((s[start..end] + (i + 1 < components.Count ? ThemeSuffix(s) : ""), components[i].Component));
+        }
+        return parts;
+    }
+
+    private static string ThemeSuffix(string s) => ThemeOf(s) is { } theme ? $" in {theme} theme " : "";
+
+    private static string? ThemeOf(string s)
+    {
+        var m = Regex.Match(s, @" (\w+) (?:theme|mode|palette|colors|colours|style|styled|brand) ");
+        if (m.Success && Themes.All.ContainsKey(m.Groups[1].Value)) return m.Groups[1].Value;
+        foreach (var theme in Themes.All.Keys)
+            if (Regex.IsMatch(s, $@" (in |with )?{theme} ")) return theme;
+        if (Regex.IsMatch(s, " (night|dim) ")) return "dark";
+        return null;
+    }
+
+    private static string? ColorOf(string s)
+    {
+        var hex = Regex.Match(s, @"#([0-9a-f]{6}|[0-9a-f]{3})\b");
+        if (hex.Success) return Colors.NormalizeHex(hex.Groups[1].Value);
+        foreach (var word in s.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (Colors.Named.TryGetValue(word, out var named)) return named;
+        return null;
+    }
+
+    private static int? CountOf(string s, string component)
+    {
+        var m = Regex.Match(s, $@" ({Numbers}) (?:\w+ )?(tiers?|plans?|items?|tabs?|links?|options?|entries|fields?|cards?|avatars?|badges?|tags?|chips?|columns?|rows?|things|elements|checkboxes|choices|pages|sections|menu items|nav items|levels|packages)\b");
+        while (m.Success)
+        {
+            if (Number(m.Groups[1].Value) is { } n && !m.Groups[2].Value.StartsWith("row") && !(m.Groups[2].Value.StartsWith("column") && component == "table"))
+                return n;
+            m = m.NextMatch();
+        }
+        // "three pricing cards", "5 badges": a number right before the component word.
+        var before = Regex.Match(s, $@" ({Numbers}) (?:\w+ )?(?:" +
+            string.Join('|', Phrases.Where(p => p.Component == component).Select(p => Regex.Escape(p.Phrase))) + ")s? ");
+        return before.Success ? Number(before.Groups[1].Value) : null;
+    }
+
+    private static (int? Rows, int? Columns) Grid(string s)
+    {
+        var x = Regex.Match(s, @" (\d+) ?(?:x|by|×) ?(\d+) ");
+        if (x.Success) return (int.Parse(x.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(x.Groups[2].Value, CultureInfo.InvariantCulture));
+        var rows = Regex.Match(s, @" (\d+|[a-z]+) rows? ");
+        var columns = Regex.Match(s, @" (\d+|[a-z]+) (?:columns?|cols?) ");
+        return (rows.Success ? Number(rows.Groups[1].Value) : null, columns.Success ? Number(columns.Groups[1].Value) : null);
+    }
+
+    private static int? Number(string word) =>
+        int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 50)
+        : NumberWords.TryGetValue(word, out var w) ? w : null;
+
+    /// <summary>Quoted texts ("...", '...', “...”), with the words just before each, and the sentence without them.</summary>
+    private static (string Remaining, List<(string Text, string Before)> Quoted) TakeQuoted(string prompt)
+    {
+        var quoted = new List<(string, string)>();
+        var rest = QuotedText().Replace(prompt, m =>
+        {
+            var value = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value;
+            quoted.Add((value.Trim(), prompt[..m.Index]));
+            return " ";
+        });
+        return (rest, quoted.Where(q => q.Item1.Length > 0).ToList());
+    }
+
+    /// <summary>"tabs for Home, Profile and Settings": a list of capitalised words after a keyword.</summary>
+    private static List<string>? ListAfterKeyword(string original)
+    {
+        var m = CapitalisedList().Match(original);
+        if (!m.Success) return null;
+        return Regex.Split(m.Groups[1].Value, @"\s*,\s*(?:and\s+)?|\s+and\s+").Select(x => x.Trim()).Where(x => x.Length > 0).ToList();
+    }
+
+    private static IEnumerable<string> Tokens(string text) =>
+        Regex.Split(text.ToLowerInvariant().Replace("sign-up", "sign up").Replace("log-in", "log in").Replace("drop-down", "drop down")
+                .Replace("nav-bar", "nav bar").Replace("to-do", "to do").Replace("pop-up", "pop up"), @"[^a-z0-9#×]+")
+            .Where(t => t.Length > 0);
+
+    /// <summary>A word one edit away from a known word (two for long words) becomes that word; "biger" reads "bigger".</summary>
+    private static string Correct(string word)
+    {
+        if (word.Length < 4 || Vocabulary.Contains(word) || word.Any(char.IsDigit) || word.StartsWith('#')) return word;
+        var best = Vocabulary.Where(v => Math.Abs(v.Length - word.Length) <= 2)
+            .Select(v => (Word: v, Distance: Distance(word, v)))
+            .Where(c => c.Distance <= (word.Length >= 7 ? 2 : 1))
+            // Ties: a letter left out is the commonest slip ("logn" is "login", not "log").
+            .OrderBy(c => c.Distance).ThenBy(c => c.Word.Length < word.Length ? 1 : 0).ThenBy(c => c.Word, StringComparer.Ordinal).FirstOrDefault();
+        return best.Word ?? word;
+    }
+
+    /// <summary>Optimal string alignment distance (Levenshtein with adjacent swaps).</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
+    }
+
+    private static HashSet<string> BuildVocabulary()
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (phrase, _) in ComponentCatalog.All.SelectMany(c => c.Synonyms.Append(c.Name.Replace('_', ' ')).Select(s => (s, c))))
+            foreach (var w in phrase.ToLowerInvariant().Split(' ', '-')) words.Add(w);
+        foreach (var t in Themes.All.Keys) words.Add(t);
+        foreach (var c in Colors.Named.Keys) words.Add(c);
+        foreach (var n in NumberWords.Keys) words.Add(n);
+        foreach (var w in """
+            create add insert draw build generate make new place put give want need please could would can you me us
+            delete remove erase clear trash duplicate copy clone repeat replicate times copies align aligned distribute
+            stack arrange line layout grid column columns row rows tier tiers item items tab tabs link links option options
+            field fields card cards entries bigger larger smaller shrink enlarge grow reduce increase decrease scale double half
+            rounded round corners corner square sharp curved bold bolder regular normal transparent translucent faded opaque solid
+            text font label labeled labelled labels says saying reading titled title heading headline called named theme mode palette
+            style styled colors colours color colour border outline stroke fill background primary secondary outlined ghost small
+            tiny compact large huge giant medium below under underneath beneath right left next beside center centre middle top
+            bottom horizontal horizontally vertical vertically evenly these this them those selection selected everything with and
+            the for of in on to into from that which three features plans
+            """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            words.Add(w);
+        return words;
+    }
+
+    [GeneratedRegex("\"([^\"]*)\"|'([^']*)'|“([^”]*)”")]
+    private static partial Regex QuotedText();
+
+    [GeneratedRegex(@"(?:for|items?|tabs?|links?|options?|labels?|with|called|named|:)\s+([A-Z]\w*(?:\s[A-Z]\w*)*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z]\w*(?:\s[A-Z]\w*)*)+)")]
+    private static partial Regex CapitalisedList();
+
+    /// <summary>The sentence so far ends with a count ("with 6"): the next word is what is counted.</summary>
+    [GeneratedRegex(@" (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple|dozen) (?:\w+ )?$")]
+    private static partial Regex CountWord();
+}

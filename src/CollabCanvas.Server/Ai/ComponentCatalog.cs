@@ -1,0 +1,30 @@
+using CollabCanvas.Server.Ai.Components;
+
+namespace CollabCanvas.Server.Ai;
+
+/// <summary>Every component builder, by name and by the words people use for it.</summary>
+public static class ComponentCatalog
+{
+    public static readonly IReadOnlyList<IComponent> All =
+    [
+        new Button(), new TextInput(), new Checkbox(), new Toggle(), new Dropdown(), new LoginForm(), new SignUpForm(), new Card(),
+        new Navbar(), new Sidebar(), new Tabs(), new ModalDialog(), new Hero(), new PricingTable(), new ListComponent(), new Table(),
+        new Avatar(), new Badge(), new Footer(),
+    ];
+
+    private static readonly Dictionary<string, IComponent> ByName = All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+
+    public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToList();
+
+    public static IComponent? Find(string? name) => name is not null && ByName.TryGetValue(name.Replace(' ', '_').Replace('-', '_'), out var c) ? c : null;
+
+    /// <summary>Draws a component in its own coordinates (its frame at 0, 0).</summary>
+    public static Drawing Draw(ComponentSpec spec, Theme theme, Func<string> newId)
+    {
+        var component = Find(spec.Component) ?? throw new ArgumentException($"unknown component \"{spec.Component}\"");
+        if (Colors.Parse(spec.Color) is { } primary) theme = theme.WithPrimary(primary);
+        var drawing = new Drawing(theme, newId);
+        component.Build(drawing, spec);
+        return drawing;
+    }
+}

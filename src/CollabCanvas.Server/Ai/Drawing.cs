@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+
+namespace CollabCanvas.Server.Ai;
+
+/// <summary>One object a builder drew, in the builder's own coordinates (its frame's top-left corner is 0, 0).</summary>
+public sealed record Shape(string Id, string Type, string? Parent, double X, double Y, double Width, double Height, JsonObject Props);
+
+/// <summary>
+/// The builders' drawing kit: frames, rectangles, ellipses, lines and text, in local coordinates, with the theme's
+/// colours at hand and a spacing scale. Text is measured so that its box holds it on one line. The result is
+/// placed on the canvas afterwards (<see cref="Place"/>), so that a builder never thinks about where it lands.
+/// </summary>
+public sealed class Drawing(Theme theme, Func<string> newId)
+{
+    /// <summary>The spacing unit: every gap is a multiple of it.</summary>
+    public const double U = 8;
+    private readonly List<Shape> _shapes = [];
+
+    public Theme Theme { get; } = theme;
+    public IReadOnlyList<Shape> Shapes => _shapes;
+
+    /// <summary>Width of one line of text: a generous average advance, so that text never overflows its box.</summary>
+    public static double Measure(string text, double fontSize, bool bold = false) =>
+        Math.Ceiling(text.Length * fontSize * (bold ? 0.62 : 0.58));
+
+    public string Frame(string name, double x, double y, double width, double height, string? fill = null, string? stroke = null,
+        double radius = 12, string? parent = null) =>
+        Add("frame", parent, x, y, width, height, new JsonObject
+        {
+            ["name"] = name, ["fill"] = fill ?? Theme.Surface, ["stroke"] = stroke ?? Theme.Border, ["strokeWidth"] = 1,
+            ["cornerRadius"] = radius,
+        });
+
+    public string Rect(string? parent, double x, double y, double width, double height, string fill, string? stroke = null,
+        double radius = 0, double strokeWidth = 1, string? name = null)
+    {
+        var props = new JsonObject { ["fill"] = fill, ["cornerRadius"] = radius };
+        if (stroke is not null)
+        {
+            props["stroke"] = stroke;
+            props["strokeWidth"] = strokeWidth;
+        }
+        if (name is not null) props["name"] = name;
+        return Add("rect", parent, x, y, width, height, props);
+    }
+
+    public string Ellipse(string? parent, double x, double y, double width, double height, string fill, string? stroke = null) =>
+        Add("ellipse", parent, x, y, width, height, stroke is null
+            ? new JsonObject { ["fill"] = fill }
+            : new JsonObject { ["fill"] = fill, ["stroke"] = stroke, ["strokeWidth"] = 1 });
+
+    public string Line(string? parent, double x1, double y1, double x2, double y2, string stroke, double width = 1) =>
+        Add("line", parent, Math.Min(x1, x2), Math.Min(y1, y2), Math.Abs(x2 - x1), Math.Abs(y2 - y1), new JsonObject
+        {
+            ["points"] = new JsonArray(x1 - Math.Min(x1, x2), y1 - Math.Min(y1, y2), x2 - Math.Min(x1, x2), y2 - Math.Min(y1, y2)),
+            ["stroke"] = stroke, ["strokeWidth"] = width,
+        });
+
+    /// <summary>One line of text in a box at least as wide as the text; returns the box's width.</summary>
+    public double Text(string? parent, double x, double y, string text, double fontSize, string? color = null, bool bold = false,
+        string align = "left", double? width = null)
+    {
+        var box = Math.Max(width ?? 0, Measure(text, fontSize, bold));
+        Add("text", parent, x, y, box, Math.Ceiling(fontSize * 1.25), new JsonObject
+        {
+            ["text"] = text, ["fontSize"] = fontSize, ["fill"] = color ?? Theme.Text, ["fontWeight"] = bold ? 600 : 400,
+            ["textAlign"] = align,
+        });
+        return box;
+    }
+
+    /// <summary>Text centred in a box (a button's label): the box is widened if the text needs it.</summary>
+    public void CenteredText(string? parent, double x, double y, double width, double height, string text, double fontSize, string color,
+        bool bold = true) =>
+        Text(parent, x, y + (height - fontSize) / 2, text, fontSize, color, bold, "center", width);
+
+    /// <summary>A rounded button; returns its width (at least <paramref name="minWidth"/>, more when the label needs it).</summary>
+    public double Button(string? parent, double x, double y, string label, string variant = "primary", double height = 40,
+        double fontSize = 15, double minWidth = 96, double? width = null)
+    {
+        var w = width ?? Math.Max(minWidth, Measure(label, fontSize, true) + 4 * U);
+        var (fill, stroke, text) = variant switch
+        {
+            "secondary" => (Theme.Surface, Theme.Border, Theme.Text),
+            "outline" => (Theme.Surface, Theme.Primary, Theme.Primary),
+            "ghost" => (Theme.Surface, (string?)null, Theme.Primary),
+            _ => (Theme.Primary, (string?)null, Theme.OnPrimary),
+        };
+        Rect(parent, x, y, w, height, fill, stroke, radius: 8, name: "button");
+        CenteredText(parent, x, y, w, height, label, fontSize, text);
+        return w;
+    }
+
+    /// <summary>A text field: a bordered box with placeholder text.</summary>
+    public void Input(string? parent, double x, double y, double width, string placeholder, double height = 40)
+    {
+        Rect(parent, x, y, width, height, Theme.Background, Theme.Border, radius: 6, name: "input");
+        Text(parent, x + 1.5 * U, y + (height - 14) / 2, placeholder, 14, Theme.Muted, width: width - 3 * U);
+    }
+
+    /// <summary>Everything drawn so far moved to (<paramref name="x"/>, <paramref name="y"/>) on the canvas.</summary>
+    public IReadOnlyList<Shape> Place(double x, double y) =>
+        _shapes.Select(s => s with { X = Math.Round(s.X + x, 2), Y = Math.Round(s.Y + y, 2) }).ToList();
+
+    /// <summary>The extent of what was drawn.</summary>
+    public (double Width, double Height) Size =>
+        _shapes.Count == 0 ? (0, 0) : (_shapes.Max(s => s.X + s.Width), _shapes.Max(s => s.Y + s.Height));
+
+    private string Add(string type, string? parent, double x, double y, double width, double height, JsonObject props)
+    {
+        var id = newId();
+        _shapes.Add(new Shape(id, type, parent, x, y, Math.Max(0, width), Math.Max(0, height), props));
+        return id;
+    }
+}

@@ -1,0 +1,321 @@
+using System.Text.Json.Nodes;
+
+namespace CollabCanvas.Server.Ai;
+
+/// <summary>The visible part of the canvas, in canvas coordinates.</summary>
+public sealed record Viewport(double X, double Y, double Width, double Height);
+
+/// <summary>What a command runs against: the objects (wire form, by id), the selection, the viewport, the canvas's theme.</summary>
+public sealed record AiContext(IReadOnlyDictionary<string, JsonObject> Objects, IReadOnlyList<string> Selection, Viewport? Viewport,
+    string DefaultTheme);
+
+/// <summary>The ops of one command (one batch), the ops that undo it, and the objects it created.</summary>
+public sealed record AiResult(JsonArray Ops, JsonArray Undo, IReadOnlyList<string> Created, string? NewDefaultTheme);
+
+/// <summary>
+/// Turns a plan into ops: components drawn by their builders and placed below or right of the selection (or in the
+/// middle of the viewport), style edits, arrangements, deletions and duplicates of the selection. Pure: it reads a
+/// copy of the canvas and returns ops; the caller appends them as one batch.
+/// </summary>
+public sealed class PlanExecutor(AiContext context, Func<string> newId)
+{
+    private const double Gap = 40;
+    private readonly Dictionary<string, JsonObject> _objects = context.Objects.ToDictionary(p => p.Key, p => (JsonObject)p.Value.DeepClone());
+    private readonly JsonArray _ops = [];
+    private readonly List<JsonObject> _undo = [];
+    private readonly List<string> _created = [];
+    private readonly List<string> _selection = context.Selection.Where(context.Objects.ContainsKey).ToList();
+    private string? _newTheme;
+    private string _topZ = context.Objects.Values.Select(o => o["z"]?.GetValue<string>()).Where(z => z is not null).Max(StringComparer.Ordinal) ?? "V000";
+    private (double X, double Y, double W, double H)? _lastPlaced;
+
+    public AiResult Run(AiPlan plan)
+    {
+        foreach (var action in plan.Actions)
+        {
+            switch (action)
+            {
+                case CreateComponent create: Create(create.Spec); break;
+                case EditSelection edit: Edit(edit.Edit); break;
+                case ArrangeSelection arrange: Arrange(arrange.Arrange); break;
+                case DeleteSelection: foreach (var id in TopLevel(_selection)) Emit(new JsonObject { ["op"] = "delete", ["id"] = id }); break;
+                case DuplicateSelection duplicate: Duplicate(Math.Clamp(duplicate.Count, 1, 20)); break;
+                case SetDefaultTheme theme: _newTheme = Themes.Get(theme.Theme).Name; break;
+            }
+        }
+        var undo = new JsonArray();
+        foreach (var op in _undo) undo.Add(op);
+        return new AiResult(_ops, undo, _created, _newTheme);
+    }
+
+    private void Create(ComponentSpec spec)
+    {
+        var drawing = ComponentCatalog.Draw(spec, Themes.Get(spec.Theme ?? context.DefaultTheme), newId);
+        var (w, h) = drawing.Size;
+        var (x, y) = PlaceFor(w, h, spec.Placement);
+        foreach (var shape in drawing.Place(x, y))
+        {
+            var props = (JsonObject)shape.Props.DeepClone();
+            props["type"] = shape.Type;
+            props["x"] = shape.X;
+            props["y"] = shape.Y;
+            if (shape.Type != "line") { props["width"] = shape.Width; props["height"] = shape.Height; }
+            if (shape.Parent is not null) props["parentId"] = shape.Parent;
+            props["z"] = _topZ = NextKey(_topZ);
+            Emit(new JsonObject { ["op"] = "put", ["id"] = shape.Id, ["props"] = props });
+            _created.Add(shape.Id);
+        }
+        _lastPlaced = (x, y, w, h);
+    }
+
+    /// <summary>Below the previous result of this command, else by the selection, else in the middle of the viewport, else below everything.</summary>
+    private (double X, double Y) PlaceFor(double w, double h, string? placement)
+    {
+        if (_lastPlaced is { } last) return (last.X, last.Y + last.H + Gap);
+        if (placement != "center" && Bounds(_selection) is { } sel)
+            return placement == "right" ? (sel.X + sel.W + Gap, sel.Y) : (sel.X, sel.Y + sel.H + Gap);
+        if (context.Viewport is { } v) return (Math.Round(v.X + (v.Width - w) / 2), Math.Round(v.Y + (v.Height - h) / 2));
+        return Bounds(_objects.Keys.Where(id => Parent(id) is null)) is { } all ? (all.X, all.Y + all.H + Gap) : (100, 100);
+    }
+
+    private void Edit(StyleEdit edit)
+    {
+        foreach (var id in TopLevel(_selection))
+        {
+            if (edit.Scale is { } scale) ScaleSubtree(id, Math.Clamp(scale, 0.1, 10));
+            foreach (var target in Subtree(id))
+            {
+                var obj = _objects[target];
+                var type = Type(target);
+                var props = new JsonObject();
+                // A colour goes to what carries the colour of a component: its filled shapes (and the selected object itself).
+                if (edit.Fill is { } fill && type is "rect" or "ellipse" or "frame" && (target == id || IsAccent(obj))) props["fill"] = fill;
+                if (edit.Fill is { } textFill && type == "text" && target == id) props["fill"] = textFill;
+                if (edit.TextColor is { } color && type == "text") props["fill"] = color;
+                if (edit.Stroke is { } stroke && type is "rect" or "ellipse" or "frame" or "line" or "arrow" or "path") props["stroke"] = stroke;
+                if (edit.CornerRadius is { } radius && type is "rect" or "frame") props["cornerRadius"] = Math.Clamp(radius, 0, 1000);
+                if (edit.Opacity is { } opacity && target == id) props["opacity"] = Math.Clamp(opacity, 0, 1);
+                if (edit.FontWeight is { } weight && type == "text") props["fontWeight"] = weight == "bold" ? 700 : 400;
+                if (props.Count > 0) Emit(new JsonObject { ["op"] = "put", ["id"] = target, ["props"] = props });
+            }
+        }
+    }
+
+    /// <summary>Coloured shapes of a component (buttons, tracks, markers): not the neutral surfaces and borders.</summary>
+    private static bool IsAccent(JsonObject obj) =>
+        obj["name"]?.GetValue<string>() is "button" or "selected" or "track" or "badge" or "active" || obj["type"]?.GetValue<string>() == "ellipse";
+
+    private void ScaleSubtree(string id, double scale)
+    {
+        var root = _objects[id];
+        var (ox, oy) = (Num(root, "x"), Num(root, "y"));
+        foreach (var target in Subtree(id))
+        {
+            var obj = _objects[target];
+            var props = new JsonObject
+            {
+                ["x"] = Math.Round(ox + (Num(obj, "x") - ox) * scale, 2),
+                ["y"] = Math.Round(oy + (Num(obj, "y") - oy) * scale, 2),
+            };
+            if (obj["width"] is not null) props["width"] = Math.Round(Num(obj, "width") * scale, 2);
+            if (obj["height"] is not null) props["height"] = Math.Round(Num(obj, "height") * scale, 2);
+            if (obj["fontSize"] is not null || Type(target) == "text") props["fontSize"] = Math.Clamp(Math.Round(Num(obj, "fontSize", 16) * scale, 1), 1, 1000);
+            if (obj["points"] is JsonArray points) props["points"] = new JsonArray(points.Select(p => (JsonNode?)Math.Round(p!.GetValue<double>() * scale, 2)).ToArray());
+            Emit(new JsonObject { ["op"] = "put", ["id"] = target, ["props"] = props });
+        }
+    }
+
+    private void Arrange(ArrangeSpec spec)
+    {
+        var items = TopLevel(_selection).Select(id => (Id: id, B: Bounds([id])!.Value)).ToList();
+        if (items.Count < 2) return;
+        var gap = Math.Clamp(spec.Gap ?? 24, 0, 1000);
+        var horizontal = spec.Direction == "horizontal";
+        var all = Bounds(items.Select(i => i.Id))!.Value;
+        switch (spec.Layout)
+        {
+            case "grid":
+            {
+                var columns = Math.Clamp(spec.Columns ?? (int)Math.Ceiling(Math.Sqrt(items.Count)), 1, items.Count);
+                var cellW = items.Max(i => i.B.W) + gap;
+                var cellH = items.Max(i => i.B.H) + gap;
+                for (var i = 0; i < items.Count; i++) MoveTo(items[i].Id, items[i].B, all.X + i % columns * cellW, all.Y + i / columns * cellH);
+                break;
+            }
+            case "align":
+                foreach (var (id, b) in items)
+                {
+                    var (x, y) = spec.Edge switch
+                    {
+                        "right" => (all.X + all.W - b.W, b.Y),
+                        "center" => (all.X + (all.W - b.W) / 2, b.Y),
+                        "top" => (b.X, all.Y),
+                        "middle" => (b.X, all.Y + (all.H - b.H) / 2),
+                        "bottom" => (b.X, all.Y + all.H - b.H),
+                        _ => (all.X, b.Y),
+                    };
+                    MoveTo(id, b, x, y);
+                }
+                break;
+            case "distribute":
+            {
+                var ordered = horizontal ? items.OrderBy(i => i.B.X).ToList() : items.OrderBy(i => i.B.Y).ToList();
+                var free = horizontal ? all.W - ordered.Sum(i => i.B.W) : all.H - ordered.Sum(i => i.B.H);
+                var step = free / (ordered.Count - 1);
+                var at = horizontal ? all.X : all.Y;
+                foreach (var (id, b) in ordered)
+                {
+                    MoveTo(id, b, horizontal ? at : b.X, horizontal ? b.Y : at);
+                    at += (horizontal ? b.W : b.H) + step;
+                }
+                break;
+            }
+            default: // stack
+            {
+                var at = horizontal ? all.X : all.Y;
+                foreach (var (id, b) in horizontal ? items.OrderBy(i => i.B.X) : items.OrderBy(i => i.B.Y))
+                {
+                    MoveTo(id, b, horizontal ? at : all.X, horizontal ? all.Y : at);
+                    at += (horizontal ? b.W : b.H) + gap;
+                }
+                break;
+            }
+        }
+    }
+
+    private void Duplicate(int count)
+    {
+        var roots = TopLevel(_selection).ToList();
+        var bounds = Bounds(roots);
+        if (bounds is not { } b) return;
+        for (var n = 1; n <= count; n++)
+        {
+            var dx = (b.W + 24) * n;
+            var ids = new Dictionary<string, string>();
+            foreach (var root in roots)
+                foreach (var source in Subtree(root))
+                {
+                    var copy = (JsonObject)_objects[source].DeepClone();
+                    var id = ids[source] = newId();
+                    copy["x"] = Math.Round(Num(copy, "x") + dx, 2);
+                    if (copy["parentId"]?.GetValue<string>() is { } parent) copy["parentId"] = ids.TryGetValue(parent, out var p) ? p : parent;
+                    copy["z"] = _topZ = NextKey(_topZ);
+                    Emit(new JsonObject { ["op"] = "put", ["id"] = id, ["props"] = copy });
+                    _created.Add(id);
+                }
+        }
+    }
+
+    private void MoveTo(string id, (double X, double Y, double W, double H) b, double x, double y)
+    {
+        var (dx, dy) = (x - b.X, y - b.Y);
+        if (Math.Abs(dx) < 0.01 && Math.Abs(dy) < 0.01) return;
+        foreach (var target in Subtree(id))
+        {
+            var obj = _objects[target];
+            Emit(new JsonObject
+            {
+                ["op"] = "put", ["id"] = target,
+                ["props"] = new JsonObject { ["x"] = Math.Round(Num(obj, "x") + dx, 2), ["y"] = Math.Round(Num(obj, "y") + dy, 2) },
+            });
+        }
+    }
+
+    /// <summary>Records an op and what undoes it (against the objects as they are before it), then applies it to the copy.</summary>
+    private void Emit(JsonObject op)
+    {
+        var id = op["id"]!.GetValue<string>();
+        _objects.TryGetValue(id, out var before);
+        if (op["op"]!.GetValue<string>() == "delete")
+        {
+            if (before is null) return;
+            var subtree = Subtree(id).ToList();
+            _undo.InsertRange(0, subtree.Select(x => new JsonObject { ["op"] = "put", ["id"] = x, ["props"] = _objects[x].DeepClone() }));
+            foreach (var x in subtree) _objects.Remove(x);
+        }
+        else
+        {
+            var props = (JsonObject)op["props"]!;
+            if (before is null)
+            {
+                _undo.Insert(0, new JsonObject { ["op"] = "delete", ["id"] = id });
+                _objects[id] = (JsonObject)props.DeepClone();
+            }
+            else
+            {
+                var restore = new JsonObject();
+                foreach (var (name, _) in props) if (name != "type") restore[name] = before[name]?.DeepClone();
+                _undo.Insert(0, new JsonObject { ["op"] = "put", ["id"] = id, ["props"] = restore });
+                foreach (var (name, value) in props) if (name != "type") before[name] = value?.DeepClone();
+            }
+        }
+        _ops.Add(op);
+    }
+
+    /// <summary>The selected objects whose parent is not selected too (moving a frame moves what is inside it).</summary>
+    private IEnumerable<string> TopLevel(IEnumerable<string> ids)
+    {
+        var set = ids.Where(_objects.ContainsKey).ToHashSet();
+        return set.Where(id => !Ancestors(id).Any(set.Contains)).OrderBy(id => _objects[id]["z"]?.GetValue<string>(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The object and everything inside it, parents first.</summary>
+    private IEnumerable<string> Subtree(string id)
+    {
+        var result = new List<string> { id };
+        for (var i = 0; i < result.Count; i++)
+            result.AddRange(_objects.Where(o => o.Value["parentId"]?.GetValue<string>() == result[i]).Select(o => o.Key)
+                .OrderBy(k => _objects[k]["z"]?.GetValue<string>(), StringComparer.Ordinal));
+        return result;
+    }
+
+    private IEnumerable<string> Ancestors(string id)
+    {
+        var seen = new HashSet<string>();
+        for (var p = Parent(id); p is not null && seen.Add(p); p = Parent(p)) yield return p;
+    }
+
+    private string? Parent(string id) => _objects.TryGetValue(id, out var o) ? o["parentId"]?.GetValue<string>() : null;
+
+    private string Type(string id) => _objects[id]["type"]?.GetValue<string>() ?? "rect";
+
+    private (double X, double Y, double W, double H)? Bounds(IEnumerable<string> ids)
+    {
+        double x1 = double.MaxValue, y1 = double.MaxValue, x2 = double.MinValue, y2 = double.MinValue;
+        foreach (var id in ids)
+        {
+            if (!_objects.TryGetValue(id, out var o)) continue;
+            var (x, y) = (Num(o, "x"), Num(o, "y"));
+            var (w, h) = (Num(o, "width", 0), Num(o, "height", 0));
+            if (o["points"] is JsonArray points && points.Count >= 2)
+            {
+                var xs = points.Where((_, i) => i % 2 == 0).Select(p => p!.GetValue<double>()).ToList();
+                var ys = points.Where((_, i) => i % 2 == 1).Select(p => p!.GetValue<double>()).ToList();
+                (w, h) = (xs.Max(), ys.Max());
+            }
+            (x1, y1, x2, y2) = (Math.Min(x1, x), Math.Min(y1, y), Math.Max(x2, x + w), Math.Max(y2, y + h));
+        }
+        return x1 == double.MaxValue ? null : (x1, y1, x2 - x1, y2 - y1);
+    }
+
+    private static double Num(JsonObject obj, string name, double fallback = 0) =>
+        obj[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : fallback;
+
+    /// <summary>The next fractional-index key after <paramref name="key"/> (base 62, same length; grows only when every digit is at the top).</summary>
+    public static string NextKey(string key)
+    {
+        const string digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        var chars = key.ToCharArray();
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            var d = digits.IndexOf(chars[i]);
+            if (d < digits.Length - 1)
+            {
+                chars[i] = digits[d + 1];
+                return new string(chars);
+            }
+            chars[i] = '0';
+        }
+        return key + "1";
+    }
+}

@@ -1,0 +1,176 @@
+using CollabCanvas.Server.Ai;
+
+namespace CollabCanvas.Server.Tests.Ai;
+
+/// <summary>
+/// The built-in parser against the ways people actually phrase commands: component names and synonyms, counts in
+/// digits and words, quoted labels, colours, themes, sizes, positions, typos, selection edits, and requests it must
+/// refuse with a helpful message. Each row is "prompt" → the plan, described compactly.
+/// </summary>
+public class CommandParserTests
+{
+    public static TheoryData<string, bool, string> Cases => new()
+    {
+        // Components, by name and synonym
+        { "create a login form", false, "create login_form" },
+        { "Create a login form in dark theme", false, "create login_form theme=dark" },
+        { "add a sign up form", false, "create signup_form" },
+        { "registration form please", false, "create signup_form" },
+        { "I need a button", false, "create button" },
+        { "add a big red button that says \"Buy now\"", false, "create button labels=Buy now size=large color=#e03131" },
+        { "a secondary button labeled 'Cancel'", false, "create button labels=Cancel variant=secondary" },
+        { "outlined button \"Learn more\"", false, "create button labels=Learn more variant=outline" },
+        { "text input for the email", false, "create text_input" },
+        { "add a text field titled \"Email address\"", false, "create text_input title=Email address" },
+        { "search bar", false, "create text_input" },
+        { "a checkbox \"I agree to the terms\"", false, "create checkbox labels=I agree to the terms" },
+        { "three checkboxes", false, "create checkbox count=3" },
+        { "toggle switch for dark mode", false, "create toggle theme=dark" },
+        { "add a switch", false, "create toggle" },
+        { "dropdown with 4 options", false, "create dropdown count=4" },
+        { "select box called \"Country\"", false, "create dropdown title=Country" },
+        { "make a card", false, "create card" },
+        { "3 product cards", false, "create card count=3" },
+        { "add a navbar", false, "create navbar" },
+        { "navigation bar with 5 links", false, "create navbar count=5" },
+        { "top bar for \"Acme\"", false, "create navbar title=Acme" },
+        { "a sidebar with six items", false, "create sidebar count=6" },
+        { "side menu", false, "create sidebar" },
+        { "tabs for Home, Profile and Settings", false, "create tabs labels=Home|Profile|Settings count=3" },
+        { "tab bar with 4 tabs", false, "create tabs count=4" },
+        { "modal dialog", false, "create modal" },
+        { "confirmation popup titled \"Delete file?\"", false, "create modal title=Delete file?" },
+        { "add a hero section", false, "create hero" },
+        { "landing page banner in ocean theme", false, "create hero theme=ocean" },
+        { "add a pricing table with 3 tiers in dark theme", false, "create pricing_table count=3 theme=dark" },
+        { "pricing with four plans", false, "create pricing_table count=4" },
+        { "pricing table, 2 tiers, sunset colors", false, "create pricing_table count=2 theme=sunset" },
+        { "a list of 5 items", false, "create list count=5" },
+        { "todo list", false, "create list" },
+        { "table with 4 rows and 3 columns", false, "create table rows=4 columns=3" },
+        { "5x2 table", false, "create table rows=5 columns=2" },
+        { "data table 3 by 4", false, "create table rows=3 columns=4" },
+        { "an avatar", false, "create avatar" },
+        { "four avatars", false, "create avatar count=4" },
+        { "add badges \"New\" and \"Hot\"", false, "create badge labels=New|Hot count=2" },
+        { "a green tag", false, "create badge color=#2f9e44" },
+        { "footer", false, "create footer" },
+        { "site footer in forest theme", false, "create footer theme=forest" },
+        { "small login form", false, "create login_form size=small" },
+        { "a login form below the selection", true, "create login_form placement=below" },
+        { "put a button to the right", true, "create button placement=right" },
+        { "a card in the center", false, "create card placement=center" },
+        { "create a button with color #ff8800", false, "create button color=#ff8800" },
+        { "a navbar and a footer in dark theme", false, "create navbar theme=dark; create footer theme=dark" },
+        // Typos a person makes
+        { "creat a logn form", false, "create login_form" },
+        { "add a pricng table", false, "create pricing_table" },
+        { "navbr with 3 links", false, "create navbar count=3" },
+        { "dropdwn", false, "create dropdown" },
+        { "a chekbox", false, "create checkbox" },
+        // Edits of the selection
+        { "make these blue", true, "edit fill=#1971c2" },
+        { "Make it red", true, "edit fill=#e03131" },
+        { "change the color to #00ff00", true, "edit fill=#00ff00" },
+        { "paint them purple", true, "edit fill=#7048e8" },
+        { "make the text white", true, "edit text=#ffffff" },
+        { "make these bigger", true, "edit scale=1.25" },
+        { "make it biger", true, "edit scale=1.25" },
+        { "smaller please", true, "edit scale=0.8" },
+        { "twice as big", true, "edit scale=2" },
+        { "make them rounded", true, "edit radius=12" },
+        { "square corners", true, "edit radius=0" },
+        { "make it bold", true, "edit weight=bold" },
+        { "red border", true, "edit stroke=#e03131" },
+        { "make these blue and rounded", true, "edit fill=#1971c2 radius=12" },
+        { "make it semi transparent", true, "edit opacity=0.5" },
+        { "delete these", true, "delete" },
+        { "remove the selection", true, "delete" },
+        { "duplicate this 3 times", true, "duplicate 3" },
+        { "copy it twice", true, "duplicate 2" },
+        { "duplicate", true, "duplicate 1" },
+        { "align left", true, "arrange align edge=left" },
+        { "align them to the top", true, "arrange align edge=top" },
+        { "center them", true, "arrange align edge=center" },
+        { "distribute horizontally", true, "arrange distribute direction=horizontal" },
+        { "space them evenly vertically", true, "arrange distribute direction=vertical" },
+        { "stack them", true, "arrange stack direction=vertical" },
+        { "arrange side by side", true, "arrange stack direction=horizontal" },
+        { "arrange in a grid", true, "arrange grid" },
+        { "grid with 2 columns", true, "arrange grid columns=2" },
+        // Themes
+        { "use the dark theme by default", false, "theme dark" },
+        { "set the theme to ocean", false, "theme ocean" },
+        // Refused, with help
+        { "order me a pizza", false, "refuse" },
+        { "what's the weather tomorrow?", false, "refuse" },
+        { "", false, "refuse" },
+        { "make these blue", false, "refuse" }, // nothing selected
+        { "asdfgh qwerty", false, "refuse" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_phrasing_becomes_the_expected_plan(string prompt, bool hasSelection, string expected)
+    {
+        var plan = CommandParser.Parse(prompt, hasSelection);
+        Assert.Equal(expected, Describe(plan));
+        if (plan.Refusal is { } refusal) Assert.Contains("Try", refusal + CommandParser.Help);
+    }
+
+    [Fact]
+    public void The_table_has_at_least_sixty_different_phrasings() =>
+        Assert.True(Cases.Select(c => (string)c[0]).Distinct().Count() >= 60);
+
+    [Fact]
+    public void A_refusal_says_what_would_work()
+    {
+        var plan = CommandParser.Parse("order me a pizza", hasSelection: false);
+        Assert.Empty(plan.Actions);
+        Assert.Contains("login form", plan.Refusal);
+    }
+
+    public static string Describe(AiPlan plan)
+    {
+        if (plan.Refusal is not null) return "refuse";
+        return string.Join("; ", plan.Actions.Select(action => action switch
+        {
+            CreateComponent { Spec: var s } => string.Join(' ', new[]
+            {
+                "create " + s.Component,
+                s.Title is null ? null : "title=" + s.Title,
+                s.Labels is null ? null : "labels=" + string.Join('|', s.Labels),
+                s.Count is null ? null : "count=" + s.Count,
+                s.Rows is null ? null : "rows=" + s.Rows,
+                s.Columns is null ? null : "columns=" + s.Columns,
+                s.Theme is null ? null : "theme=" + s.Theme,
+                s.Size is null ? null : "size=" + s.Size,
+                s.Variant is null ? null : "variant=" + s.Variant,
+                s.Color is null ? null : "color=" + s.Color,
+                s.Placement is null ? null : "placement=" + s.Placement,
+            }.Where(p => p is not null)),
+            EditSelection { Edit: var e } => string.Join(' ', new[]
+            {
+                "edit",
+                e.Fill is null ? null : "fill=" + e.Fill,
+                e.TextColor is null ? null : "text=" + e.TextColor,
+                e.Stroke is null ? null : "stroke=" + e.Stroke,
+                e.Scale is null ? null : "scale=" + e.Scale,
+                e.CornerRadius is null ? null : "radius=" + e.CornerRadius,
+                e.FontWeight is null ? null : "weight=" + e.FontWeight,
+                e.Opacity is null ? null : "opacity=" + e.Opacity,
+            }.Where(p => p is not null)),
+            ArrangeSelection { Arrange: var a } => string.Join(' ', new[]
+            {
+                "arrange " + a.Layout,
+                a.Edge is null ? null : "edge=" + a.Edge,
+                a.Direction is null ? null : "direction=" + a.Direction,
+                a.Columns is null ? null : "columns=" + a.Columns,
+            }.Where(p => p is not null)),
+            DeleteSelection => "delete",
+            DuplicateSelection d => "duplicate " + d.Count,
+            SetDefaultTheme t => "theme " + t.Theme,
+            _ => action.ToString(),
+        }));
+    }
+}

@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Canvases;
+using CollabCanvas.Server.Ai;
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Observability;
@@ -15,6 +16,7 @@ builder.Services.AddCanvasLog(builder.Configuration);
 builder.Services.AddSignIn(builder.Configuration);
 builder.Services.AddCanvases();
 builder.Services.AddRealtime(builder.Configuration);
+builder.Services.AddAi(builder.Configuration);
 builder.Services.AddHealth();
 
 var app = builder.Build();
@@ -31,6 +33,7 @@ app.MapHealth();
 app.MapSignIn();
 app.MapCanvases();
 app.MapRealtime();
+app.MapAi();
 app.MapEditor();
 
 app.Run();

@@ -73,6 +73,26 @@ public sealed class CanvasStore(SqliteDatabase database, CanvasAccess access)
         return reader.Read() ? Read(reader) : null;
     }
 
+    /// <summary>The canvas's default theme for generated components (null: the built-in default).</summary>
+    public string? Theme(string id)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT theme FROM canvases WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteScalar() as string;
+    }
+
+    public void SetTheme(string id, string theme)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE canvases SET theme = $theme WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$theme", theme);
+        command.ExecuteNonQuery();
+    }
+
     public bool Delete(string id)
     {
         using var connection = database.Open();

@@ -20,6 +20,15 @@ public static class CanvasMetrics
     public static readonly Counter<long> Pruned = Meter.CreateCounter<long>(
         "collabcanvas.log.rows.pruned", "{row}", "Log rows removed by cleanup on this instance.");
 
+    public static readonly Counter<long> AiCommands = Meter.CreateCounter<long>(
+        "collabcanvas.ai.commands", "{command}", "AI commands, by interpreter and outcome.");
+    public static readonly Counter<long> AiTokens = Meter.CreateCounter<long>(
+        "collabcanvas.ai.tokens", "{token}", "Tokens sent to and received from the model, by model and kind.");
+    public static readonly Counter<double> AiCost = Meter.CreateCounter<double>(
+        "collabcanvas.ai.cost", "USD", "Estimated model cost of AI commands, from the model's published prices.");
+    public static readonly Histogram<double> AiDuration = Meter.CreateHistogram<double>(
+        "collabcanvas.ai.duration", "ms", "Server time of one AI command, from request to the batch in the log.");
+
     /// <summary>Newest seq in the file minus the last seq this instance announced to its rooms.</summary>
     public static long QueueLag;
     public static long Sessions;

@@ -229,6 +229,18 @@ public sealed class Room
         _ = AnswerAsync(session, message.Ref, append);
     }
 
+    /// <summary>
+    /// Appends a batch the server made for a user (an AI command): through the log like any other, so it is
+    /// durable and reaches every session (the user's own included) as <c>ops</c>. Null when the canvas would hold
+    /// too many objects.
+    /// </summary>
+    public async Task<AppendResult?> SubmitFromServerAsync(string actor, string clientId, Op[] ops, byte[] opsJson)
+    {
+        lock (_gate)
+            if (_state.Count + _state.CountCreates(ops) > _options.MaxObjectsPerCanvas) return null;
+        return await _log.AppendAsync(new NewBatch(CanvasId, actor, clientId, Ids.New(16), opsJson, ops)).ConfigureAwait(false);
+    }
+
     private async Task AnswerAsync(Session session, string reference, Task<AppendResult> append)
     {
         try

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CollabCanvas.Core.Model;
+using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Canvases;
+using CollabCanvas.Server.Observability;
+using CollabCanvas.Server.Realtime;
+using Microsoft.Extensions.Options;
+
+namespace CollabCanvas.Server.Ai;
+
+public sealed record AiRequest(string? Prompt, string[]? Selection, Viewport? Viewport);
+
+/// <summary>What a command did: the objects it created, the batch's seq, the ops that undo it, what is left this hour.</summary>
+public sealed record AiResponse(IReadOnlyList<string> Created, long? Seq, JsonArray Undo, int Remaining, string Interpreter, string? Theme);
+
+/// <summary>Why a command did nothing: a refusal (with help), the limit, or bad input.</summary>
+public sealed record AiFailure(int Status, string Message, int Remaining, TimeSpan? RetryAfter = null);
+
+/// <summary>
+/// Runs a command: takes a slot of the user's hourly limit, asks the interpreter (Claude when configured, falling
+/// back to the built-in parser on any failure; the parser otherwise), turns the plan into ops against a copy of the
+/// canvas, and appends them through the log as one batch, so every session sees it at once and it is durable.
+/// </summary>
+public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota quota, ClaudeInterpreter claude,
+    IOptions<AiOptions> options, IOptions<RealtimeOptions> realtime, ILogger<AiCommands> logger)
+{
+    public const int MaxSelection = 1000;
+
+    public async Task<(AiResponse? Response, AiFailure? Failure)> RunAsync(string canvasId, string userId, AiRequest request,
+        CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        if (Validate(request) is { } problem) return (null, new AiFailure(StatusCodes.Status400BadRequest, problem, quota.Remaining(userId)));
+        var (slot, wait) = quota.TryTake(userId, canvasId);
+        if (slot is null)
+        {
+            CanvasMetrics.AiCommands.Add(1, new("interpreter", "none"), new("outcome", "limited"));
+            return (null, new AiFailure(StatusCodes.Status429TooManyRequests,
+                $"You have used your {options.Value.CommandsPerHour} AI commands for this hour.", 0, wait));
+        }
+
+        var room = await rooms.GetAsync(canvasId);
+        try
+        {
+            var (_, objectsJson) = room.Document();
+            var objects = ReadObjects(objectsJson);
+            var selection = (request.Selection ?? []).Where(objects.ContainsKey).Distinct().ToList();
+            var context = new AiContext(objects, selection, request.Viewport, canvases.Theme(canvasId) ?? Themes.Default);
+
+            var plan = await InterpretAsync(request.Prompt!.Trim(), context, cancellationToken);
+            quota.Record(slot, plan.Interpreter, plan.Usage);
+            if (plan.Refusal is not null || plan.Actions.Count == 0)
+            {
+                if (plan.Usage is null) quota.Return(slot); // the parser's refusal costs nothing: it does not count
+                CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "refused"));
+                return (null, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Refusal ?? CommandParser.Help, quota.Remaining(userId)));
+            }
+
+            var result = new PlanExecutor(context, () => "ai" + Ids.New(12)).Run(plan);
+            if (result.NewDefaultTheme is { } theme) canvases.SetTheme(canvasId, theme);
+            long? seq = null;
+            if (result.Ops.Count > 0)
+            {
+                var json = Encoding.UTF8.GetBytes(result.Ops.ToJsonString());
+                using var document = JsonDocument.Parse(json);
+                if (!OpJson.TryRead(document.RootElement, realtime.Value.ToLimits(), out var ops, out var error))
+                    throw new InvalidOperationException($"a builder made an invalid op: {error}");
+                var appended = await room.SubmitFromServerAsync(userId, "ai-" + userId, ops, OpJson.ToUtf8(ops));
+                if (appended is null)
+                    return (null, new AiFailure(StatusCodes.Status409Conflict, "The canvas holds too many objects for this.", quota.Remaining(userId)));
+                seq = appended.Value.Seq;
+            }
+            CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "applied"));
+            CanvasMetrics.AiDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("interpreter", plan.Interpreter));
+            logger.LogInformation("AI command on {Canvas} by {User}: {Actions} actions, {Ops} ops, seq {Seq}, {Interpreter}, {Ms:F1} ms",
+                canvasId, userId, plan.Actions.Count, result.Ops.Count, seq, plan.Interpreter, watch.Elapsed.TotalMilliseconds);
+            return (new AiResponse(result.Created, seq, result.Undo, slot.Remaining, plan.Interpreter, result.NewDefaultTheme), null);
+        }
+        finally
+        {
+            _ = rooms.ReleaseAsync(room);
+        }
+    }
+
+    private async Task<AiPlan> InterpretAsync(string prompt, AiContext context, CancellationToken cancellationToken)
+    {
+        if (!claude.Enabled) return CommandParser.Parse(prompt, context.Selection.Count > 0);
+        try
+        {
+            return await claude.InterpretAsync(prompt, context, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Any failure of the model path (limits, errors, timeouts, unusable answers) falls back to the parser.
+            logger.LogWarning("Claude failed ({Error}); the built-in parser answers instead", e.GetType().Name + ": " + e.Message);
+            return CommandParser.Parse(prompt, context.Selection.Count > 0) with { Interpreter = "claude->builtin" };
+        }
+    }
+
+    private string? Validate(AiRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Prompt)) return "prompt: say what to make or change.";
+        if (request.Prompt.Length > options.Value.MaxPromptLength) return $"prompt: at most {options.Value.MaxPromptLength} characters.";
+        if (request.Selection is { } selection && (selection.Length > MaxSelection || selection.Any(id => !ObjectSchema.IsValidId(id))))
+            return $"selection: at most {MaxSelection} object ids.";
+        if (request.Viewport is { } v && !(double.IsFinite(v.X) && double.IsFinite(v.Y) && double.IsFinite(v.Width) && double.IsFinite(v.Height)
+                && v.Width is > 0 and < 1e7 && v.Height is > 0 and < 1e7 && Math.Abs(v.X) < 1e7 && Math.Abs(v.Y) < 1e7))
+            return "viewport: {x, y, width, height}, finite, with a positive size.";
+        return null;
+    }
+
+    private static Dictionary<string, JsonObject> ReadObjects(byte[] objectsJson)
+    {
+        var node = JsonNode.Parse(objectsJson)!.AsObject();
+        return node.ToDictionary(p => p.Key, p => (JsonObject)p.Value!.DeepClone(), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,53 @@
+using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Auth;
+using CollabCanvas.Server.Canvases;
+
+namespace CollabCanvas.Server.Ai;
+
+public static class AiEndpoints
+{
+    public static IServiceCollection AddAi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AiOptions>().Bind(configuration.GetSection(AiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AiQuota>();
+        services.AddSingleton<AiCommands>();
+        services.AddSingleton<ClaudeInterpreter>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/canvases/{id}/ai", Run).WithTags("AI");
+        app.MapGet("/api/ai", Info).WithTags("AI");
+        return app;
+    }
+
+    /// <summary>
+    /// Runs one command: editors and owners only. 200 with the created ids, the batch's seq, the undo ops and the
+    /// commands left; 422 when the command is not understood (with examples); 429 with Retry-After at the limit.
+    /// </summary>
+    private static async Task<IResult> Run(string id, AiRequest request, HttpContext context, CanvasAccess access, AiCommands commands)
+    {
+        if (CanvasEndpoints.Authorize(context, id, Role.Editor, access).Denied is { } denied) return denied;
+        if (context.User.FindUserId() is not { } userId)
+            return TypedResults.Problem("AI commands need an account; sign in.", statusCode: StatusCodes.Status401Unauthorized);
+        var (response, failure) = await commands.RunAsync(id, userId, request, context.RequestAborted);
+        if (response is not null) return TypedResults.Ok(response);
+        if (failure!.RetryAfter is { } wait)
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(failure.Message, statusCode: failure.Status,
+            extensions: new Dictionary<string, object?> { ["remaining"] = failure.Remaining });
+    }
+
+    /// <summary>What the palette shows: the commands left this hour, the interpreter, the components and themes.</summary>
+    private static IResult Info(HttpContext context, AiQuota quota, ClaudeInterpreter claude) =>
+        context.User.FindUserId() is not { } userId
+            ? TypedResults.Unauthorized()
+            : TypedResults.Ok(new
+            {
+                remaining = quota.Remaining(userId),
+                interpreter = claude.Enabled ? "claude" : "builtin",
+                components = ComponentCatalog.Names,
+                themes = Themes.All.Keys,
+            });
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CollabCanvas.Server.Ai;
+
+/// <summary>Section <c>CollabCanvas:Ai</c>; described in docs/ai.md.</summary>
+public sealed class AiOptions
+{
+    public const string Section = "CollabCanvas:Ai";
+
+    /// <summary>Commands per user and hour, counted in the database (so across instances and restarts).</summary>
+    [Range(1, 100_000)]
+    public int CommandsPerHour { get; set; } = 10;
+
+    [Range(1, 2000)]
+    public int MaxPromptLength { get; set; } = 500;
+
+    public ClaudeOptions Claude { get; set; } = new();
+}
+
+public sealed class ClaudeOptions
+{
+    /// <summary>The Anthropic API key; unset: the built-in parser does everything. From the environment, never a committed file.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Another address for the Messages API (a proxy, or a local stand-in in tests).</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The model for short, single-component commands.</summary>
+    public string SimpleModel { get; set; } = "claude-haiku-4-5";
+
+    /// <summary>The model for longer commands (several components, layouts, many labels).</summary>
+    public string ComplexModel { get; set; } = "claude-sonnet-4-5";
+
+    [Range(1, 120)]
+    public int TimeoutSeconds { get; set; } = 20;
+
+    [Range(0, 5)]
+    public int MaxRetries { get; set; } = 2;
+
+    [Range(64, 8192)]
+    public int MaxTokens { get; set; } = 1024;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey);
+}

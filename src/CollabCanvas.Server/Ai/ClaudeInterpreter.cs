@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Anthropic;
+using Anthropic.Core;
+using Anthropic.Models.Messages;
+using Microsoft.Extensions.Options;
+
+namespace CollabCanvas.Server.Ai;
+
+/// <summary>
+/// The Claude path: the official Anthropic SDK with tool use, where the tools are the builders and edit operations
+/// (<see cref="ToolCatalog"/>). Haiku for simple commands, a larger model for complex ones; the system prompt and
+/// the tools are marked for prompt caching; the SDK's timeout and retries apply. The context sent is small: the
+/// selection's summary and the viewport, never the document. Any failure throws, and the caller falls back to the
+/// built-in parser.
+/// </summary>
+public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<ClaudeInterpreter> logger) : IDisposable
+{
+    private const string SystemPrompt =
+        "You turn a user's sentence into calls of the tools given, which draw UI components on a collaborative design " +
+        "canvas or change the selected objects. Call one tool per component or change, in order. Fill in labels and titles " +
+        "from the sentence (keep the user's wording); choose counts, sizes, variants and themes only when asked or clearly " +
+        "implied. Colours are #rrggbb. If the request has nothing to do with drawing or changing UI on this canvas, call " +
+        "refuse with a one-sentence answer of what you can do.";
+
+    private readonly ClaudeOptions _options = options.Value.Claude;
+    private readonly Lazy<AnthropicClient> _client = new(() =>
+    {
+        var claude = options.Value.Claude;
+        var client = new ClientOptions
+        {
+            ApiKey = claude.ApiKey!,
+            Timeout = TimeSpan.FromSeconds(claude.TimeoutSeconds),
+            MaxRetries = claude.MaxRetries,
+        };
+        return new AnthropicClient(string.IsNullOrEmpty(claude.BaseUrl) ? client : client with { BaseUrl = claude.BaseUrl });
+    });
+
+    public bool Enabled => _options.Enabled;
+
+    public async Task<AiPlan> InterpretAsync(string prompt, AiContext context, CancellationToken cancellationToken)
+    {
+        var model = IsComplex(prompt) ? _options.ComplexModel : _options.SimpleModel;
+        var tools = ToolCatalog.All.Select((tool, i) => (ToolUnion)new Tool
+        {
+            Name = tool.Name,
+            Description = tool.Description,
+            InputSchema = InputSchema.FromRawUnchecked(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(tool.Schema.ToJsonString())!),
+            // The last tool carries the cache breakpoint: the tools and the system prompt are cached together.
+            CacheControl = i == ToolCatalog.All.Count - 1 ? new CacheControlEphemeral() : null,
+        }).ToList();
+        var parameters = new MessageCreateParams
+        {
+            Model = model,
+            MaxTokens = _options.MaxTokens,
+            System = new List<TextBlockParam> { new(SystemPrompt) { CacheControl = new CacheControlEphemeral() } },
+            Tools = tools,
+            ToolChoice = new ToolChoiceAny(),
+            Messages = [new UserMessageParam(Describe(prompt, context))],
+        };
+        var message = await _client.Value.Messages.Create(parameters, cancellationToken);
+        var usage = Cost(model, message.Usage);
+        var actions = new List<AiAction>();
+        string? refusal = null;
+        var invalid = 0;
+        foreach (var block in message.Content)
+        {
+            if (!block.TryPickToolUse(out var call)) continue;
+            var tool = ToolCatalog.All.FirstOrDefault(t => t.Name == call!.Name);
+            var input = JsonSerializer.SerializeToElement(call!.Input);
+            if (tool?.Name == "refuse")
+            {
+                refusal = input.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                continue;
+            }
+            AiAction? action = null;
+            try
+            {
+                action = tool?.Read(input);
+            }
+            catch (JsonException)
+            {
+                // Input of the wrong shape: the call is dropped, as an unknown tool is.
+            }
+            if (action is null) invalid++;
+            else actions.Add(action);
+        }
+        logger.LogInformation("Claude {Model}: {Actions} tool calls used, {Invalid} dropped, {In} in / {Out} out tokens, ${Cost:F5}",
+            model, actions.Count, invalid, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
+        if (actions.Count == 0 && refusal is null)
+            throw new InvalidOperationException($"the model's answer held no usable tool call ({invalid} invalid)");
+        return new AiPlan(actions, actions.Count == 0 ? (refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude", Usage = usage };
+    }
+
+    /// <summary>Several components, several clauses or a long sentence go to the larger model.</summary>
+    private static bool IsComplex(string prompt) =>
+        prompt.Length > 120 || prompt.Count(c => c == ',') >= 2 || CommandParser.Parse(prompt, hasSelection: true).Actions.Count > 1;
+
+    /// <summary>The message: the sentence, the selection's summary (at most 20 objects, no document), the viewport, the theme.</summary>
+    private static string Describe(string prompt, AiContext context)
+    {
+        var selected = context.Selection.Take(20).Select(id =>
+        {
+            var o = context.Objects[id];
+            var text = o["text"]?.GetValue<string>();
+            return new
+            {
+                id, type = o["type"]?.GetValue<string>(), name = o["name"]?.GetValue<string>(),
+                x = o["x"]?.GetValue<double>(), y = o["y"]?.GetValue<double>(), width = o["width"]?.GetValue<double>(), height = o["height"]?.GetValue<double>(),
+                fill = o["fill"]?.GetValue<string>(), text = text is null ? null : text[..Math.Min(40, text.Length)],
+            };
+        });
+        var summary = JsonSerializer.Serialize(new
+        {
+            selection = new { count = context.Selection.Count, objects = selected },
+            viewport = context.Viewport,
+            defaultTheme = context.DefaultTheme,
+        }, ToolCatalog.Json);
+        return $"{prompt}\n\nCanvas: {summary}";
+    }
+
+    /// <summary>Published prices per million tokens (input, output); cache writes cost 1.25x input, cache reads 0.1x.</summary>
+    private static AiUsage Cost(string model, Usage usage)
+    {
+        var (input, output) = model switch
+        {
+            _ when model.Contains("haiku", StringComparison.OrdinalIgnoreCase) => (1.0m, 5.0m),
+            _ when model.Contains("opus", StringComparison.OrdinalIgnoreCase) => (5.0m, 25.0m),
+            _ => (3.0m, 15.0m), // sonnet
+        };
+        var cacheRead = usage.CacheReadInputTokens ?? 0;
+        var cacheWrite = usage.CacheCreationInputTokens ?? 0;
+        var cost = (usage.InputTokens * input + usage.OutputTokens * output + cacheWrite * input * 1.25m + cacheRead * input * 0.1m) / 1_000_000m;
+        Observability.CanvasMetrics.AiTokens.Add(usage.InputTokens, new("model", model), new("kind", "input"));
+        Observability.CanvasMetrics.AiTokens.Add(usage.OutputTokens, new("model", model), new("kind", "output"));
+        Observability.CanvasMetrics.AiTokens.Add(cacheRead, new("model", model), new("kind", "cache_read"));
+        Observability.CanvasMetrics.AiTokens.Add(cacheWrite, new("model", model), new("kind", "cache_write"));
+        Observability.CanvasMetrics.AiCost.Add((double)cost, new KeyValuePair<string, object?>("model", model));
+        return new AiUsage(model, usage.InputTokens, usage.OutputTokens, cacheRead, cacheWrite, cost);
+    }
+
+    public void Dispose()
+    {
+        if (_client.IsValueCreated) _client.Value.Dispose();
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CollabCanvas.Server.Tests.Infrastructure;
+
+namespace CollabCanvas.Server.Tests.Ai;
+
+/// <summary>POST /api/canvases/{id}/ai against a real server: one batch for everyone, undo, permissions, limits, bad input.</summary>
+public class AiCommandTests(PeopleFixture fixture) : IClassFixture<PeopleFixture>
+{
+    private ServerProcess Server => fixture.Server;
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> RunAsync(HttpClient http, string canvas, object request)
+    {
+        var response = await http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task A_command_appears_for_everyone_as_one_batch_and_its_undo_takes_all_of_it_back()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI");
+        await using var watcher = await CanvasClient.ConnectAsync(Server, canvas, "watcher");
+        var (status, body) = await RunAsync(Server.Http, canvas,
+            new { prompt = "create a login form in dark theme", viewport = new { x = 0, y = 0, width = 1200, height = 800 } });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var created = body.GetProperty("created").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.True(created.Count >= 5);
+        var seq = body.GetProperty("seq").GetInt64();
+        Assert.Equal("builtin", body.GetProperty("interpreter").GetString());
+
+        var batch = await watcher.NextAsync("ops", m => m.GetProperty("seq").GetInt64() == seq);
+        Assert.Equal(created.Order(), batch.GetProperty("ops").EnumerateArray().Select(o => o.GetProperty("id").GetString()!).Order());
+        await watcher.WaitForSeqAsync(seq);
+        Assert.Equal(created.Count, watcher.Replica.Count);
+        var document = await Server.DocumentAsync(canvas);
+        Assert.Equal(created.Order(), document.GetProperty("objects").EnumerateObject().Select(p => p.Name).Order());
+        // Centred in the viewport, in the dark theme.
+        var frame = document.GetProperty("objects").EnumerateObject().Single(p => p.Value.GetProperty("type").GetString() == "frame"
+            && !p.Value.TryGetProperty("parentId", out _)).Value;
+        Assert.Equal("#1f2228", frame.GetProperty("fill").GetString());
+        Assert.InRange(frame.GetProperty("x").GetDouble() + frame.GetProperty("width").GetDouble() / 2, 590, 610);
+
+        // The undo ops, sent as an ordinary batch, remove everything the command made.
+        await watcher.SendOpsAsync("undo", body.GetProperty("undo").GetRawText());
+        await watcher.WaitForAckOfAsync("undo");
+        Assert.Equal(0, watcher.Replica.Count);
+    }
+
+    [Fact]
+    public async Task Edits_of_the_selection_change_only_the_selection()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI edits");
+        var (_, made) = await RunAsync(Server.Http, canvas, new { prompt = "two badges" });
+        var (_, other) = await RunAsync(Server.Http, canvas, new { prompt = "a button" });
+        var badges = made.GetProperty("created")[0].GetString();
+        var (status, body) = await RunAsync(Server.Http, canvas, new { prompt = "make these purple and bigger", selection = new[] { badges } });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects");
+        Assert.Equal("#7048e8", objects.GetProperty(badges!).GetProperty("fill").GetString());
+        var button = other.GetProperty("created")[0].GetString()!;
+        Assert.NotEqual("#7048e8", objects.GetProperty(button).GetProperty("fill").GetString());
+        Assert.Empty(body.GetProperty("created").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Viewers_strangers_and_guests_cannot_run_commands()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI permissions");
+        (await Server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email = fixture.People["viewer"].Email, role = "viewer" })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Forbidden, (await RunAsync(fixture.People["viewer"].Http, canvas, new { prompt = "a button" })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await RunAsync(fixture.People["stranger"].Http, canvas, new { prompt = "a button" })).Status);
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseUri };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await RunAsync(anonymous, canvas, new { prompt = "a button" })).Status);
+    }
+
+    [Theory]
+    [InlineData("""{"prompt":""}""")]
+    [InlineData("""{"prompt":"   "}""")]
+    [InlineData("""{"prompt":5}""")]
+    [InlineData("""{"prompt":"a button","selection":["not an id!"]}""")]
+    [InlineData("""{"prompt":"a button","viewport":{"x":0,"y":0,"width":-5,"height":10}}""")]
+    [InlineData("""{"prompt":"a button""")]
+    public async Task Bad_input_gets_a_clear_400(string json)
+    {
+        var canvas = await Server.CreateCanvasAsync("AI bad input");
+        var response = await Server.Http.PostAsync($"/api/canvases/{canvas}/ai", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_limit_is_refused()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI long");
+        var (status, body) = await RunAsync(Server.Http, canvas, new { prompt = new string('a', 501) });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("500", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_command_it_cannot_do_is_refused_with_help_and_does_not_count()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI refusal");
+        var info = await Server.Http.GetFromJsonAsync<JsonElement>("/api/ai");
+        var before = info.GetProperty("remaining").GetInt32();
+        var (status, body) = await RunAsync(Server.Http, canvas, new { prompt = "order me a pizza" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("login form", body.GetProperty("detail").GetString());
+        Assert.Equal(before, body.GetProperty("remaining").GetInt32());
+    }
+}
+
+public class AiLimitTests
+{
+    [Fact]
+    public async Task The_hourly_limit_is_shared_by_two_instances_on_one_database()
+    {
+        var data = Directory.CreateTempSubdirectory("collabcanvas-ai-limit-").FullName;
+        (string, string)[] settings = [("Log:Provider", "SharedSqlite"), ("Ai:CommandsPerHour", "3")];
+        await using var a = await ServerProcess.StartAsync(data, settings);
+        await using var b = await ServerProcess.StartAsync(data, settings);
+        var canvas = await a.CreateCanvasAsync("Limit");
+        var statuses = new List<HttpStatusCode>();
+        var remaining = new List<int>();
+        foreach (var server in new[] { a, b, a, b })
+        {
+            var response = await server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", new { prompt = "a badge" });
+            statuses.Add(response.StatusCode);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            remaining.Add(body.GetProperty("remaining").GetInt32());
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                var wait = int.Parse(response.Headers.GetValues("Retry-After").Single());
+                Assert.InRange(wait, 3000, 3600);
+            }
+        }
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal([2, 1, 0, 0], remaining);
+        // And after a restart.
+        await b.StopAsync();
+        await using var c = await ServerProcess.StartAsync(data, settings);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await c.Http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", new { prompt = "a badge" })).StatusCode);
+    }
+}

@@ -123,3 +123,19 @@ public class ComponentBuilderTests
             string.Join('\n', Draw(spec).Shapes.Select(s => s.ToString() + s.Props.ToJsonString())));
     }
 }
+
+public class ToolCatalogTests
+{
+    [Fact]
+    public void The_tools_schemas_come_from_the_plan_records_with_the_allowed_values()
+    {
+        var tools = CollabCanvas.Server.Ai.ToolCatalog.All.ToDictionary(t => t.Name);
+        Assert.Equal(["arrange_selection", "create_component", "delete_selection", "duplicate_selection", "edit_selection", "refuse", "set_default_theme"],
+            tools.Keys.Order());
+        var create = tools["create_component"].Schema;
+        Assert.Equal(CollabCanvas.Server.Ai.ComponentCatalog.Names, create["properties"]!["component"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("component", create["required"]![0]!.GetValue<string>());
+        Assert.NotNull(create["properties"]!["labels"]);
+        Assert.NotNull(tools["edit_selection"].Schema["properties"]!["cornerRadius"]);
+    }
+}

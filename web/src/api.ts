@@ -1,5 +1,5 @@
 // The REST API (see the server's OpenAPI document at /openapi/v1.json).
-import type { Role } from './sync/protocol';
+import type { Op, Role } from './sync/protocol';
 
 export interface CanvasInfo { id: string; name: string; createdAt: string; updatedAt: string; role?: Role }
 export interface Me { id: string; name: string; email?: string; avatarUrl?: string }
@@ -13,8 +13,15 @@ export interface AuthConfig {
 
 /** An answer other than 2xx; `status` tells a caller to sign in (401) or that it may not (403, 404). */
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) { super(message); }
+  constructor(message: string, readonly status: number, readonly problem: Record<string, unknown> | null = null,
+    readonly retryAfterSeconds: number | null = null) { super(message); }
 }
+
+export interface Viewport { x: number; y: number; width: number; height: number }
+export interface AiResult {
+  created: string[]; seq: number | null; undo: Op[]; remaining: number; interpreter: string; theme: string | null;
+}
+export interface AiInfo { remaining: number; interpreter: string; components: string[]; themes: string[] }
 
 /** Share links per canvas: requests about that canvas carry the token in a header (not the URL). */
 const links = new Map<string, string>();
@@ -31,7 +38,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (!response.ok) {
     const problem = await response.json().catch(() => null) as { title?: string; detail?: string; errors?: Record<string, string[]> } | null;
     const detail = problem?.errors ? Object.values(problem.errors).flat().join(' ') : problem?.detail ?? problem?.title;
-    throw new ApiError(detail || `${method} ${path}: ${response.status}`, response.status);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ApiError(detail || `${method} ${path}: ${response.status}`, response.status, problem as Record<string, unknown> | null,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
   return response.status === 204 || response.status === 202 ? (undefined as T) : (await response.json() as T);
 }
@@ -50,6 +59,9 @@ export const api = {
   createLink: (id: string, role: 'editor' | 'viewer') => call<ShareLink>('POST', `/api/canvases/${id}/links`, { role }),
   revokeLink: (id: string, linkId: string) => call<void>('DELETE', `/api/canvases/${id}/links/${linkId}`),
   me: () => call<Me>('GET', '/api/me'),
+  ai: (id: string, prompt: string, selection: string[], viewport: Viewport) =>
+    call<AiResult>('POST', `/api/canvases/${id}/ai`, { prompt, selection, viewport }),
+  aiInfo: () => call<AiInfo>('GET', '/api/ai'),
   authConfig: () => call<AuthConfig>('GET', '/auth/config'),
   register: (email: string, password: string, name: string) => call<void>('POST', '/auth/local/register', { email, password, name }),
   login: (email: string, password: string) => call<void>('POST', '/auth/local/login', { email, password }),

@@ -19,9 +19,12 @@ public sealed class Drawing(Theme theme, Func<string> newId)
     public Theme Theme { get; } = theme;
     public IReadOnlyList<Shape> Shapes => _shapes;
 
-    /// <summary>Width of one line of text: a generous average advance, so that text never overflows its box.</summary>
+    /// <summary>
+    /// Width of one line of text: a generous average advance (wide fonts such as DejaVu Sans included), so that text
+    /// never wraps or overflows its box.
+    /// </summary>
     public static double Measure(string text, double fontSize, bool bold = false) =>
-        Math.Ceiling(text.Length * fontSize * (bold ? 0.62 : 0.58));
+        Math.Ceiling(text.Length * fontSize * (bold ? 0.7 : 0.62) + 4);
 
     public string Frame(string name, double x, double y, double width, double height, string? fill = null, string? stroke = null,
         double radius = 12, string? parent = null) =>

@@ -5,6 +5,7 @@ import { api, type Me } from '../api';
 import { clientId, guestName } from '../identity';
 import { accountMenu } from '../auth/account';
 import { openShareDialog } from './share';
+import { CommandPalette } from './palette';
 import type { CanvasObject, Op, PropValue } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
@@ -43,6 +44,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
           </div>
         </details>
         <button type="button" class="theme-button" aria-label="Switch between light and dark">◐</button>
+        <button type="button" class="ai-button" aria-label="AI command (Ctrl/⌘+K)" title="AI command (Ctrl/⌘+K)">✦ AI</button>
         <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
         <span class="view-only" hidden>View only</span>
         <button type="button" class="share-button primary" hidden>Share</button>
@@ -80,6 +82,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     root.querySelector<HTMLElement>('.editor')!.dataset.role = role;
     shareButton.hidden = role !== 'owner';
     root.querySelector<HTMLElement>('.view-only')!.hidden = role !== 'viewer';
+    root.querySelector<HTMLElement>('.ai-button')!.hidden = role === 'viewer' || !me;
     if (role === 'viewer') setTool('select');
   });
 
@@ -443,7 +446,49 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     'bring-forward': () => step(+1),
     'send-backward': () => step(-1),
     'zoom-selection': () => zoomTo(selection.length > 0 ? unionBox(selection) : null),
+    ai: () => { if (client.role !== 'viewer') palette.open(); },
   };
+
+  // AI commands: the palette asks the server; the result comes back over the WebSocket like any change.
+  const preview = new Konva.Group({ listening: false, visible: false });
+  const previewBox = new Konva.Rect({ stroke: '#4dabf7', dash: [8, 6], strokeWidth: 2, fill: 'rgba(77, 171, 247, 0.08)', cornerRadius: 8 });
+  const previewLabel = new Konva.Text({ fill: '#1971c2', fontSize: 13, fontStyle: 'bold', padding: 6 });
+  preview.add(previewBox, previewLabel);
+  overlay.add(preview);
+  const palette = new CommandPalette({
+    canvasId,
+    selection: () => selection,
+    viewport: () => {
+      const scale = stage.scaleX();
+      return { x: round(-stage.x() / scale), y: round(-stage.y() / scale), width: round(stage.width() / scale), height: round(stage.height() / scale) };
+    },
+    selectionBounds: () => (selection.length > 0 ? unionBox(selection) : null),
+    preview: (box, label) => {
+      preview.visible(box !== null);
+      if (box) {
+        const scale = stage.scaleX();
+        previewBox.setAttrs(box);
+        previewLabel.setAttrs({ x: box.x, y: box.y, text: label, scaleX: 1 / scale, scaleY: 1 / scale });
+      }
+      overlay.batchDraw();
+    },
+    applied: result => {
+      history.record(result.undo);
+      const made = new Set(result.created);
+      const roots = () => result.created.filter(id => { const p = client.local.get(id)?.parentId; return typeof p !== 'string' || !made.has(p); });
+      statusEl.textContent = result.created.length > 0
+        ? `Made ${roots().length || 1} component${roots().length === 1 ? '' : 's'} · ${result.remaining} AI commands left this hour`
+        : `Done · ${result.remaining} AI commands left this hour`;
+      // Select what was made once the batch is here.
+      if (result.seq !== null && result.created.length > 0) {
+        const seq = result.seq;
+        const off = client.on('change', () => { if (client.seq >= seq) { off(); select(roots()); } });
+        if (client.seq >= seq) { off(); select(roots()); }
+      }
+      stageEl.focus();
+    },
+  });
+  root.querySelector<HTMLButtonElement>('.ai-button')!.addEventListener('click', () => palette.open());
 
   /** Moves the selection one place up or down the stacking order, past the next object that is not selected. */
   function step(direction: 1 | -1): void {

@@ -85,6 +85,13 @@ export class History {
     else this.push(inverse);
   }
 
+  /** Records a change made elsewhere (an AI command, applied by the server) as one step, by the ops that undo it. */
+  record(inverse: Op[]): void {
+    if (inverse.length === 0) return;
+    this.end();
+    this.push(inverse);
+  }
+
   undo(): boolean { return this.replay(this.undoStack, this.redoStack); }
   redo(): boolean { return this.replay(this.redoStack, this.undoStack); }
 

@@ -15,7 +15,7 @@ export const TOOLS: { name: ToolName; label: string; key: string }[] = [
 export type Command =
   | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo'
   | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'bring-forward' | 'send-backward' | 'select-all'
-  | 'zoom-selection';
+  | 'zoom-selection' | 'ai';
 
 /** `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. */
 export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
@@ -39,6 +39,7 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'ArrowDown', command: 'nudge-down', label: 'Nudge down (Shift: 10)' },
   { keys: 'Shift+1', command: 'zoom-fit', label: 'Zoom to fit' },
   { keys: 'Shift+2', command: 'zoom-selection', label: 'Zoom to the selection' },
+  { keys: 'Mod+k', command: 'ai', label: 'AI: make components from a sentence' },
   { keys: '?', command: 'help', label: 'Show or hide this help' },
 ];
 

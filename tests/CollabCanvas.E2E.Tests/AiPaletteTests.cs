@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace CollabCanvas.E2E.Tests;
@@ -54,5 +55,49 @@ public class AiPaletteTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         await palette.GetByLabel("Command").PressAsync("Enter");
         await Assertions.Expect(palette.GetByRole(AriaRole.Status)).ToContainTextAsync("login form");
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+    }
+}
+
+public class AiGalleryTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    /// <summary>Every component, drawn by the server and rendered by the editor: a picture to look at (docs/images/ai-components.png).</summary>
+    [Fact]
+    public async Task Every_component_renders_in_the_editor()
+    {
+        await using var server = await CollabCanvas.Server.Tests.Infrastructure.ServerProcess.StartAsync(null, ("Ai:CommandsPerHour", "200"));
+        var canvas = await server.CreateCanvasAsync("Gallery");
+        string[] prompts =
+        [
+            "a navbar", "a hero section", "a login form", "a sign up form", "a pricing table with 3 tiers", "3 cards", "a sidebar",
+            "tabs", "a modal dialog", "a table with 4 rows and 3 columns", "a list of 4 items", "a footer", "a button", "a text input",
+            "three checkboxes", "a toggle", "a dropdown", "4 avatars", "badges \"New\" and \"Beta\"",
+        ];
+        var made = 0;
+        var row = new List<string>();
+        var previousRows = new List<string>();
+        foreach (var (prompt, i) in prompts.Select((p, i) => (p, i)))
+        {
+            var theme = i % 2 == 0 ? "" : " in dark theme";
+            // Each to the right of the one before; every fifth starts a row below everything so far.
+            var newRow = i % 5 == 0 && i > 0;
+            if (newRow) { previousRows.AddRange(row); row.Clear(); }
+            object request = i == 0 ? new { prompt = prompt + theme }
+                : newRow ? new { prompt = prompt + theme + " below", selection = previousRows.ToArray() }
+                : new { prompt = prompt + theme + " to the right", selection = new[] { row[^1] } };
+            var response = await server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", request);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            made += body.GetProperty("created").GetArrayLength();
+            row.Add(body.GetProperty("created")[0].GetString()!);
+            if (newRow) previousRows.Clear();
+        }
+        var page = await fixture.NewPageAsync("Gallery", canvas, server);
+        await page.SetViewportSizeAsync(1600, 1000);
+        await page.GotoAsync(new Uri(server.BaseUri, $"/c/{canvas}").ToString());
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        Assert.Equal(made, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+        await page.Locator(".stage").FocusAsync();
+        await page.Keyboard.PressAsync("Shift+1");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-components.png") });
     }
 }

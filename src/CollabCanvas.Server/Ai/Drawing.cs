@@ -20,11 +20,31 @@ public sealed class Drawing(Theme theme, Func<string> newId)
     public IReadOnlyList<Shape> Shapes => _shapes;
 
     /// <summary>
-    /// Width of one line of text: a generous average advance (wide fonts such as DejaVu Sans included), so that text
-    /// never wraps or overflows its box.
+    /// Width of one line of text, from per-letter advances of a wide sans-serif (DejaVu Sans, the fallback where
+    /// Inter or the system font is missing), bold 12% wider, plus a little slack: text never wraps in its box.
     /// </summary>
-    public static double Measure(string text, double fontSize, bool bold = false) =>
-        Math.Ceiling(text.Length * fontSize * (bold ? 0.7 : 0.62) + 4);
+    public static double Measure(string text, double fontSize, bool bold = false)
+    {
+        double em = 0;
+        foreach (var c in text) em += Advance(c);
+        return Math.Ceiling(em * fontSize * (bold ? 1.12 : 1.0) + 6);
+    }
+
+    private const string Lower = "613 635 550 635 615 352 635 634 278 278 579 278 974 634 612 635 635 411 521 392 634 592 818 592 592 525";
+    private const string Upper = "684 686 698 770 632 575 775 752 295 295 656 557 863 748 787 603 787 695 635 611 732 684 989 685 611 685";
+    private static readonly double[] LowerAdvance = Lower.Split(' ').Select(v => int.Parse(v) / 1000.0).ToArray();
+    private static readonly double[] UpperAdvance = Upper.Split(' ').Select(v => int.Parse(v) / 1000.0).ToArray();
+
+    private static double Advance(char c) => c switch
+    {
+        >= 'a' and <= 'z' => LowerAdvance[c - 'a'],
+        >= 'A' and <= 'Z' => UpperAdvance[c - 'A'],
+        >= '0' and <= '9' => 0.636,
+        ' ' => 0.318,
+        '.' or ',' or ':' or ';' or '\'' or '!' or '|' => 0.35,
+        '-' or '(' or ')' or '/' => 0.4,
+        _ => 0.85, // symbols (✓ × • … © $ ?) and other scripts: wide
+    };
 
     public string Frame(string name, double x, double y, double width, double height, string? fill = null, string? stroke = null,
         double radius = 12, string? parent = null) =>

@@ -3,6 +3,7 @@
 //   fanout       C clients over R canvases, each sending a small put at F per second; delivery latency
 //   durable      clients sending batches as fast as acks come back; committed batches per second
 //   editor       frame times of the editor in Chromium: 2,000 objects, panning, while a peer edits
+//   ai           AI commands through the built-in parser: server time per command (Server-Timing) and round trip
 // See bench/run.sh and docs/benchmarks.md.
 using CollabCanvas.Bench;
 
@@ -13,6 +14,7 @@ return options.Scenario switch
     "fanout" => await Scenarios.FanoutAsync(options),
     "durable" => await Scenarios.DurableAsync(options),
     "editor" => await EditorFrames.RunAsync(options),
+    "ai" => await AiCommands.RunAsync(options),
     _ => Usage(),
 };
 
@@ -28,7 +30,7 @@ static int Usage()
           --rate F           batches per second per client (fanout; default 5)
           --seconds S        measured duration (default 20 / 10)
           --window W         batches in flight per client (durable; default 4)
-          --count N          objects on the canvas (editor; default 2000)
+          --count N          objects on the canvas (editor; default 2000); commands (ai; default 500)
         """);
     return 2;
 }

@@ -31,7 +31,11 @@ public static class AiEndpoints
         if (CanvasEndpoints.Authorize(context, id, Role.Editor, access).Denied is { } denied) return denied;
         if (context.User.FindUserId() is not { } userId)
             return TypedResults.Problem("AI commands need an account; sign in.", statusCode: StatusCodes.Status401Unauthorized);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (response, failure) = await commands.RunAsync(id, userId, request, context.RequestAborted);
+        // The server's own time for the command, for browsers' dev tools and the benchmark.
+        context.Response.Headers["Server-Timing"] =
+            $"ai;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}";
         if (response is not null) return TypedResults.Ok(response);
         if (failure!.RetryAfter is { } wait)
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

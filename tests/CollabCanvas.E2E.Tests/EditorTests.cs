@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -292,6 +293,10 @@ public class ClusterEditorTests
             await EditorSteps.DragAsync(pages[1], 400, 200, 500, 300);
             foreach (var page in pages)
                 await page.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 2 && window.collabcanvas.client.pendingCount === 0");
+            // Both have everything acknowledged; each may still be on its way to the other: wait for the last seq.
+            var seq = (await http.GetFromJsonAsync<JsonElement>($"/api/canvases/{canvas}/document")).GetProperty("seq").GetInt64();
+            foreach (var page in pages)
+                await page.WaitForFunctionAsync($"() => window.collabcanvas.client.seq >= {seq}");
             await Assertions.Expect(pages[0].Locator(".peers .avatar[aria-label=Bob]")).ToBeVisibleAsync();
             Assert.Equal(
                 await pages[0].EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"),

@@ -132,3 +132,70 @@ public class SessionSecurityTests(PeopleFixture fixture) : IClassFixture<PeopleF
         Assert.DoesNotContain(cookie.Split('=', 2)[1][..40], server.Output);
     }
 }
+
+public class AccountDeletionTests
+{
+    [Fact]
+    public async Task Deleting_an_account_closes_its_sockets_removes_what_only_it_owned_and_opens_nothing()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var (leaver, leaverCookies) = await server.SignInAsync("leaver@example.test");
+        using var _ = leaver;
+        async Task<string> Create(HttpClient http, string name) =>
+            (await (await http.PostAsJsonAsync("/api/canvases", new { name })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var own = await Create(leaver, "only mine");
+        var shared = await server.CreateCanvasAsync("shared");
+        var theirs = (await server.Http.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetString();
+        (await server.Http.PostAsJsonAsync($"/api/canvases/{shared}/members", new { email = "leaver@example.test", role = "owner" })).EnsureSuccessStatusCode();
+        var link = await (await leaver.PostAsJsonAsync($"/api/canvases/{shared}/links", new { role = "viewer" })).Content.ReadFromJsonAsync<JsonElement>();
+        await using var socket = await CanvasClient.ConnectAsync(server.BaseUri, shared, cookies: leaverCookies);
+        await using var guest = await CanvasClient.ConnectAsync(server.BaseUri, shared, "Gil", helloExtra: new() { ["link"] = link.GetProperty("token").GetString() });
+
+        using var unconfirmed = new HttpRequestMessage(HttpMethod.Delete, "/api/me") { Content = JsonContent.Create(new { confirm = "yes" }) };
+        Assert.Equal(HttpStatusCode.BadRequest, (await leaver.SendAsync(unconfirmed)).StatusCode);
+
+        var watch = Stopwatch.StartNew();
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, "/api/me") { Content = JsonContent.Create(new { confirm = "delete my account" }) };
+        Assert.Equal(HttpStatusCode.NoContent, (await leaver.SendAsync(delete)).StatusCode);
+        await Task.WhenAll(socket.Closed, guest.Closed).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(watch.ElapsedMilliseconds < 1000, $"closed after {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(4403, (int?)guest.CloseStatus); // the link it made went with it
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await leaver.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = server.BaseUri }.PostAsJsonAsync("/auth/local/login",
+            new { email = "leaver@example.test", password = ServerProcess.TestPassword })).StatusCode);
+        // The canvas only it owned is gone (not left open to everyone); the shared one stays with its other owner.
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/api/canvases/{own}")).StatusCode);
+        var (stranger, _) = await server.SignInAsync("someone@example.test");
+        using var __ = stranger;
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/canvases/{shared}")).StatusCode);
+        var members = await server.Http.GetFromJsonAsync<JsonElement>($"/api/canvases/{shared}/members");
+        Assert.Equal(theirs, Assert.Single(members.EnumerateArray()).GetProperty("userId").GetString());
+    }
+
+    [Fact]
+    public async Task Only_canvases_made_before_sign_in_are_open_to_every_signed_in_user()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "collabcanvas.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // As migration 006 leaves them: the old canvas marked open, a canvas without members (no one) not.
+            command.CommandText = """
+                PRAGMA busy_timeout=5000;
+                INSERT INTO canvases (id, name, created_at, updated_at, open_to_signed_in) VALUES ('oldcanvas', 'Before sign-in', 0, 0, 1);
+                INSERT INTO canvases (id, name, created_at, updated_at) VALUES ('orphan', 'Nobody''s', 0, 0);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+        var (someone, cookies) = await server.SignInAsync("someone@example.test");
+        using var _ = someone;
+        Assert.Equal("editor", (await someone.GetFromJsonAsync<JsonElement>("/api/canvases/oldcanvas")).GetProperty("role").GetString());
+        Assert.Contains((await someone.GetFromJsonAsync<JsonElement>("/api/canvases")).EnumerateArray(), c => c.GetProperty("id").GetString() == "oldcanvas");
+        Assert.Equal(HttpStatusCode.NotFound, (await someone.GetAsync("/api/canvases/orphan")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = server.BaseUri }.GetAsync("/api/canvases/oldcanvas")).StatusCode);
+        await using var client = await CanvasClient.ConnectAsync(server.BaseUri, "oldcanvas", cookies: cookies);
+        Assert.Equal("editor", client.Welcome.GetProperty("role").GetString());
+    }
+}

@@ -59,6 +59,7 @@ export const api = {
   createLink: (id: string, role: 'editor' | 'viewer') => call<ShareLink>('POST', `/api/canvases/${id}/links`, { role }),
   revokeLink: (id: string, linkId: string) => call<void>('DELETE', `/api/canvases/${id}/links/${linkId}`),
   me: () => call<Me>('GET', '/api/me'),
+  deleteAccount: () => call<void>('DELETE', '/api/me', { confirm: 'delete my account' }),
   ai: (id: string, prompt: string, selection: string[], viewport: Viewport) =>
     call<AiResult>('POST', `/api/canvases/${id}/ai`, { prompt, selection, viewport }),
   aiInfo: () => call<AiInfo>('GET', '/api/ai'),

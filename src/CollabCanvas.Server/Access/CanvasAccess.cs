@@ -13,7 +13,7 @@ public sealed record CreatedShareLink(string Id, string Role, DateTimeOffset Cre
 
 /// <summary>
 /// Who may do what on a canvas: its members (owner, editor, viewer) and its share links. A canvas made before
-/// sign-in existed has no owner; every signed-in user may edit it until someone is given the owner role.
+/// sign-in existed is open: every signed-in user may edit it (migration 006 marks them).
 /// </summary>
 public sealed class CanvasAccess(SqliteDatabase database, AccessEvents events)
 {
@@ -27,7 +27,7 @@ public sealed class CanvasAccess(SqliteDatabase database, AccessEvents events)
                 EXISTS (SELECT 1 FROM canvases WHERE id = $canvas),
                 (SELECT role FROM canvas_members WHERE canvas_id = $canvas AND user_id = $user),
                 (SELECT role FROM share_links WHERE id = $link AND canvas_id = $canvas AND revoked_at IS NULL),
-                EXISTS (SELECT 1 FROM canvas_members WHERE canvas_id = $canvas AND role = 'owner')
+                (SELECT open_to_signed_in FROM canvases WHERE id = $canvas)
             """;
         command.Parameters.AddWithValue("$canvas", canvasId);
         command.Parameters.AddWithValue("$user", (object?)userId ?? DBNull.Value);
@@ -37,8 +37,8 @@ public sealed class CanvasAccess(SqliteDatabase database, AccessEvents events)
         if (reader.GetInt64(0) == 0) return Role.None;
         var member = reader.IsDBNull(1) ? Role.None : Roles.Parse(reader.GetString(1));
         var link = reader.IsDBNull(2) ? Role.None : Roles.Parse(reader.GetString(2));
-        var ownerless = userId is not null && reader.GetInt64(3) == 0 ? Role.Editor : Role.None;
-        return (Role)Math.Max((int)member, Math.Max((int)link, (int)ownerless));
+        var open = userId is not null && reader.GetInt64(3) != 0 ? Role.Editor : Role.None;
+        return (Role)Math.Max((int)member, Math.Max((int)link, (int)open));
     }
 
     /// <summary>The id of the live link with this token on this canvas, or null.</summary>

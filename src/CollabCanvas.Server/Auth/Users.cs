@@ -153,6 +153,45 @@ public sealed class Users(SqliteDatabase database)
         InsertIdentity(connection, identity.Issuer, identity.Subject, userId, identity.Email, identity.EmailVerified);
     }
 
+    /// <summary>What removing an account takes with it: the canvases only it owned, and the share links it made.</summary>
+    public sealed record Removal(IReadOnlyList<string> SolelyOwnedCanvases, IReadOnlyList<(string CanvasId, string LinkId)> Links);
+
+    /// <summary>
+    /// Removes an account: its identities, sign-ins and memberships go with it (foreign keys). Returns what the caller
+    /// must still clean up or announce; null when there was no such account.
+    /// </summary>
+    public Removal? Delete(string userId)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var canvases = new List<string>();
+        var links = new List<(string, string)>();
+        using (var owned = connection.CreateCommand())
+        {
+            owned.CommandText = """
+                SELECT m.canvas_id FROM canvas_members m
+                WHERE m.user_id = $user AND m.role = 'owner'
+                  AND (SELECT COUNT(*) FROM canvas_members o WHERE o.canvas_id = m.canvas_id AND o.role = 'owner') = 1;
+                """;
+            owned.Parameters.AddWithValue("$user", userId);
+            using var reader = owned.ExecuteReader();
+            while (reader.Read()) canvases.Add(reader.GetString(0));
+        }
+        using (var made = connection.CreateCommand())
+        {
+            made.CommandText = "SELECT canvas_id, id FROM share_links WHERE created_by = $user AND revoked_at IS NULL";
+            made.Parameters.AddWithValue("$user", userId);
+            using var reader = made.ExecuteReader();
+            while (reader.Read()) links.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM users WHERE id = $user";
+        delete.Parameters.AddWithValue("$user", userId);
+        if (delete.ExecuteNonQuery() == 0) return null;
+        transaction.Commit();
+        return new Removal(canvases, links);
+    }
+
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
     public static string? CleanName(string? raw)

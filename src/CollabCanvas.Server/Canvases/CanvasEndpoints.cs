@@ -98,10 +98,16 @@ public static class CanvasEndpoints
     private static async Task<IResult> Delete(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms, ICanvasLog log)
     {
         if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
-        if (!store.Delete(id)) return TypedResults.NotFound();
+        return await DeleteCanvasAsync(id, store, rooms, log) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    /// <summary>Deletes a canvas: the row, its open sessions (closed with 4410) and its log.</summary>
+    public static async Task<bool> DeleteCanvasAsync(string id, CanvasStore store, RoomManager rooms, ICanvasLog log)
+    {
+        if (!store.Delete(id)) return false;
         rooms.CloseCanvas(id, CloseCodes.CanvasDeleted, "the canvas was deleted");
         await log.DeleteCanvasAsync(id);
-        return TypedResults.NoContent();
+        return true;
     }
 
     private static IResult ListMembers(string id, HttpContext context, CanvasAccess access) =>

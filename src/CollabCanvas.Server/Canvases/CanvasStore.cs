@@ -30,7 +30,7 @@ public sealed class CanvasStore(SqliteDatabase database, CanvasAccess access)
         return Truncated(canvas);
     }
 
-    /// <summary>The canvases a user is a member of (and those made before sign-in existed, which have no owner), with their role.</summary>
+    /// <summary>The canvases a user is a member of (and those open to every signed-in user), with their role.</summary>
     public IReadOnlyList<Canvas> List(string userId)
     {
         using var connection = database.Open();
@@ -38,7 +38,7 @@ public sealed class CanvasStore(SqliteDatabase database, CanvasAccess access)
         command.CommandText = """
             SELECT c.id, c.name, c.created_at, c.updated_at, COALESCE(m.role, 'editor')
             FROM canvases c LEFT JOIN canvas_members m ON m.canvas_id = c.id AND m.user_id = $user
-            WHERE m.role IS NOT NULL OR NOT EXISTS (SELECT 1 FROM canvas_members o WHERE o.canvas_id = c.id AND o.role = 'owner')
+            WHERE m.role IS NOT NULL OR c.open_to_signed_in = 1
             ORDER BY c.updated_at DESC, c.id
             """;
         command.Parameters.AddWithValue("$user", userId);

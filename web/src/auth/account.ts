@@ -1,6 +1,6 @@
 // The account menu at the top right: who is signed in, and signing out (a real form POST, so that a provider
 // sign-in can end at the provider too, by redirect).
-import type { Me } from '../api';
+import { api, type Me } from '../api';
 
 export function accountMenu(me: Me): HTMLElement {
   const menu = document.createElement('details');
@@ -21,7 +21,20 @@ export function accountMenu(me: Me): HTMLElement {
   out.type = 'submit';
   out.textContent = 'Sign out';
   form.append(out);
-  items.append(who, form);
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'danger';
+  remove.textContent = 'Delete account…';
+  remove.addEventListener('click', async () => {
+    if (!confirm('Delete your account? Canvases only you own are deleted with it. This cannot be undone.')) return;
+    try {
+      await api.deleteAccount();
+      location.href = '/signin';
+    } catch (e) {
+      alert(e instanceof Error ? e.message : String(e));
+    }
+  });
+  items.append(who, form, remove);
   menu.append(summary, items);
   return menu;
 }

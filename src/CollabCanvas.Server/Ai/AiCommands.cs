@@ -54,23 +54,26 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             quota.Record(slot, plan.Interpreter, plan.Usage);
             if (plan.Refusal is not null || plan.Actions.Count == 0)
             {
-                if (plan.Usage is null) quota.Return(slot); // the parser's refusal costs nothing: it does not count
                 CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "refused"));
-                return (null, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Refusal ?? CommandParser.Help, quota.Remaining(userId)));
+                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Refusal ?? CommandParser.Help, 0)));
             }
 
             var result = new PlanExecutor(context, () => "ai" + Ids.New(12)).Run(plan);
             if (result.NewDefaultTheme is { } theme) canvases.SetTheme(canvasId, theme);
             long? seq = null;
+            var limits = realtime.Value.ToLimits();
+            if (result.Ops.Count > limits.MaxOpsPerBatch)
+                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status409Conflict,
+                    $"That would change {result.Ops.Count} objects at once; one command may change at most {limits.MaxOpsPerBatch}.", 0)));
             if (result.Ops.Count > 0)
             {
                 var json = Encoding.UTF8.GetBytes(result.Ops.ToJsonString());
                 using var document = JsonDocument.Parse(json);
-                if (!OpJson.TryRead(document.RootElement, realtime.Value.ToLimits(), out var ops, out var error))
+                if (!OpJson.TryRead(document.RootElement, limits, out var ops, out var error))
                     throw new InvalidOperationException($"a builder made an invalid op: {error}");
                 var appended = await room.SubmitFromServerAsync(userId, "ai-" + userId, ops, OpJson.ToUtf8(ops));
                 if (appended is null)
-                    return (null, new AiFailure(StatusCodes.Status409Conflict, "The canvas holds too many objects for this.", quota.Remaining(userId)));
+                    return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status409Conflict, "The canvas holds too many objects for this.", 0)));
                 seq = appended.Value.Seq;
             }
             CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "applied"));
@@ -83,6 +86,13 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         {
             _ = rooms.ReleaseAsync(room);
         }
+    }
+
+    /// <summary>A command that changed nothing gives its slot back unless it cost model tokens; the failure says what is left.</summary>
+    private AiFailure Refund(AiQuota.Slot slot, AiPlan plan, string userId, AiFailure failure)
+    {
+        if (plan.Usage is null) quota.Return(slot);
+        return failure with { Remaining = quota.Remaining(userId) };
     }
 
     private async Task<AiPlan> InterpretAsync(string prompt, AiContext context, CancellationToken cancellationToken)

@@ -65,6 +65,17 @@ public class AiCommandTests(PeopleFixture fixture) : IClassFixture<PeopleFixture
     }
 
     [Fact]
+    public async Task A_command_that_would_change_too_much_at_once_says_so()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI too much");
+        var (_, made) = await RunAsync(Server.Http, canvas, new { prompt = "a pricing table with 6 tiers" }); // ~60 objects
+        var root = made.GetProperty("created")[0].GetString();
+        var (status, body) = await RunAsync(Server.Http, canvas, new { prompt = "duplicate this 20 times", selection = new[] { root } });
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("at most 1000", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Viewers_strangers_and_guests_cannot_run_commands()
     {
         var canvas = await Server.CreateCanvasAsync("AI permissions");

@@ -17,7 +17,16 @@ public sealed class BenchClient : IAsyncDisposable
     {
         var client = new BenchClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        client._socket.Options.Cookies = Cookies; // cookies on 127.0.0.1 go to every port: one sign-in serves every instance
+        // Cookies on 127.0.0.1 go to every port: one sign-in serves every instance. With tickets, the upgrade carries
+        // no cookie and hello carries a single-use ticket (what a non-browser client does).
+        var hello = """{"type":"hello"}"""u8.ToArray();
+        if (UseTickets)
+        {
+            var ticket = (await Http(server).PostAsync("/api/ws-tickets", null)).EnsureSuccessStatusCode();
+            var value = (await ticket.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("value").GetString();
+            hello = Encoding.UTF8.GetBytes($$"""{"type":"hello","ticket":"{{value}}"}""");
+        }
+        else client._socket.Options.Cookies = Cookies;
         var ws = new Uri($"ws://{server.Authority}/ws/canvases/{canvasId}");
         await client._socket.ConnectAsync(ws, CancellationToken.None);
         var welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,7 +35,7 @@ public sealed class BenchClient : IAsyncDisposable
             if (!welcomed.Task.IsCompleted && frame.Span.IndexOf("\"welcome\""u8) >= 0) welcomed.TrySetResult();
             onFrame(frame);
         });
-        await client.SendAsync("""{"type":"hello"}"""u8.ToArray());
+        await client.SendAsync(hello);
         await welcomed.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return client;
     }
@@ -76,6 +85,21 @@ public sealed class BenchClient : IAsyncDisposable
 
     /// <summary>The bench user's session cookie (a local account, made on first use).</summary>
     public static CookieContainer Cookies { get; } = new();
+
+    /// <summary>--auth ticket: sockets authenticate with a ticket in hello instead of the cookie.</summary>
+    public static bool UseTickets { get; set; }
+
+    private static readonly Dictionary<Uri, HttpClient> Clients = [];
+
+    private static HttpClient Http(Uri server)
+    {
+        lock (Clients)
+        {
+            if (!Clients.TryGetValue(server, out var http))
+                Clients[server] = http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies }) { BaseAddress = server };
+            return http;
+        }
+    }
 
     private const string Email = "bench@example.test";
     private const string Password = "bench password, not a secret";

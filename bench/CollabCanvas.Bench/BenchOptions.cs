@@ -1,7 +1,7 @@
 namespace CollabCanvas.Bench;
 
 public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? ServerPid, int Count, int? Clients, int? Canvases,
-    double Rate, int? Seconds, int Window)
+    double Rate, int? Seconds, int Window, string Auth)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -21,6 +21,7 @@ public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? Ser
             GetInt("--canvases"),
             double.Parse(Get("--rate", "5"), System.Globalization.CultureInfo.InvariantCulture),
             GetInt("--seconds"),
-            GetInt("--window") ?? 4);
+            GetInt("--window") ?? 4,
+            Get("--auth", "cookie"));
     }
 }

@@ -8,6 +8,7 @@
 using CollabCanvas.Bench;
 
 var options = BenchOptions.Parse(args);
+BenchClient.UseTickets = options.Auth == "ticket";
 return options.Scenario switch
 {
     "connections" => await Scenarios.ConnectionsAsync(options),
@@ -31,6 +32,7 @@ static int Usage()
           --seconds S        measured duration (default 20 / 10)
           --window W         batches in flight per client (durable; default 4)
           --count N          objects on the canvas (editor; default 2000); commands (ai; default 500)
+          --auth cookie|ticket  how sockets authenticate (default cookie)
         """);
     return 2;
 }

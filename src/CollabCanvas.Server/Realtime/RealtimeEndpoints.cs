@@ -50,6 +50,13 @@ public static class RealtimeEndpoints
             return;
         }
         var caller = (context.User.FindUserId(), context.User.AuthSessionId());
+        // An open socket keeps its upgrade request for hours: let go of what authentication needed from it (the
+        // cookie, parsed and unparsed, and the principal), thousands of sessions times a few hundred bytes each.
+        context.Request.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.Cookie);
+        context.Request.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.Authorization);
+        context.Features.Set<Microsoft.AspNetCore.Http.Features.IRequestCookiesFeature>(null);
+        context.Features.Set<Microsoft.AspNetCore.Authentication.IAuthenticateResultFeature>(null);
+        context.User = new System.Security.Claims.ClaimsPrincipal();
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new Session(Ids.New(10), socket, options.Value.MaxQueuedBytes);
         var sending = session.RunSendLoopAsync();

@@ -101,4 +101,19 @@ public class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await owner.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
         await viewer.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
     }
+
+    [Fact]
+    public async Task A_member_sees_their_role_on_the_dashboard_and_can_leave()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Team board");
+        var page = await fixture.NewPageAsync("Lena", canvas);
+        await page.GotoAsync("/");
+        var item = page.Locator(".canvases li", new() { HasText = "Team board" });
+        await Assertions.Expect(item.Locator(".role")).ToHaveTextAsync("editor");
+        await Assertions.Expect(item.GetByRole(AriaRole.Button, new() { Name = "Delete Team board" })).ToBeHiddenAsync();
+        await item.GetByRole(AriaRole.Button, new() { Name = "Leave Team board" }).ClickAsync(); // the confirm is accepted
+        await Assertions.Expect(page.Locator(".canvases li", new() { HasText = "Team board" })).ToHaveCountAsync(0);
+        var members = await fixture.Server.Http.GetStringAsync($"/api/canvases/{canvas}/members");
+        Assert.DoesNotContain("lena@example.test", members);
+    }
 }

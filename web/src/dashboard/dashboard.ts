@@ -51,10 +51,15 @@ export function showDashboard(root: HTMLElement, me: Me): void {
     const role = document.createElement('span');
     role.className = 'role';
     role.textContent = canvas.role === 'owner' ? '' : canvas.role ?? '';
-    // Rename needs an editor, delete the owner: offer only what will work.
+    const leave = button('Leave', `Leave ${canvas.name}`, async () => {
+      if (confirm(`Leave "${canvas.name}"? You will need to be added again to come back.`))
+        await api.removeMember(canvas.id, me.id).then(refresh, fail);
+    });
+    // Rename needs an editor, delete the owner; members who do not own a canvas may leave it: offer only what works.
     rename.hidden = canvas.role === 'viewer';
     remove.hidden = canvas.role !== 'owner';
-    li.append(link, role, when, rename, remove);
+    leave.hidden = canvas.role === 'owner';
+    li.append(link, role, when, rename, remove, leave);
     return li;
   }
 

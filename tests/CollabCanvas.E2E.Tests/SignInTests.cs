@@ -12,22 +12,22 @@ public class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     {
         var page = await fixture.NewPageAsync("Nora", signedIn: false);
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/signin?returnUrl=*");
+        await page.WaitForURLAsync("**/signin?returnUrl=*", new() { WaitUntil = WaitUntilState.Commit });
         await page.ScreenshotAsync(new() { Path = Shot("signin.png") });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create an account instead" }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Nora Newcomer");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync("nora@example.test");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(fixture.Server.BaseUri.ToString());
+        await page.WaitForURLAsync(fixture.Server.BaseUri.ToString(), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByLabel("Account: Nora Newcomer")).ToBeVisibleAsync();
 
         // Signing out from the account menu comes back to the sign-in page, and the dashboard is closed again.
         await page.GetByLabel("Account: Nora Newcomer").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await page.WaitForURLAsync("**/signin", new() { WaitUntil = WaitUntilState.Commit });
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/signin?returnUrl=*");
+        await page.WaitForURLAsync("**/signin?returnUrl=*", new() { WaitUntil = WaitUntilState.Commit });
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var page = await fixture.NewPageAsync("Paula", server: server, signedIn: false);
         await page.GotoAsync("/signin");
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue with Test IdP" }).ClickAsync();
-        await page.WaitForURLAsync(server.BaseUri.ToString());
+        await page.WaitForURLAsync(server.BaseUri.ToString(), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByLabel("Account: Paula Provider")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-signed-in.png") });
     }

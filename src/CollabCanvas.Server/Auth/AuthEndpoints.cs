@@ -63,7 +63,7 @@ public static class AuthEndpoints
     /// Always answers 202 with the same text, whether the account was created or the email was taken: the answer
     /// must not tell anyone which addresses have accounts. The editor signs in right after.
     /// </summary>
-    private static Results<Accepted<object>, ValidationProblem, NotFound> Register(RegisterRequest request, Users users, Passwords passwords,
+    private static async Task<Results<Accepted<object>, ValidationProblem, NotFound>> Register(RegisterRequest request, Users users, Passwords passwords,
         IOptions<AuthOptions> options, ILogger<RegisterRequest> logger)
     {
         if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
@@ -75,7 +75,7 @@ public static class AuthEndpoints
         if (request.Name is not null && request.Name.Length > Users.MaxNameLength) errors["name"] = [$"A name has at most {Users.MaxNameLength} characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var email = request.Email!.Trim();
-        var hash = passwords.Hash(request.Password!); // hashed either way: a taken email costs the same time
+        var hash = await passwords.HashAsync(request.Password!); // hashed either way: a taken email costs the same time
         if (users.TryCreateLocal(email, name ?? email.Split('@')[0], hash, out var userId))
             logger.LogInformation("local account {User} created", userId);
         return TypedResults.Accepted((string?)null, (object)new { message = "If the address was free, the account was created. Sign in with it." });
@@ -86,7 +86,7 @@ public static class AuthEndpoints
         if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
         if (!IsEmail(request.Email) || request.Password is not { Length: > 0 and <= Passwords.MaxLength })
             return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
-        var (result, userId, wait) = flow.CheckLocal(request.Email!.Trim(), request.Password, context.Connection.RemoteIpAddress?.ToString());
+        var (result, userId, wait) = await flow.CheckLocalAsync(request.Email!.Trim(), request.Password, context.Connection.RemoteIpAddress?.ToString());
         switch (result)
         {
             case SignInFlow.LocalResult.Throttled:

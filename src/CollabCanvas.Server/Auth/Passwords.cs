@@ -23,17 +23,20 @@ public sealed class Passwords
     private readonly SemaphoreSlim _running = new(Math.Max(2, Environment.ProcessorCount));
     private readonly string _dummyHash;
 
-    public Passwords() => _dummyHash = Hash("not a password: used to spend the same time when there is no account");
-
-    public string Hash(string password)
+    public Passwords()
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Derive(password, salt, MemoryKiB, Passes);
-        return $"$argon2id$v=19$m={MemoryKiB},t={Passes},p=1${B64(salt)}${B64(hash)}";
+        _dummyHash = Format(salt, Argon2(MemoryKiB, Passes).DeriveBytes("spends the time of a check when there is no account", salt, HashBytes));
+    }
+
+    public async Task<string> HashAsync(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        return Format(salt, await DeriveAsync(password, salt, MemoryKiB, Passes));
     }
 
     /// <summary>Verifies against a PHC string. A malformed or foreign string never verifies.</summary>
-    public bool Verify(string password, string phc)
+    public async Task<bool> VerifyAsync(string password, string phc)
     {
         var parts = phc.Split('$');
         // "", "argon2id", "v=19", "m=..,t=..,p=1", salt, hash
@@ -62,12 +65,12 @@ public sealed class Passwords
             return false;
         }
         if (salt.Length != SaltBytes || expected.Length is < 16 or > 64) return false;
-        var actual = Derive(password, salt, memory, passes, expected.Length);
+        var actual = await DeriveAsync(password, salt, memory, passes, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
     /// <summary>Spends the time of one verification, so that "no such account" takes as long as "wrong password".</summary>
-    public void VerifyNothing(string password) => Verify(password, _dummyHash);
+    public Task VerifyNothingAsync(string password) => VerifyAsync(password, _dummyHash);
 
     /// <summary>True when the hash was made with weaker parameters than today's and should be replaced.</summary>
     public static bool NeedsRehash(string phc) => !phc.StartsWith($"$argon2id$v=19$m={MemoryKiB},t={Passes},p=1$", StringComparison.Ordinal);
@@ -88,25 +91,27 @@ public sealed class Passwords
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
-    private byte[] Derive(string password, byte[] salt, int memoryKiB, int passes, int length = HashBytes)
+    /// <summary>Waits for a turn without holding a thread (a burst of sign-ins must not starve the thread pool), then hashes.</summary>
+    private async Task<byte[]> DeriveAsync(string password, byte[] salt, int memoryKiB, int passes, int length = HashBytes)
     {
-        var parameters = new Argon2Parameters
-        {
-            DegreeOfParallelism = 1,
-            MemorySize = memoryKiB,
-            NumberOfPasses = passes,
-        };
-        var algorithm = PasswordBasedKeyDerivationAlgorithm.Argon2id(in parameters);
-        _running.Wait();
+        await _running.WaitAsync().ConfigureAwait(false);
         try
         {
-            return algorithm.DeriveBytes(password, salt, length);
+            return Argon2(memoryKiB, passes).DeriveBytes(password, salt, length);
         }
         finally
         {
             _running.Release();
         }
     }
+
+    private static PasswordBasedKeyDerivationAlgorithm Argon2(int memoryKiB, int passes)
+    {
+        var parameters = new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = memoryKiB, NumberOfPasses = passes };
+        return PasswordBasedKeyDerivationAlgorithm.Argon2id(in parameters);
+    }
+
+    private static string Format(byte[] salt, byte[] hash) => $"$argon2id$v=19$m={MemoryKiB},t={Passes},p=1${B64(salt)}${B64(hash)}";
 
     private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
 

@@ -111,7 +111,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     /// Checks a local password. Unknown account and wrong password take the same path and the same time (one
     /// Argon2id verification either way); imported SHA-256 rows are upgraded to Argon2id on their first success.
     /// </summary>
-    public (LocalResult Result, string? UserId, TimeSpan RetryAfter) CheckLocal(string email, string password, string? address)
+    public async Task<(LocalResult Result, string? UserId, TimeSpan RetryAfter)> CheckLocalAsync(string email, string password, string? address)
     {
         var wait = throttle.RetryAfter(email, address);
         if (wait > TimeSpan.Zero) return (LocalResult.Throttled, null, wait);
@@ -119,18 +119,18 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
         var ok = false;
         if (credentials?.PasswordHash is { } hash)
         {
-            ok = passwords.Verify(password, hash);
-            if (ok && Passwords.NeedsRehash(hash)) users.SetPasswordHash(credentials.UserId, passwords.Hash(password));
+            ok = await passwords.VerifyAsync(password, hash);
+            if (ok && Passwords.NeedsRehash(hash)) users.SetPasswordHash(credentials.UserId, await passwords.HashAsync(password));
         }
         else if (credentials?.LegacySha256 is { } legacy)
         {
-            passwords.VerifyNothing(password); // the legacy check alone would be measurably faster
+            await passwords.VerifyNothingAsync(password); // the legacy check alone would be measurably faster
             ok = Passwords.VerifyLegacySha256(password, legacy);
-            if (ok) users.SetPasswordHash(credentials.UserId, passwords.Hash(password));
+            if (ok) users.SetPasswordHash(credentials.UserId, await passwords.HashAsync(password));
         }
         else
         {
-            passwords.VerifyNothing(password);
+            await passwords.VerifyNothingAsync(password);
         }
         if (!ok)
         {
@@ -167,7 +167,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     public async Task<(LocalResult Result, TimeSpan RetryAfter)> CompleteLinkAsync(HttpContext context, string password)
     {
         if (ReadPendingLink(context) is not { Identity.Email: { } email } pending) return (LocalResult.Wrong, TimeSpan.Zero);
-        var (result, userId, wait) = CheckLocal(email, password, context.Connection.RemoteIpAddress?.ToString());
+        var (result, userId, wait) = await CheckLocalAsync(email, password, context.Connection.RemoteIpAddress?.ToString());
         if (result != LocalResult.SignedIn) return (result, wait);
         if (users.FindByIdentity(pending.Identity.Issuer, pending.Identity.Subject) is null) users.Link(userId!, pending.Identity);
         context.Response.Cookies.Delete(PendingLinkCookie, new CookieOptions { Path = "/" });

@@ -21,6 +21,8 @@ export async function showSignIn(root: HTMLElement): Promise<void> {
     return;
   }
   const back = returnUrl();
+  // Already signed in (a bookmark, the back button): go on where they were going.
+  if (!config.pendingLink && (await api.me().catch(() => null))) { location.replace(back); return; }
   const providerError = new URLSearchParams(location.search).get('error') === 'provider';
   root.innerHTML = `
     <main class="signin">

@@ -70,7 +70,7 @@ public class AiGalleryTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         [
             "a navbar", "a hero section", "a login form", "a sign up form", "a pricing table with 3 tiers", "3 cards", "a sidebar",
             "tabs", "a modal dialog", "a table with 4 rows and 3 columns", "a list of 4 items", "a footer", "a button", "a text input",
-            "three checkboxes", "a toggle", "a dropdown", "4 avatars", "badges \"New\" and \"Beta\"",
+            "three checkboxes", "a toggle", "a dropdown", "4 avatars", "badges \"New\" and \"Beta\"", "a contact form",
         ];
         var made = 0;
         var row = new List<string>();

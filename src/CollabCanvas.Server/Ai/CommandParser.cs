@@ -41,7 +41,10 @@ public static partial class CommandParser
     {
         var (text, quoted) = TakeQuoted(prompt);
         var original = text;
-        var words = Tokens(text).Select(Correct).ToList();
+        // Words written with a capital are names ("Contact", "Home"): never "corrected" into something else.
+        var names = Regex.Matches(original, @"\b[A-Z][a-z]+\b").Select(m => m.Value.ToLowerInvariant())
+            .Where(w => !Regex.IsMatch(original, $@"^\s*{Regex.Escape(char.ToUpperInvariant(w[0]) + w[1..])}\b")).ToHashSet();
+        var words = Tokens(text).Select(w => names.Contains(w) ? w : Correct(w)).ToList();
         var sentence = " " + string.Join(' ', words) + " ";
         if (words.Count == 0 && quoted.Count == 0) return AiPlan.Refuse("Type what to make or change. " + Help);
 
@@ -136,7 +139,7 @@ public static partial class CommandParser
             var columns = Regex.Match(s, @" (\w+) columns? ");
             return new ArrangeSelection(new ArrangeSpec { Layout = "grid", Columns = columns.Success ? Number(columns.Groups[1].Value) : null });
         }
-        if (Regex.IsMatch(s, @" (stack|arrange|line up|lay out|layout|row|column) "))
+        if (Regex.IsMatch(s, @" (stack|arrange|line (them |these |those |it )?up|lay out|layout|row|column) "))
             return new ArrangeSelection(new ArrangeSpec
             {
                 Layout = "stack",
@@ -192,7 +195,7 @@ public static partial class CommandParser
         foreach (var (at, _, component) in ordered)
         {
             // "a sidebar with 6 items", "a tab bar with 4 tabs": a counted word after a component counts, it is not another component.
-            if (result.Count > 0 && (result[^1].Component == component || CountWord().IsMatch(s[..at]))) continue;
+            if (result.Count > 0 && (result[^1].Component == component || CountWord().IsMatch(s[..at]) || PartOf().IsMatch(s[..at]))) continue;
             result.Add((at, component));
         }
         return result;
@@ -293,7 +296,7 @@ public static partial class CommandParser
         if (word.Length < 4 || Vocabulary.Contains(word) || word.Any(char.IsDigit) || word.StartsWith('#')) return word;
         var best = Vocabulary.Where(v => Math.Abs(v.Length - word.Length) <= 2)
             .Select(v => (Word: v, Distance: Distance(word, v)))
-            .Where(c => c.Distance <= (word.Length >= 7 ? 2 : 1))
+            .Where(c => c.Distance <= (word.Length >= 8 ? 2 : 1))
             // Ties: a letter left out is the commonest slip ("logn" is "login", not "log").
             .OrderBy(c => c.Distance).ThenBy(c => c.Word.Length < word.Length ? 1 : 0).ThenBy(c => c.Word, StringComparer.Ordinal).FirstOrDefault();
         return best.Word ?? word;
@@ -333,7 +336,12 @@ public static partial class CommandParser
             style styled colors colours color colour border outline stroke fill background primary secondary outlined ghost small
             tiny compact large huge giant medium below under underneath beneath right left next beside center centre middle top
             bottom horizontal horizontally vertical vertically evenly these this them those selection selected everything with and
-            the for of in on to into from that which three features plans
+            the for of in on to into from that which three features plans like love would should let lets get got show page
+            screen section shapes shape objects object everything thing things some more less also then there here just really
+            very quite little bit lot same other another each every one ones what where when how make made look looks nice
+            good great pop cool clean simple modern minimal fancy pretty my our your their his her its it is are be been have
+            has had do does did need needs want wants use using used help ok okay thanks thank hi hello hey contact message
+            send name email password user users people team
             """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
             words.Add(w);
         return words;
@@ -344,6 +352,10 @@ public static partial class CommandParser
 
     [GeneratedRegex(@"(?:for|items?|tabs?|links?|options?|labels?|with|called|named|:)\s+([A-Z]\w*(?:\s[A-Z]\w*)*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z]\w*(?:\s[A-Z]\w*)*)+)")]
     private static partial Regex CapitalisedList();
+
+    /// <summary>"a sign-up form with a purple button": a component named after "with" is a part of the one before.</summary>
+    [GeneratedRegex(@" with(?: \w+){0,3}$")]
+    private static partial Regex PartOf();
 
     /// <summary>The sentence so far ends with a count ("with 6"): the next word is what is counted.</summary>
     [GeneratedRegex(@" (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple|dozen) (?:\w+ )?$")]

@@ -7,7 +7,7 @@ public static class ComponentCatalog
 {
     public static readonly IReadOnlyList<IComponent> All =
     [
-        new Button(), new TextInput(), new Checkbox(), new Toggle(), new Dropdown(), new LoginForm(), new SignUpForm(), new Card(),
+        new Button(), new TextInput(), new ContactForm(), new Checkbox(), new Toggle(), new Dropdown(), new LoginForm(), new SignUpForm(), new Card(),
         new Navbar(), new Sidebar(), new Tabs(), new ModalDialog(), new Hero(), new PricingTable(), new ListComponent(), new Table(),
         new Avatar(), new Badge(), new Footer(),
     ];

@@ -3,7 +3,7 @@ namespace CollabCanvas.Server.Ai.Components;
 public sealed class TextInput : IComponent
 {
     public string Name => "text_input";
-    public string[] Synonyms => ["input", "text field", "textfield", "field", "textbox", "text box", "search box", "search bar"];
+    public string[] Synonyms => ["input", "text field", "textfield", "field", "textbox", "text box", "search box", "search bar", "searchbar", "search field", "search input"];
     public string Description => "A labelled text field. Title: the label; Labels[0]: the placeholder.";
 
     public void Build(Drawing d, ComponentSpec spec)

@@ -13,6 +13,7 @@ public class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var page = await fixture.NewPageAsync("Nora", signedIn: false);
         await page.GotoAsync("/");
         await page.WaitForURLAsync("**/signin?returnUrl=*", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByLabel("Email", new() { Exact = true })).ToBeVisibleAsync(); // rendered, not mid-navigation
         await page.ScreenshotAsync(new() { Path = Shot("signin.png") });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create an account instead" }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Nora Newcomer");

@@ -195,6 +195,26 @@ public class OidcTests(OidcFixture fixture) : IClassFixture<OidcFixture>
     }
 
     [Fact]
+    public async Task Several_providers_are_several_buttons_each_with_its_own_connection()
+    {
+        var port = ServerProcess.FreePort();
+        await using var provider = await OidcProvider.StartAsync(port, providerNames: ["test", "github"]);
+        (string, string)[] github =
+        [
+            ("Auth:Providers:github:Authority", provider.Issuer), ("Auth:Providers:github:ClientId", OidcProvider.ClientId),
+            ("Auth:Providers:github:ClientSecret", OidcProvider.ClientSecret), ("Auth:Providers:github:DisplayName", "GitHub"),
+            ("Auth:Providers:github:Connection", "github"), ("Auth:Providers:github:RequireHttpsMetadata", "false"),
+        ];
+        await using var server = await ServerProcess.StartAsync(null, port, [.. provider.ServerSettings, .. github]);
+        var config = await server.Http.GetFromJsonAsync<JsonElement>("/auth/config");
+        Assert.Equal(["GitHub", "Test IdP"], config.GetProperty("providers").EnumerateArray().Select(p => p.GetProperty("displayName").GetString()).Order());
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseUri };
+        var challenge = await browser.GetAsync("/auth/login/github");
+        Assert.StartsWith(provider.Issuer + "/auth?", challenge.Headers.Location?.ToString() ?? $"{(int)challenge.StatusCode}");
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/auth/login/nosuch")).StatusCode);
+    }
+
+    [Fact]
     public async Task With_a_provider_configured_local_accounts_are_off_unless_turned_on()
     {
         await using var server = await ServerProcess.StartAsync(null,

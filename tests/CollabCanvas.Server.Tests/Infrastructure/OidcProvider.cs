@@ -50,8 +50,11 @@ public sealed class OidcProvider : IAsyncDisposable
     ];
 
     /// <param name="serverPort">The CollabCanvas server's port, for the client's redirect URIs.</param>
-    public static async Task<OidcProvider> StartAsync(int serverPort, IReadOnlyList<(string Kid, RSA Key)>? keys = null, int port = 0)
+    /// <param name="providerNames">The names the server knows this provider by: each has its own callback paths.</param>
+    public static async Task<OidcProvider> StartAsync(int serverPort, IReadOnlyList<(string Kid, RSA Key)>? keys = null, int port = 0,
+        string[]? providerNames = null)
     {
+        providerNames ??= ["test"];
         keys ??= [("key-1", RSA.Create(2048))];
         port = port == 0 ? ServerProcess.FreePort() : port;
         var folder = Path.Combine(ServerProcess.RepositoryRoot, "tests", "oidc-provider");
@@ -72,8 +75,8 @@ public sealed class OidcProvider : IAsyncDisposable
         {
             ["client_id"] = id,
             ["client_secret"] = ClientSecret,
-            ["redirect_uris"] = new[] { $"http://127.0.0.1:{serverPort}/auth/callback/test" },
-            ["post_logout_redirect_uris"] = new[] { $"http://127.0.0.1:{serverPort}/auth/signed-out/test" },
+            ["redirect_uris"] = providerNames.Select(n => $"http://127.0.0.1:{serverPort}/auth/callback/{n}").ToArray(),
+            ["post_logout_redirect_uris"] = providerNames.Select(n => $"http://127.0.0.1:{serverPort}/auth/signed-out/{n}").ToArray(),
             ["grant_types"] = new[] { "authorization_code" },
             ["response_types"] = new[] { "code" },
             ["token_endpoint_auth_method"] = "client_secret_post",

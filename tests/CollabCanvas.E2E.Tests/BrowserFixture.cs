@@ -53,15 +53,19 @@ public sealed class BrowserFixture : IAsyncLifetime
                 using var owner = (await ServerProcess.SignInAsync(baseUri, ServerProcess.TestUser)).Http;
                 (await owner.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email, role = "editor" })).EnsureSuccessStatusCode();
             }
-            await context.AddCookiesAsync(cookies.GetAllCookies().Select(c => new Microsoft.Playwright.Cookie
-            {
-                Name = c.Name, Value = c.Value, Url = baseUri.GetLeftPart(UriPartial.Authority), HttpOnly = c.HttpOnly, SameSite = SameSiteAttribute.Lax,
-            }));
+            await SignInAsync(context, cookies, baseUri);
         }
         var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(name);
         return page;
     }
+
+    /// <summary>Gives a browser profile the session cookie an HTTP client signed in with.</summary>
+    public static Task SignInAsync(IBrowserContext context, System.Net.CookieContainer cookies, Uri baseUri) =>
+        context.AddCookiesAsync(cookies.GetAllCookies().Select(c => new Microsoft.Playwright.Cookie
+        {
+            Name = c.Name, Value = c.Value, Url = baseUri.GetLeftPart(UriPartial.Authority), HttpOnly = c.HttpOnly, SameSite = SameSiteAttribute.Lax,
+        }));
 
     public async Task DisposeAsync()
     {

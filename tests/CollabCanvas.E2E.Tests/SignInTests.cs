@@ -62,10 +62,7 @@ public class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     {
         var canvas = await fixture.Server.CreateCanvasAsync("Shared");
         var owner = await fixture.NewPageAsync("Owner", signedIn: false);
-        await owner.Context.AddCookiesAsync(fixture.Server.Cookies.GetAllCookies().Select(c => new Cookie
-        {
-            Name = c.Name, Value = c.Value, Url = fixture.Server.BaseUri.GetLeftPart(UriPartial.Authority), HttpOnly = true, SameSite = SameSiteAttribute.Lax,
-        }));
+        await BrowserFixture.SignInAsync(owner.Context, fixture.Server.Cookies, fixture.Server.BaseUri);
         await owner.GotoAsync($"/c/{canvas}");
         await owner.Locator(".status[data-status=online]").WaitForAsync();
 

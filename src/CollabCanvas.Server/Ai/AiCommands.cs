@@ -122,9 +122,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         return null;
     }
 
-    private static Dictionary<string, JsonObject> ReadObjects(byte[] objectsJson)
-    {
-        var node = JsonNode.Parse(objectsJson)!.AsObject();
-        return node.ToDictionary(p => p.Key, p => (JsonObject)p.Value!.DeepClone(), StringComparer.Ordinal);
-    }
+    /// <summary>The objects by id, read-only: the plan executor works on its own copy.</summary>
+    private static Dictionary<string, JsonObject> ReadObjects(byte[] objectsJson) =>
+        JsonNode.Parse(objectsJson)!.AsObject().ToDictionary(p => p.Key, p => (JsonObject)p.Value!, StringComparer.Ordinal);
 }

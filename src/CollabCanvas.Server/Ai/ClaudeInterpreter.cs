@@ -35,25 +35,27 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
         return new AnthropicClient(string.IsNullOrEmpty(claude.BaseUrl) ? client : client with { BaseUrl = claude.BaseUrl });
     });
 
+    /// <summary>The tools as the SDK wants them, made once from <see cref="ToolCatalog"/>.</summary>
+    private static readonly List<ToolUnion> Tools = ToolCatalog.All.Select((tool, i) => (ToolUnion)new Tool
+    {
+        Name = tool.Name,
+        Description = tool.Description,
+        InputSchema = InputSchema.FromRawUnchecked(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(tool.Schema.ToJsonString())!),
+        // The last tool carries the cache breakpoint: the tools and the system prompt are cached together.
+        CacheControl = i == ToolCatalog.All.Count - 1 ? new CacheControlEphemeral() : null,
+    }).ToList();
+
     public bool Enabled => _options.Enabled;
 
     public async Task<AiPlan> InterpretAsync(string prompt, AiContext context, CancellationToken cancellationToken)
     {
         var model = IsComplex(prompt) ? _options.ComplexModel : _options.SimpleModel;
-        var tools = ToolCatalog.All.Select((tool, i) => (ToolUnion)new Tool
-        {
-            Name = tool.Name,
-            Description = tool.Description,
-            InputSchema = InputSchema.FromRawUnchecked(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(tool.Schema.ToJsonString())!),
-            // The last tool carries the cache breakpoint: the tools and the system prompt are cached together.
-            CacheControl = i == ToolCatalog.All.Count - 1 ? new CacheControlEphemeral() : null,
-        }).ToList();
         var parameters = new MessageCreateParams
         {
             Model = model,
             MaxTokens = _options.MaxTokens,
             System = new List<TextBlockParam> { new(SystemPrompt) { CacheControl = new CacheControlEphemeral() } },
-            Tools = tools,
+            Tools = Tools,
             ToolChoice = new ToolChoiceAny(),
             Messages = [new UserMessageParam(Describe(prompt, context))],
         };

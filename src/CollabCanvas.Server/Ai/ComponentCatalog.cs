@@ -12,11 +12,18 @@ public static class ComponentCatalog
         new Avatar(), new Badge(), new Footer(),
     ];
 
-    private static readonly Dictionary<string, IComponent> ByName = All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+    /// <summary>By name ("login_form") and by every synonym, spaces and dashes read as underscores ("sign_in_form").</summary>
+    private static readonly Dictionary<string, IComponent> ByName = All.Select(c => (key: c.Name, c))
+        .Concat(All.SelectMany(c => c.Synonyms.Select(s => (key: Key(s), c))))
+        .DistinctBy(p => p.key, StringComparer.OrdinalIgnoreCase) // a name wins over another component's synonym
+        .ToDictionary(p => p.key, p => p.c, StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToList();
 
-    public static IComponent? Find(string? name) => name is not null && ByName.TryGetValue(name.Replace(' ', '_').Replace('-', '_'), out var c) ? c : null;
+    /// <summary>The component a name or a synonym names.</summary>
+    public static IComponent? Find(string? name) => name is not null && ByName.TryGetValue(Key(name), out var c) ? c : null;
+
+    private static string Key(string name) => name.Trim().Replace(' ', '_').Replace('-', '_');
 
     /// <summary>Draws a component in its own coordinates (its frame at 0, 0).</summary>
     public static Drawing Draw(ComponentSpec spec, Theme theme, Func<string> newId)

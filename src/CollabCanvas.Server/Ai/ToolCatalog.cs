@@ -96,8 +96,7 @@ public static class ToolCatalog
     /// <summary>The component named, or the one a synonym names; numbers clamped, texts shortened, unknown values dropped.</summary>
     public static ComponentSpec? RepairSpec(ComponentSpec spec)
     {
-        var component = ComponentCatalog.Find(spec.Component)?.Name
-            ?? ComponentCatalog.All.FirstOrDefault(c => c.Synonyms.Any(s => string.Equals(s, spec.Component?.Replace('_', ' '), StringComparison.OrdinalIgnoreCase)))?.Name;
+        var component = ComponentCatalog.Find(spec.Component)?.Name;
         if (component is null) return null;
         string? Short(string? s) => s is null ? null : s.Trim().Length == 0 ? null : s.Trim()[..Math.Min(60, s.Trim().Length)];
         return spec with

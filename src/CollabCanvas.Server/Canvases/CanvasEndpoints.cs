@@ -117,8 +117,7 @@ public static class CanvasEndpoints
     {
         if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
         var role = Roles.Parse(request.Role);
-        if (role == Role.None)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["The role is owner, editor or viewer."] });
+        if (role == Role.None) return InvalidRole;
         if (request.Email?.Trim() is not { Length: > 0 and <= Users.MaxEmailLength } email || users.FindByEmail(email) is not { } user)
             return TypedResults.Problem("No account has this email; ask them to sign in once, or share a link.", statusCode: StatusCodes.Status404NotFound);
         access.SetRole(id, user.Id, role);
@@ -129,8 +128,7 @@ public static class CanvasEndpoints
     {
         if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
         var role = Roles.Parse(request.Role);
-        if (role == Role.None)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["The role is owner, editor or viewer."] });
+        if (role == Role.None) return InvalidRole;
         if (access.Members(id).All(m => m.UserId != userId)) return TypedResults.NotFound();
         return access.SetRole(id, userId, role) == CanvasAccess.MemberChange.WouldLeaveNoOwner
             ? TypedResults.Problem("A canvas keeps at least one owner.", statusCode: StatusCodes.Status409Conflict)
@@ -168,6 +166,9 @@ public static class CanvasEndpoints
         if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
         return access.RevokeLink(id, linkId) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
+
+    private static readonly ValidationProblem InvalidRole =
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["The role is owner, editor or viewer."] });
 
     /// <summary><c>{ seq, objects }</c>: the state after every batch up to <c>seq</c>.</summary>
     private static async Task<IResult> GetDocument(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms)

@@ -1,7 +1,7 @@
-using CollabCanvas.Server.Access;
 using System.Text.Json;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Log;
 
 namespace CollabCanvas.Server.Realtime;

@@ -474,16 +474,20 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     },
     applied: result => {
       history.record(result.undo);
-      const made = new Set(result.created);
-      const roots = () => result.created.filter(id => { const p = client.local.get(id)?.parentId; return typeof p !== 'string' || !made.has(p); });
-      statusEl.textContent = result.created.length > 0
-        ? `Made ${roots().length || 1} component${roots().length === 1 ? '' : 's'} · ${result.remaining} AI commands left this hour`
-        : `Done · ${result.remaining} AI commands left this hour`;
-      // Select what was made once the batch is here.
-      if (result.seq !== null && result.created.length > 0) {
-        const seq = result.seq;
-        const off = client.on('change', () => { if (client.seq >= seq) { off(); select(roots()); } });
-        if (client.seq >= seq) { off(); select(roots()); }
+      const left = `${result.remaining} AI commands left this hour`;
+      statusEl.textContent = `Done · ${left}`;
+      // Once the batch is here (it may come before or after this answer), select what was made: its top objects.
+      const seq = result.seq;
+      const arrived = (): boolean => {
+        if (seq === null || client.seq < seq) return false;
+        const made = new Set(result.created);
+        const roots = result.created.filter(id => { const p = client.local.get(id)?.parentId; return typeof p !== 'string' || !made.has(p); });
+        select(roots);
+        statusEl.textContent = `Made ${roots.length} component${roots.length === 1 ? '' : 's'} · ${left}`;
+        return true;
+      };
+      if (result.created.length > 0 && !arrived()) {
+        const off = client.on('change', () => { if (arrived()) off(); });
       }
       stageEl.focus();
     },

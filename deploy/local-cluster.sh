@@ -46,7 +46,7 @@ done
 
 sed -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@UPSTREAMS@|$upstreams|" "$root/deploy/nginx.conf.template" >"$run/nginx.conf"
 for i in $(seq 1 "$count"); do
-    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((base + i - 1))/readyz" >/dev/null && break; sleep 0.2; done
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$((base + i - 1))/readyz" >/dev/null && break; sleep 0.2; done
 done
 mkdir -p "$run/nginx-temp"
 nginx -p "$run" -c "$run/nginx.conf"

@@ -94,8 +94,16 @@ public sealed class OidcProvider : IAsyncDisposable
         provider._process.BeginOutputReadLine();
         provider._process.BeginErrorReadLine();
         provider._process.EnableRaisingEvents = true;
-        provider._process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("oidc-provider exited:\n" + provider.Output));
-        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        provider._process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"it exited with code {provider._process.ExitCode}"));
+        try
+        {
+            await listening.Task.WaitAsync(Eventually.ProcessStart);
+        }
+        catch (Exception e)
+        {
+            await provider.DisposeAsync();
+            throw new InvalidOperationException($"oidc-provider did not start ({e.Message}):\n{provider.Output}", e);
+        }
         return provider;
     }
 

@@ -89,17 +89,24 @@ public sealed partial class ServerProcess : IAsyncDisposable
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
         server._process.EnableRaisingEvents = true;
-        server._process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("server exited:\n" + server.Output));
+        server._process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"it exited with code {server._process.ExitCode}"));
 
-        server.BaseUri = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // Sign in as the test user when the server offers local accounts (it does unless a test turns them off).
-        using (var probe = new HttpClient { BaseAddress = server.BaseUri })
+        try
         {
+            server.BaseUri = await listening.Task.WaitAsync(Eventually.ProcessStart);
+            // Sign in as the test user when the server offers local accounts (it does unless a test turns them off).
+            using var probe = new HttpClient { BaseAddress = server.BaseUri };
             var config = await probe.GetFromJsonAsync<System.Text.Json.JsonElement>("/auth/config");
             if (config.GetProperty("localAccounts").GetBoolean()) (server.Http, server.Cookies) = await SignInAsync(server.BaseUri, TestUser);
             else (server.Http, server.Cookies) = (new HttpClient { BaseAddress = server.BaseUri }, new CookieContainer());
+            return server;
         }
-        return server;
+        catch (Exception e)
+        {
+            // A server that did not come up is stopped here: the test that asked for it never gets it to dispose.
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"the server did not start ({e.Message}):\n{server.Output}", e);
+        }
     }
 
     /// <summary>
@@ -168,7 +175,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     {
         if (_process.HasExited) return;
         _ = SendSignal(_process.Id, 15);
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync().WaitAsync(Eventually.ProcessStart);
     }
 
     public async ValueTask DisposeAsync()

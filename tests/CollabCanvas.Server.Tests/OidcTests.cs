@@ -35,14 +35,16 @@ public class OidcTests(OidcFixture fixture) : IClassFixture<OidcFixture>
     private ServerProcess Server => fixture.Server;
     private OidcProvider Provider => fixture.Provider;
 
+    private HttpClient Browser(bool follow = true) => Browser(Server.BaseUri, follow);
+
     /// <summary>A browser stand-in: keeps cookies for both hosts and follows redirects.</summary>
-    private HttpClient Browser(bool follow = true) =>
+    internal static HttpClient Browser(Uri server, bool follow = true) =>
         new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = follow, MaxAutomaticRedirections = 20 })
         {
-            BaseAddress = Server.BaseUri,
+            BaseAddress = server,
         };
 
-    private static async Task<HttpResponseMessage> SignInThroughProviderAsync(HttpClient browser) =>
+    internal static async Task<HttpResponseMessage> SignInThroughProviderAsync(HttpClient browser) =>
         await browser.GetAsync("/auth/login/test?returnUrl=/c/nowhere");
 
     [Fact]
@@ -253,9 +255,39 @@ public class OidcTests(OidcFixture fixture) : IClassFixture<OidcFixture>
     }
 }
 
-/// <summary>Key rotation stops and restarts the provider, so it has a provider and a server of its own.</summary>
+/// <summary>Key rotations change what the server has cached, so each test has a provider and a server of its own.</summary>
 public class OidcKeyRotationTests
 {
+    [Fact]
+    public async Task The_first_browser_sign_in_and_the_first_bearer_token_after_a_key_rotation_succeed()
+    {
+        var port = ServerProcess.FreePort();
+        await using var provider = await OidcProvider.StartAsync(port);
+        await using var server = await ServerProcess.StartAsync(null, port, provider.ServerSettings);
+        await provider.SetAccountAsync("rita-sub", "rita@idp.example", emailVerified: true, "Rita Rotation");
+        async Task<string?> SignInAsync()
+        {
+            using var browser = OidcTests.Browser(server.BaseUri);
+            var landed = await OidcTests.SignInThroughProviderAsync(browser);
+            Assert.Equal("/c/nowhere", landed.RequestMessage!.RequestUri!.PathAndQuery); // not /signin?error=provider
+            return (await browser.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetString();
+        }
+        using var api = new HttpClient { BaseAddress = server.BaseUri };
+        var rita = await SignInAsync(); // the server now holds the provider's keys
+
+        // A new signing key, the old one still published: the id token of the next sign-in names a kid the server
+        // has never seen.
+        await provider.RotateKeysAsync([("key-2", RSA.Create(2048)), provider.Keys[0]]);
+        Assert.Equal(rita, await SignInAsync());
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(api, provider.MintToken()));
+
+        // Keys are fetched again at most once per KeyRefreshSeconds (1 s in tests); waiting longer is harmless.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await provider.RotateKeysAsync([("key-3", RSA.Create(2048)), provider.Keys[0]]);
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(api, provider.MintToken())); // this time an API client meets the new key first
+        Assert.Equal(rita, await SignInAsync());
+    }
+
     [Fact]
     public async Task A_key_rotation_at_the_provider_is_picked_up_without_a_restart_and_the_last_keys_survive_an_outage()
     {
@@ -263,24 +295,31 @@ public class OidcKeyRotationTests
         var provider = await OidcProvider.StartAsync(port);
         await using var server = await ServerProcess.StartAsync(null, port, provider.ServerSettings);
         using var api = new HttpClient { BaseAddress = server.BaseUri };
-        async Task<HttpStatusCode> Me(string token)
+        try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return (await api.SendAsync(request)).StatusCode;
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(api, provider.MintToken()));
+
+            // The provider is down for a moment: the keys the server already has still validate.
+            var keys = provider.Keys;
+            await provider.DisposeAsync();
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(api, provider.MintToken()));
+
+            // It comes back with a new signing key (the old one still published, as in a real rotation).
+            var rotated = RSA.Create(2048);
+            provider = await provider.RestartAsync([("key-2", rotated), keys[0]]);
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(api, provider.MintToken(key: rotated, kid: "key-2"))); // the first request already
+            Assert.Equal(HttpStatusCode.OK, await MeAsync(api, provider.MintToken(key: keys[0].Key, kid: keys[0].Kid)));
         }
-        Assert.Equal(HttpStatusCode.OK, await Me(provider.MintToken()));
+        finally
+        {
+            await provider.DisposeAsync();
+        }
+    }
 
-        // The provider is down for a moment: the keys the server already has still validate.
-        var keys = provider.Keys;
-        await provider.DisposeAsync();
-        Assert.Equal(HttpStatusCode.OK, await Me(provider.MintToken()));
-
-        // It comes back with a new signing key (the old one still published, as in a real rotation).
-        var rotated = RSA.Create(2048);
-        provider = await provider.RotateAsync([("key-2", rotated), keys[0]]);
-        Assert.Equal(HttpStatusCode.OK, await Me(provider.MintToken(key: rotated, kid: "key-2"))); // the first request already
-        Assert.Equal(HttpStatusCode.OK, await Me(provider.MintToken(key: keys[0].Key, kid: keys[0].Kid)));
-        await provider.DisposeAsync();
+    private static async Task<HttpStatusCode> MeAsync(HttpClient api, string bearerToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        return (await api.SendAsync(request)).StatusCode;
     }
 }

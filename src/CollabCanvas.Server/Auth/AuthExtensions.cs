@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace CollabCanvas.Server.Auth;
@@ -75,11 +76,17 @@ public static class AuthExtensions
                 };
             });
 
+        // Microsoft.IdentityModel refreshes a provider's keys in the background by default, so the token that revealed a
+        // rotation is refused before the new keys arrive. Blocking, the refresh it asks for when a kid is unknown happens
+        // before it validates that token again (see ProviderMetadata).
+        AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
         foreach (var (name, provider) in options.Providers)
         {
+            var metadata = ProviderMetadata(provider, options);
             authentication.AddOpenIdConnect(AuthSchemes.Oidc(name), provider.DisplayName ?? name, o =>
             {
                 o.Authority = provider.Authority;
+                o.ConfigurationManager = metadata; // an id token with an unknown kid: see ProviderMetadata
                 o.ClientId = provider.ClientId;
                 o.ClientSecret = provider.ClientSecret;
                 o.RequireHttpsMetadata = provider.RequireHttpsMetadata;
@@ -130,11 +137,10 @@ public static class AuthExtensions
                 authentication.AddJwtBearer(AuthSchemes.Bearer(name), o =>
                 {
                     o.Authority = provider.Authority;
+                    o.ConfigurationManager = metadata; // the handler validates with it, so an unknown kid refreshes as above
                     o.Audience = audience;
                     o.RequireHttpsMetadata = provider.RequireHttpsMetadata;
                     o.MapInboundClaims = false;
-                    o.RefreshOnIssuerKeyNotFound = true; // an unknown kid fetches the keys again (at most every KeyRefreshSeconds)
-                    o.RefreshInterval = TimeSpan.FromSeconds(options.KeyRefreshSeconds);
                     o.TokenValidationParameters.ValidateIssuer = true;
                     o.TokenValidationParameters.ValidateAudience = true;
                     o.TokenValidationParameters.ValidateLifetime = true;
@@ -148,8 +154,6 @@ public static class AuthExtensions
                     {
                         OnTokenValidated = context =>
                             context.HttpContext.RequestServices.GetRequiredService<SignInFlow>().OnBearerTokenAsync(context),
-                        OnAuthenticationFailed = context =>
-                            context.HttpContext.RequestServices.GetRequiredService<SignInFlow>().OnBearerKeyNotFoundAsync(context),
                     };
                 });
             }
@@ -171,6 +175,20 @@ public static class AuthExtensions
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
+
+    /// <summary>
+    /// A provider's discovery document and signing keys, one cache for its browser and bearer handlers alike. Both hand
+    /// it to the token handler they validate with, and that handler, when a token names a kid the cached keys do not
+    /// have (the provider has rotated its keys), fetches them again and validates once more, so the first sign-in or API
+    /// request after a rotation succeeds, whichever comes first. Unknown kids fetch at most once per KeyRefreshSeconds,
+    /// so made-up tokens cannot make the server hammer the provider.
+    /// </summary>
+    private static ConfigurationManager<OpenIdConnectConfiguration> ProviderMetadata(OidcProviderOptions provider, AuthOptions options) =>
+        new($"{provider.Authority.TrimEnd('/')}/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
+            new HttpDocumentRetriever(new HttpClient { Timeout = TimeSpan.FromSeconds(60) }) { RequireHttps = provider.RequireHttpsMetadata })
+        {
+            RefreshInterval = TimeSpan.FromSeconds(options.KeyRefreshSeconds),
+        };
 
     /// <summary>Forwarded headers (from a proxy on loopback), authentication, and the Origin check for cookie-authenticated writes.</summary>
     public static WebApplication UseSignIn(this WebApplication app)

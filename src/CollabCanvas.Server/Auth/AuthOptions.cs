@@ -25,8 +25,8 @@ public sealed class AuthOptions
     [Range(1, 365)]
     public int SessionDays { get; set; } = 14;
 
-    /// <summary>Fewest seconds between two fetches of a provider's signing keys when a token names an unknown key.</summary>
-    [Range(0, 86400)]
+    /// <summary>Fewest seconds between two fetches of a provider's signing keys when a token names an unknown key (1 at least: Microsoft.IdentityModel's floor).</summary>
+    [Range(1, 86400)]
     public int KeyRefreshSeconds { get; set; } = 60;
 
     public LoginThrottleOptions Throttle { get; set; } = new();

@@ -3,10 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Microsoft.IdentityModel.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Auth;
@@ -23,7 +19,6 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     public const string PendingLinkCookie = "cc_pending_link";
     private static readonly TimeSpan PendingLinkLifetime = TimeSpan.FromMinutes(10);
     private readonly IDataProtector _pendingLinks = protection.CreateProtector("CollabCanvas.PendingLink");
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastKeyFetch = new();
 
     public Task OnProviderSignInAsync(TicketReceivedContext context, string provider)
     {
@@ -60,42 +55,6 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
         if (MapBearer(context.Principal!, context.Scheme.Name) is { } principal) context.Principal = principal;
         else context.Fail("the token has no subject");
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// A token signed with a key the server has not seen: the provider may have rotated its keys. The handler's own
-    /// answer to that is to refresh in the background for later requests; this fetches the provider's keys now (at
-    /// most once per KeyRefreshSeconds per provider, so unknown kids cannot make us hammer the provider) and
-    /// validates the token again with everything else unchanged, so the first request after a rotation succeeds.
-    /// </summary>
-    public async Task OnBearerKeyNotFoundAsync(AuthenticationFailedContext context)
-    {
-        if (context.Exception is not SecurityTokenSignatureKeyNotFoundException) return;
-        var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return;
-        var now = Environment.TickCount64;
-        var last = _lastKeyFetch.GetOrAdd(context.Scheme.Name, long.MinValue / 2);
-        if (now - last < options.Value.KeyRefreshSeconds * 1000L || !_lastKeyFetch.TryUpdate(context.Scheme.Name, now, last)) return;
-        OpenIdConnectConfiguration configuration;
-        try
-        {
-            configuration = await OpenIdConnectConfigurationRetriever.GetAsync(context.Options.MetadataAddress,
-                new HttpDocumentRetriever(context.Options.Backchannel) { RequireHttps = context.Options.RequireHttpsMetadata },
-                context.HttpContext.RequestAborted);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or ArgumentException)
-        {
-            logger.LogWarning("the signing keys of {Scheme} could not be fetched: {Error}", context.Scheme.Name, e.Message);
-            return; // the token stays refused
-        }
-        context.Options.ConfigurationManager?.RequestRefresh(); // and the handler's cache catches up
-        var parameters = context.Options.TokenValidationParameters.Clone();
-        parameters.IssuerSigningKeys = configuration.SigningKeys;
-        parameters.ValidIssuer ??= configuration.Issuer;
-        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(header["Bearer ".Length..].Trim(), parameters);
-        if (!result.IsValid || MapBearer(new ClaimsPrincipal(result.ClaimsIdentity), context.Scheme.Name) is not { } principal) return;
-        context.Principal = principal;
-        context.Success();
     }
 
     private ClaimsPrincipal? MapBearer(ClaimsPrincipal token, string scheme)

@@ -10,7 +10,8 @@ namespace CollabCanvas.Server.Tests.Infrastructure;
 /// <summary>
 /// A real OpenID Provider on loopback: node-oidc-provider (tests/oidc-provider/server.mjs) as a separate process,
 /// with signing keys made here so that tests can also mint tokens of their own with the provider's key (and with
-/// keys it does not have). Who signs in next is set with <see cref="SetAccountAsync"/>.
+/// keys it does not have). Who signs in next is set with <see cref="SetAccountAsync"/>; <see cref="RotateKeysAsync"/> changes
+/// its signing keys while it runs.
 /// </summary>
 public sealed class OidcProvider : IAsyncDisposable
 {
@@ -33,7 +34,7 @@ public sealed class OidcProvider : IAsyncDisposable
     public int ServerPort { get; }
     public string Issuer => $"http://127.0.0.1:{Port}";
     /// <summary>The keys the provider publishes; the first signs.</summary>
-    public IReadOnlyList<(string Kid, RSA Key)> Keys { get; }
+    public IReadOnlyList<(string Kid, RSA Key)> Keys { get; private set; }
 
     public string Output
     {
@@ -107,11 +108,19 @@ public sealed class OidcProvider : IAsyncDisposable
         return provider;
     }
 
-    /// <summary>Stops this provider and starts it again on the same port with other keys (a key rotation).</summary>
-    public async Task<OidcProvider> RotateAsync(IReadOnlyList<(string Kid, RSA Key)> keys)
+    /// <summary>Stops this provider and starts it again on the same port with other keys (a rotation across an outage).</summary>
+    public async Task<OidcProvider> RestartAsync(IReadOnlyList<(string Kid, RSA Key)> keys)
     {
         await DisposeAsync();
         return await StartAsync(ServerPort, keys, Port);
+    }
+
+    /// <summary>A key rotation while the provider runs: from now on it publishes <paramref name="keys"/> and signs with the first.</summary>
+    public async Task RotateKeysAsync(IReadOnlyList<(string Kid, RSA Key)> keys)
+    {
+        using var http = new HttpClient();
+        (await http.PostAsJsonAsync($"{Issuer}/test/keys", new { keys = keys.Select(k => PrivateJwk(k.Kid, k.Key)) })).EnsureSuccessStatusCode();
+        Keys = keys;
     }
 
     public async Task SetAccountAsync(string sub, string email, bool emailVerified, string name)

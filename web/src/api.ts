@@ -60,6 +60,8 @@ export const api = {
   revokeLink: (id: string, linkId: string) => call<void>('DELETE', `/api/canvases/${id}/links/${linkId}`),
   me: () => call<Me>('GET', '/api/me'),
   deleteAccount: () => call<void>('DELETE', '/api/me', { confirm: 'delete my account' }),
+  /** A single-use ticket of this browser's sign-in: an open socket moves onto it (see SyncClient's renew). */
+  wsTicket: () => call<{ value: string; expiresInSeconds: number }>('POST', '/api/ws-tickets'),
   ai: (id: string, prompt: string, selection: string[], viewport: Viewport) =>
     call<AiResult>('POST', `/api/canvases/${id}/ai`, { prompt, selection, viewport }),
   aiInfo: () => call<AiInfo>('GET', '/api/ai'),

@@ -31,6 +31,10 @@ export class FakeServer {
   fullStateChance = 0;
   /** The role every new session gets in its welcome. */
   role: Role = 'editor';
+  /** How long a session's credentials last (told after welcome and in answer to auth); null: they never expire. */
+  expiresInSeconds: number | null = null;
+  /** The credentials each auth message brought, in order. */
+  readonly renewals: unknown[] = [];
 
   connect = (): SocketLike => {
     const socket = new FakeSocket(this);
@@ -95,6 +99,13 @@ export class FakeServer {
           type: 'welcome', session: socket.session, user: { id: socket.client, name: 'n', color: '#000' }, role: this.role, seq,
           ...(replay ? { replay } : { objects: this.state.toJSON() }), peers: [],
         });
+        if (this.expiresInSeconds !== null) this.sendTo(socket, { type: 'auth', expiresInSeconds: this.expiresInSeconds });
+        return;
+      }
+      case 'auth': {
+        const { type: _, ...credentials } = message;
+        this.renewals.push(credentials);
+        if (this.expiresInSeconds !== null) this.sendTo(socket, { type: 'auth', expiresInSeconds: this.expiresInSeconds });
         return;
       }
       case 'ops': {

@@ -75,6 +75,9 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     clientId: clientId(canvasId),
     link,
     guestName: me ? undefined : guestName(),
+    // The socket ends with the sign-in behind its cookie. A ticket minted through the cookie the browser holds now
+    // moves it onto that sign-in (a newer one, when the user signed in again elsewhere); none when signed out.
+    renew: me ? async () => ({ ticket: (await api.wsTicket()).value }) : undefined,
   });
   const shareButton = root.querySelector<HTMLButtonElement>('.share-button')!;
   shareButton.addEventListener('click', () => openShareDialog(canvasId, me?.id ?? ''));

@@ -7,7 +7,7 @@
 import { CanvasModel } from './model';
 import type { Undo } from './model';
 import { FATAL_CLOSE_CODES } from './protocol';
-import type { ClientMessage, Cursor, LoggedBatch, Op, Peer, Role, ServerMessage, User } from './protocol';
+import type { ClientMessage, Cursor, LoggedBatch, Op, Peer, Renewal, Role, ServerMessage, User } from './protocol';
 
 export type Status = 'connecting' | 'online' | 'offline' | 'closed';
 
@@ -34,6 +34,11 @@ export interface SyncOptions {
   maxOpsPerBatch?: number;
   /** Delay before the n-th reconnect attempt. */
   backoff?: (attempt: number) => number;
+  /**
+   * Fresh credentials for the open socket, asked for shortly before the ones it rests on expire (the server says when,
+   * in `auth`). Null (or a failure) when there are none, e.g. after signing out: the server then closes with 4401.
+   */
+  renew?: () => Promise<Renewal | null>;
 }
 
 export interface SyncEvents {
@@ -47,6 +52,10 @@ export interface SyncEvents {
 interface Batch { ref: string; ops: Op[]; sent: boolean }
 
 const OPEN = 1;
+/** Credentials are renewed this long before they expire; with less than twice this left, halfway to the end, again and again. */
+const RENEW_LEAD_MS = 60_000;
+/** setTimeout's longest delay; a sign-in may last longer (it is checked again then). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class SyncClient {
   /** What the user sees: the server's state at `seq` plus every pending change. */
@@ -70,6 +79,9 @@ export class SyncClient {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private renewTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the credentials of the open socket expire (this client's clock), if they do. */
+  private expiresAt: number | null = null;
   private presence: { cursor: Cursor | null; selection: string[] } | null = null;
   private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [], role: [] };
   private readonly refPrefix = Math.random().toString(36).slice(2, 8);
@@ -147,6 +159,7 @@ export class SyncClient {
     socket.onclose = ev => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.setExpiry(null);
       for (const batch of this.pending) batch.sent = false;
       this.peers.clear();
       this.emit('peers', this.peers);
@@ -167,6 +180,7 @@ export class SyncClient {
       case 'welcome': return this.onWelcome(message);
       case 'ack': return this.onAck(message.ref, message.seq);
       case 'role': this.role = message.role; this.emit('role', message.role); return;
+      case 'auth': this.setExpiry(Date.now() + message.expiresInSeconds * 1000); return;
       case 'ops': return this.applyRemote(message.seq, message.ops);
       case 'presence': {
         const peer = this.peers.get(message.session);
@@ -260,6 +274,31 @@ export class SyncClient {
     this.emit('error', code, text);
   }
 
+  /** Schedules the next renewal for credentials that expire at `expiresAt` (none for null, or without `renew`). */
+  private setExpiry(expiresAt: number | null): void {
+    this.expiresAt = expiresAt;
+    if (this.renewTimer !== null) clearTimeout(this.renewTimer);
+    this.renewTimer = null;
+    if (expiresAt === null || !this.options.renew) return;
+    const left = expiresAt - Date.now();
+    const delay = left > 2 * RENEW_LEAD_MS ? left - RENEW_LEAD_MS : left / 2;
+    if (delay < 1000) return; // too late to matter: the server closes the socket
+    this.renewTimer = setTimeout(() => { this.renewTimer = null; void this.renew(expiresAt); }, Math.min(delay, MAX_TIMER_MS));
+  }
+
+  /**
+   * Sends fresh credentials on the open socket. Its answer (`auth`) schedules the next renewal; until it comes, or
+   * when the credentials did not last longer (the same sign-in), the next try is scheduled as if nothing happened.
+   */
+  private async renew(expiresAt: number): Promise<void> {
+    if (expiresAt - Date.now() > 2 * RENEW_LEAD_MS) return this.setExpiry(expiresAt); // woken by the timer's ceiling
+    const socket = this.socket;
+    const renewal = await this.options.renew!().catch(() => null);
+    if (this.socket !== socket || this.expiresAt !== expiresAt) return; // another socket, or an answer came meanwhile
+    if (renewal) this.sendMessage({ type: 'auth', ...renewal });
+    this.setExpiry(expiresAt);
+  }
+
   private resendUnsent(): void {
     for (const batch of this.pending) if (!batch.sent) this.sendBatch(batch);
   }
@@ -309,8 +348,8 @@ export class SyncClient {
   }
 
   private clearTimers(): void {
-    for (const timer of [this.flushTimer, this.presenceTimer, this.reconnectTimer]) if (timer !== null) clearTimeout(timer);
-    this.flushTimer = this.presenceTimer = this.reconnectTimer = null;
+    for (const timer of [this.flushTimer, this.presenceTimer, this.reconnectTimer, this.renewTimer]) if (timer !== null) clearTimeout(timer);
+    this.flushTimer = this.presenceTimer = this.reconnectTimer = this.renewTimer = null;
   }
 }
 

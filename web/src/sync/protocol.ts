@@ -20,6 +20,8 @@ export interface LoggedBatch { seq: number; actor: string; client: string; ref: 
 export type ServerMessage =
   | { type: 'welcome'; session: string; user: User; role: Role; seq: number; objects?: Objects; replay?: LoggedBatch[]; peers: Peer[] }
   | { type: 'role'; role: Role }
+  /** After welcome and in answer to auth: the credentials the socket rests on last this long; it closes with 4401 then. */
+  | { type: 'auth'; expiresInSeconds: number }
   | { type: 'ack'; ref: string; seq: number }
   | { type: 'ops'; seq: number; actor: string; ops: Op[] }
   | { type: 'presence'; session: string; cursor: Cursor | null; selection: string[] }
@@ -32,7 +34,11 @@ export type ClientMessage =
   | { type: 'hello'; since?: number; client: string; link?: string; name?: string }
   | { type: 'ops'; ref: string; ops: Op[] }
   | { type: 'presence'; cursor: Cursor | null; selection: string[] }
+  | ({ type: 'auth' } & Renewal)
   | { type: 'ping' };
+
+/** Fresh credentials for an open socket, of the same account: a ticket (a browser, through its cookie) or a bearer access token. */
+export type Renewal = { ticket: string } | { token: string };
 
 /** Close codes after which reconnecting cannot help: bad hello, signed out, no access, no canvas, canvas deleted. */
 export const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4410]);

@@ -35,6 +35,19 @@ public class ClientMessageTests
     }
 
     [Fact]
+    public void An_auth_message_carries_exactly_one_of_a_token_or_a_ticket()
+    {
+        Assert.Equal(new AuthMessage("eyJ.a.b", null), Assert.Single(Parse("""{"type":"auth","token":"eyJ.a.b"}""")));
+        Assert.Equal(new AuthMessage(null, "t1"), Assert.Single(Parse("""{"type":"auth","ticket":"t1"}""")));
+        string[] bad =
+        [
+            """{"type":"auth"}""", """{"type":"auth","token":"a","ticket":"b"}""", """{"type":"auth","token":5}""",
+            $$"""{"type":"auth","token":"{{new string('a', ClientMessages.MaxTokenLength + 1)}}"}""",
+        ];
+        foreach (var json in bad) Assert.Equal(ErrorCodes.BadMessage, Assert.IsType<InvalidMessage>(Assert.Single(Parse(json))).Code);
+    }
+
+    [Fact]
     public void An_invalid_batch_keeps_its_ref_so_the_client_knows_which_failed()
     {
         var message = Assert.IsType<InvalidMessage>(Assert.Single(Parse("""{"type":"ops","ref":"r9","ops":[{"op":"put","id":"a","props":{"x":"1"}}]}""")));

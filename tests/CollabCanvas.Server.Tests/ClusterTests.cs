@@ -168,6 +168,30 @@ public class ClusterTests
     }
 
     [Fact]
+    public async Task Signing_out_on_one_instance_closes_ticket_sockets_on_another_and_voids_the_unused_tickets()
+    {
+        var servers = await StartClusterAsync(2);
+        try
+        {
+            var canvas = await servers[0].CreateCanvasAsync();
+            var (signIn, _) = await servers[0].SignInAsync(ServerProcess.TestUser);
+            using var __ = signIn;
+            var used = await Tickets.MintAsync(signIn);
+            var unused = await Tickets.MintAsync(signIn);
+            await using var socket = await CanvasClient.ConnectAsync(servers[1].BaseUri, canvas, helloExtra: new() { ["ticket"] = used });
+
+            (await signIn.PostAsync("/auth/logout", null)).Dispose();
+            await socket.Closed.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(4401, (int?)socket.CloseStatus);
+            Assert.Equal(4401, await Tickets.CloseCodeOfAsync(servers[1].BaseUri, canvas, unused));
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Killing_an_instance_loses_no_acknowledged_batch_and_resends_are_applied_once()
     {
         var servers = await StartClusterAsync(2);

@@ -11,16 +11,19 @@ using Microsoft.IdentityModel.Tokens;
 namespace CollabCanvas.Server.Tests;
 
 /// <summary>A CollabCanvas server configured with a real OpenID Provider (node-oidc-provider on loopback).</summary>
-public sealed class OidcFixture : IAsyncLifetime
+public class OidcFixture : IAsyncLifetime
 {
     public OidcProvider Provider { get; private set; } = null!;
     public ServerProcess Server { get; private set; } = null!;
+
+    /// <summary>The server's settings besides those that configure the provider.</summary>
+    protected virtual (string, string)[] MoreSettings => [];
 
     public async Task InitializeAsync()
     {
         var port = ServerProcess.FreePort();
         Provider = await OidcProvider.StartAsync(port);
-        Server = await ServerProcess.StartAsync(null, port, Provider.ServerSettings);
+        Server = await ServerProcess.StartAsync(null, port, [.. Provider.ServerSettings, .. MoreSettings]);
     }
 
     public async Task DisposeAsync()

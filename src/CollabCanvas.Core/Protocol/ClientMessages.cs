@@ -18,6 +18,12 @@ public sealed record OpsMessage(string Ref, Op[] Ops, byte[] OpsJson) : ClientMe
 
 public sealed record PresenceMessage(Cursor? Cursor, string[] Selection) : ClientMessage;
 
+/// <summary>
+/// Re-authentication on an open session, before its credentials expire: exactly one of a fresh bearer access token
+/// or a fresh ticket, for the same account. The session then rests on these credentials.
+/// </summary>
+public sealed record AuthMessage(string? Token, string? Ticket) : ClientMessage;
+
 public sealed record PingMessage : ClientMessage
 {
     public static PingMessage Instance { get; } = new();
@@ -33,6 +39,8 @@ public static class ClientMessages
     public const int MaxSelection = 1000;
     public const int MaxSecretLength = 128;
     public const int MaxNameLength = 40;
+    /// <summary>Access tokens are JWTs of one to two kilobytes; this leaves room for many claims.</summary>
+    public const int MaxTokenLength = 8192;
 
     /// <summary>Parses one frame: a message object or an array of them.</summary>
     public static List<ClientMessage> Parse(ReadOnlyMemory<byte> utf8, Limits limits)
@@ -75,6 +83,7 @@ public static class ClientMessages
             "ops" => ParseOps(json, limits),
             "presence" => ParsePresence(json),
             "hello" => ParseHello(json),
+            "auth" => ParseAuth(json),
             "ping" => PingMessage.Instance,
             var other => new InvalidMessage(ErrorCodes.UnknownType, $"unknown message type \"{Truncate(other!)}\""),
         };
@@ -102,6 +111,15 @@ public static class ClientMessages
         if (!TryOptionalString(json, "name"u8, MaxNameLength, out var name))
             return new InvalidMessage(ErrorCodes.BadMessage, $"name: must be a string of at most {MaxNameLength} characters", Type: "hello");
         return new HelloMessage(since, client, link, ticket, name);
+    }
+
+    private static ClientMessage ParseAuth(JsonElement json)
+    {
+        if (!TryOptionalString(json, "token"u8, MaxTokenLength, out var token) ||
+            !TryOptionalString(json, "ticket"u8, MaxSecretLength, out var ticket) || (token is null) == (ticket is null))
+            return new InvalidMessage(ErrorCodes.BadMessage,
+                $"auth: needs exactly one of token (a string of at most {MaxTokenLength} characters) or ticket (at most {MaxSecretLength})");
+        return new AuthMessage(token, ticket);
     }
 
     private static bool TryOptionalString(JsonElement json, ReadOnlySpan<byte> property, int maxLength, out string? value)

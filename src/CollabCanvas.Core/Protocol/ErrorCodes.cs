@@ -30,7 +30,10 @@ public static class CloseCodes
     public const int Reload = 1012;
     /// <summary>The first message was not a valid <c>hello</c>.</summary>
     public const int BadHello = 4400;
-    /// <summary>Not signed in and no share link: sign in (or open a share link) and connect again.</summary>
+    /// <summary>
+    /// Not signed in and no share link; or the sign-in or token behind the session ended (signed out, account
+    /// deleted, expired, or an <c>auth</c> that was refused): sign in (or open a share link) and connect again.
+    /// </summary>
     public const int Unauthorized = 4401;
     /// <summary>No access to this canvas, or the access ended (signed out elsewhere, removed, link revoked).</summary>
     public const int Forbidden = 4403;

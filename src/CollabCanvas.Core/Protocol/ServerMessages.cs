@@ -63,6 +63,18 @@ public static class ServerMessages
         w.WriteEndObject();
     });
 
+    /// <summary>
+    /// How many more seconds the credentials the session rests on are accepted: sent after <c>welcome</c> and in
+    /// answer to <c>auth</c>. The session is closed with 4401 then, unless the client re-authenticates before.
+    /// </summary>
+    public static byte[] Auth(long expiresInSeconds) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "auth"u8);
+        w.WriteNumber("expiresInSeconds"u8, expiresInSeconds);
+        w.WriteEndObject();
+    });
+
     public static byte[] Ack(string reference, long seq) => Write(w =>
     {
         w.WriteStartObject();

@@ -5,15 +5,21 @@ namespace CollabCanvas.Server.Access;
 
 /// <summary>
 /// Makes open sockets follow changes of access made on any instance: reads <c>access_events</c> every
-/// <see cref="PollInterval"/> and, for each session it concerns, works its role out again: closed with 4403 (or
-/// 4401 after sign-out) when nothing is left, told its new role otherwise.
+/// <see cref="PollInterval"/> and, for each session it concerns, works its role out again: closed with 4403 when
+/// nothing is left (4401 after sign-out or account deletion), told its new role otherwise. It also ends sessions
+/// whose sign-in or token expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a
+/// timer per socket.
 /// </summary>
 public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, RealtimeShutdown registry, ILogger<AccessEnforcer> logger)
     : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(FollowChangesAsync(stoppingToken), CloseExpiredAsync(stoppingToken));
+
+    private async Task FollowChangesAsync(CancellationToken stoppingToken)
     {
         var last = events.Newest();
         using var timer = new PeriodicTimer(PollInterval);
@@ -34,6 +40,17 @@ public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, Realti
         }
     }
 
+    private async Task CloseExpiredAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ExpirySweepInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var session in registry.OpenSessions)
+                if (session.Access.Until <= now) session.Close(CloseCodes.Unauthorized, "the sign-in or token expired; sign in again");
+        }
+    }
+
     private void Apply(AccessChange change)
     {
         foreach (var session in registry.OpenSessions)
@@ -44,10 +61,13 @@ public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, Realti
                 if (access.AuthSessionId == change.SessionId) session.Close(CloseCodes.Unauthorized, "signed out");
                 continue;
             }
-            var concerned = change.CanvasId is null
-                ? change.UserId is not null && access.UserId == change.UserId
-                : access.CanvasId == change.CanvasId &&
-                  ((change.UserId is not null && access.UserId == change.UserId) || (change.LinkId is not null && access.LinkId == change.LinkId));
+            if (change.CanvasId is null)
+            {
+                if (change.UserId is not null && access.UserId == change.UserId) session.Close(CloseCodes.Unauthorized, "the account was deleted");
+                continue;
+            }
+            var concerned = access.CanvasId == change.CanvasId &&
+                ((change.UserId is not null && access.UserId == change.UserId) || (change.LinkId is not null && access.LinkId == change.LinkId));
             if (!concerned) continue;
             var role = gate.Reconsider(access);
             if (role == Role.None) session.Close(CloseCodes.Forbidden, "your access to this canvas ended");

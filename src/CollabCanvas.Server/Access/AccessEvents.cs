@@ -4,8 +4,8 @@ namespace CollabCanvas.Server.Access;
 
 /// <summary>
 /// A change that open sockets must follow: a sign-in ended (<paramref name="SessionId"/>), a user's role on a
-/// canvas changed or was removed (<paramref name="CanvasId"/> and <paramref name="UserId"/>), a user was removed
-/// everywhere (<paramref name="UserId"/> alone), or a share link was revoked (<paramref name="LinkId"/>).
+/// canvas changed or was removed (<paramref name="CanvasId"/> and <paramref name="UserId"/>), an account was
+/// deleted (<paramref name="UserId"/> alone), or a share link was revoked (<paramref name="LinkId"/>).
 /// </summary>
 public sealed record AccessChange(string? CanvasId = null, string? UserId = null, string? SessionId = null, string? LinkId = null);
 

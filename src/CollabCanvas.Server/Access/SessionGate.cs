@@ -9,22 +9,23 @@ public sealed record Admission(UserInfo? User, SessionAccess Access, Role Role, 
 /// <summary>
 /// Admits a WebSocket session at <c>hello</c>. The account comes from the upgrade request (the session cookie,
 /// whose Origin was checked, or a bearer token) or from a single-use ticket in <c>hello</c>; a share link in
-/// <c>hello</c> admits a guest (who is named by <c>hello.name</c>) or lifts a signed-in user's role.
+/// <c>hello</c> admits a guest (who is named by <c>hello.name</c>) or lifts a signed-in user's role. Later, an
+/// <c>auth</c> message moves the session onto fresh credentials of the same account.
 /// </summary>
-public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Users users)
+public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, BearerTokens tokens, Users users)
 {
     private static readonly string[] Palette =
         ["#e03131", "#2f9e44", "#1971c2", "#f08c00", "#9c36b5", "#0c8599", "#e8590c", "#5c940d", "#3b5bdb", "#c2255c"];
 
-    /// <param name="caller">Who the upgrade request authenticated as (both null when it did not).</param>
-    public Admission Admit((string? UserId, string? AuthSessionId) caller, HelloMessage hello, string canvasId)
+    /// <param name="caller">What the upgrade request authenticated with (null when it did not).</param>
+    public Admission Admit(Credentials? caller, HelloMessage hello, string canvasId)
     {
-        var (userId, authSessionId) = caller;
-        if (userId is null && hello.Ticket is { } ticket)
+        if (caller is null && hello.Ticket is { } ticket)
         {
-            userId = sessions.RedeemTicket(ticket);
-            if (userId is null) return Refuse(CloseCodes.Unauthorized, "the ticket is unknown, expired or already used");
+            caller = sessions.RedeemTicket(ticket);
+            if (caller is null) return Refuse(CloseCodes.Unauthorized, "the ticket is unknown, expired or already used");
         }
+        var userId = caller?.UserId;
         var linkId = hello.Link is { } token ? access.FindLink(canvasId, token) : null;
         var role = access.RoleOf(canvasId, userId, linkId);
         if (role == Role.None)
@@ -39,8 +40,27 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, User
             var guestId = "guest-" + Ids.New(8);
             user = new UserInfo(guestId, (Users.CleanName(hello.Name) ?? "Guest") + " (guest)", ColorOf(guestId));
         }
-        return new Admission(user, new SessionAccess(canvasId, userId, authSessionId, linkId), role);
+        return new Admission(user, new SessionAccess(canvasId, userId, caller?.AuthSessionId, linkId, caller?.Until), role);
     }
+
+    /// <summary>
+    /// The session's access resting on the credentials of an <c>auth</c> message, or null (with why) when they are
+    /// refused: invalid, expired, or another account's (a link guest has no account to re-authenticate).
+    /// </summary>
+    public async Task<(SessionAccess? Access, string Reason)> ReauthenticateAsync(SessionAccess current, AuthMessage auth)
+    {
+        var credentials = auth.Token is { } token ? await tokens.AuthenticateAsync(token) : sessions.RedeemTicket(auth.Ticket!);
+        if (credentials is null) return (null, auth.Token is null ? "the ticket is unknown, expired or already used" : "the token was refused");
+        if (credentials.UserId != current.UserId) return (null, "the new credentials are another account's");
+        return (current with { AuthSessionId = credentials.AuthSessionId, Until = credentials.Until }, "");
+    }
+
+    /// <summary>
+    /// Whether the sign-in a session rests on has ended. A sign-out published between checking the credentials and
+    /// the session showing them to <see cref="AccessEnforcer"/> would be missed; looking again once they show closes that gap.
+    /// </summary>
+    public bool SignInEnded(SessionAccess session) =>
+        session is { AuthSessionId: { } sessionId, UserId: { } userId } && sessions.ActiveUntil(sessionId, userId) is null;
 
     /// <summary>The role a session has now, after a change of access; None ends it.</summary>
     public Role Reconsider(SessionAccess session) =>

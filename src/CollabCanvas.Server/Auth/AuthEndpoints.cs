@@ -22,6 +22,7 @@ public sealed record AuthConfig(IReadOnlyList<ProviderInfo> Providers, bool Loca
 
 public sealed record Me(string Id, string Name, string? Email, string? AvatarUrl);
 
+/// <param name="ExpiresInSeconds">At most 30; less when the sign-in or token that minted it ends sooner.</param>
 public sealed record Ticket(string Value, int ExpiresInSeconds);
 
 public sealed record DeleteAccountRequest(string? Confirm)
@@ -164,9 +165,10 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
+    /// <summary>A ticket for one socket, belonging to the caller's sign-in (or resting on its bearer token): see docs/auth.md.</summary>
     private static Results<Ok<Ticket>, UnauthorizedHttpResult> IssueTicket(HttpContext context, AuthSessions sessions) =>
-        context.User.FindUserId() is { } id
-            ? TypedResults.Ok(new Ticket(sessions.IssueTicket(id), (int)AuthSessions.TicketLifetime.TotalSeconds))
+        context.User.Credentials() is { } credentials && sessions.IssueTicket(credentials) is { } ticket
+            ? TypedResults.Ok(ticket)
             : TypedResults.Unauthorized();
 
     private static IResult Throttled(HttpContext context, TimeSpan wait)

@@ -47,6 +47,7 @@ public static class AuthExtensions
         services.AddSingleton<Passwords>();
         services.AddSingleton<Users>();
         services.AddSingleton<AuthSessions>();
+        services.AddSingleton<BearerTokens>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AccessEvents>();
         services.AddSingleton<CanvasAccess>();
@@ -68,10 +69,13 @@ public static class AuthExtensions
                 o.Events.OnValidatePrincipal = context =>
                 {
                     // The cookie names a sign-in; once it has ended (here or on another instance) the cookie is worthless.
+                    // Its end, read from the same row, goes on the principal: a socket opened with it closes then.
                     var sessions = context.HttpContext.RequestServices.GetRequiredService<AuthSessions>();
                     if (context.Principal?.AuthSessionId() is not { } sid || context.Principal.FindUserId() is not { } uid ||
-                        !sessions.IsActive(sid, uid))
+                        sessions.ActiveUntil(sid, uid) is not { } until)
                         context.RejectPrincipal();
+                    else
+                        ((System.Security.Claims.ClaimsIdentity)context.Principal.Identity!).AddClaim(CallerClaims.UntilClaim(until));
                     return Task.CompletedTask;
                 };
             });
@@ -147,7 +151,7 @@ public static class AuthExtensions
                     o.TokenValidationParameters.RequireExpirationTime = true;
                     o.TokenValidationParameters.RequireSignedTokens = true;
                     o.TokenValidationParameters.ValidAlgorithms = provider.Algorithms;
-                    o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+                    o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds);
                     // The provider briefly unreachable: keep validating with the last keys that worked.
                     o.TokenValidationParameters.ValidateWithLKG = true;
                     o.Events = new JwtBearerEvents

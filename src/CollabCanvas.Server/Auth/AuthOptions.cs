@@ -29,6 +29,13 @@ public sealed class AuthOptions
     [Range(1, 86400)]
     public int KeyRefreshSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Seconds by which the provider's clock and this server's may differ: a bearer token is accepted until its
+    /// <c>exp</c> plus this, on REST and on sockets alike (a socket resting on it closes then).
+    /// </summary>
+    [Range(0, 600)]
+    public int ClockSkewSeconds { get; set; } = 30;
+
     public LoginThrottleOptions Throttle { get; set; } = new();
 
     /// <summary>

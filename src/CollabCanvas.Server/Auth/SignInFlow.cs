@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace CollabCanvas.Server.Auth;
 
@@ -52,16 +53,18 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
 
     public Task OnBearerTokenAsync(TokenValidatedContext context)
     {
-        if (MapBearer(context.Principal!, context.Scheme.Name) is { } principal) context.Principal = principal;
+        if (MapBearer(context.Principal!, context.SecurityToken, context.Scheme.Name) is { } principal) context.Principal = principal;
         else context.Fail("the token has no subject");
         return Task.CompletedTask;
     }
 
-    private ClaimsPrincipal? MapBearer(ClaimsPrincipal token, string scheme)
+    /// <summary>The account of a valid token, with the moment the token stops being accepted (what a socket resting on it needs).</summary>
+    private ClaimsPrincipal? MapBearer(ClaimsPrincipal claims, SecurityToken token, string scheme)
     {
-        if (ReadIdentity(token) is not { } identity) return null;
+        if (ReadIdentity(claims) is not { } identity) return null;
         var user = users.FindByIdentity(identity.Issuer, identity.Subject) ?? users.SignInExternal(identity);
-        return CallerClaims.Principal(user, sessionId: null, scheme);
+        var until = new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + TimeSpan.FromSeconds(options.Value.ClockSkewSeconds);
+        return CallerClaims.Principal(user, sessionId: null, scheme, until);
     }
 
     public enum LocalResult { SignedIn, Wrong, Throttled }

@@ -49,7 +49,7 @@ public static class RealtimeEndpoints
                 .ExecuteAsync(context);
             return;
         }
-        var caller = (context.User.FindUserId(), context.User.AuthSessionId());
+        var caller = context.User.Credentials();
         // An open socket keeps its upgrade request for hours: let go of what authentication needed from it (the
         // cookie, parsed and unparsed, and the principal), thousands of sessions times a few hundred bytes each.
         context.Request.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.Cookie);
@@ -74,7 +74,7 @@ public static class RealtimeEndpoints
 
 /// <summary>The receive side of a session: reads frames without holding a buffer while idle, and dispatches messages.</summary>
 internal sealed class Connection(Session session, WebSocket socket, string canvasId, RoomManager rooms,
-    RealtimeShutdown shutdown, SessionGate gate, (string? UserId, string? AuthSessionId) caller, RealtimeOptions options, ILogger logger)
+    RealtimeShutdown shutdown, SessionGate gate, Credentials? caller, RealtimeOptions options, ILogger logger)
 {
     private const int InitialBufferBytes = 4096;
     private const int MessagesBeforeYield = 16;
@@ -207,6 +207,9 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
                 session.Send(ServerMessages.Error(ErrorCodes.HelloRequired, "send hello first",
                     message is OpsMessage o ? o.Ref : null));
                 break;
+            case AuthMessage auth:
+                await ReauthenticateAsync(auth);
+                break;
             case OpsMessage ops when session.Role < Role.Editor:
                 session.Send(ServerMessages.Error(ErrorCodes.Forbidden, $"a {session.Role.ToWire()} cannot change the canvas", ops.Ref));
                 break;
@@ -232,7 +235,7 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
             return;
         }
         session.User = admission.User;
-        session.Access = admission.Access;
+        if (!RestOn(admission.Access)) return;
         session.Role = admission.Role;
         if (hello.Client is { } client) session.ClientId = client;
         while (true)
@@ -243,9 +246,37 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
                 _room = room;
                 _helloTimer?.Dispose(); // an idle session holds no timer
                 _helloTimer = null;
+                TellExpiry();
                 return;
             }
         }
+    }
+
+    /// <summary>Fresh credentials of the same account keep the session open past the old ones' end; anything else ends it.</summary>
+    private async Task ReauthenticateAsync(AuthMessage auth)
+    {
+        var (access, reason) = await gate.ReauthenticateAsync(session.Access, auth);
+        if (access is null) session.Close(CloseCodes.Unauthorized, reason);
+        else if (RestOn(access)) TellExpiry();
+    }
+
+    /// <summary>
+    /// Makes the session rest on these credentials, where <see cref="AccessEnforcer"/> sees them. A sign-out it
+    /// handled just before then is caught by looking once more.
+    /// </summary>
+    private bool RestOn(SessionAccess access)
+    {
+        session.Access = access;
+        if (!gate.SignInEnded(access)) return true;
+        session.Close(CloseCodes.Unauthorized, "signed out");
+        return false;
+    }
+
+    /// <summary>Tells the client how long its credentials last, so that it re-authenticates in time (docs/protocol.md).</summary>
+    private void TellExpiry()
+    {
+        if (session.Access.Until is { } until)
+            session.Send(ServerMessages.Auth(Math.Max(0, (long)(until - DateTimeOffset.UtcNow).TotalSeconds)));
     }
 
     private void NoticeRateLimit(string text, string? reference)

@@ -46,13 +46,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (signedIn)
         {
             var email = $"{name.ToLowerInvariant()}@example.test";
-            var (http, cookies) = await ServerProcess.SignInAsync(baseUri, email, ServerProcess.TestPassword, name);
-            http.Dispose();
             if (canvas is not null)
             {
                 using var owner = (await ServerProcess.SignInAsync(baseUri, ServerProcess.TestUser)).Http;
                 (await owner.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email, role = "editor" })).EnsureSuccessStatusCode();
             }
+            var (http, cookies) = await ServerProcess.SignInAsync(baseUri, email, ServerProcess.TestPassword, name); // accepts the invitation
+            http.Dispose();
             await SignInAsync(context, cookies, baseUri);
         }
         var page = await context.NewPageAsync();

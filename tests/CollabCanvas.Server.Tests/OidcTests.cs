@@ -153,6 +153,35 @@ public class OidcTests(OidcFixture fixture) : IClassFixture<OidcFixture>
     }
 
     [Fact]
+    public async Task An_invitation_is_accepted_by_a_provider_sign_in_with_that_verified_email_only()
+    {
+        var canvas = await Server.CreateCanvasAsync("Invited through the provider");
+        foreach (var email in new[] { "gina@idp.example", "hank@idp.example", "ivy@idp.example" })
+            (await Server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email, role = "editor" })).EnsureSuccessStatusCode();
+
+        // Verified at the provider: a member from the first sign-in.
+        await Provider.SetAccountAsync("gina-sub", "GINA@idp.example", emailVerified: true, "Gina Provider");
+        using var gina = Browser();
+        await SignInThroughProviderAsync(gina);
+        Assert.Equal("editor", (await gina.GetFromJsonAsync<JsonElement>($"/api/canvases/{canvas}")).GetProperty("role").GetString());
+
+        // Unverified: anyone could claim the address at some providers, so it opens nothing.
+        await Provider.SetAccountAsync("hank-sub", "hank@idp.example", emailVerified: false, "Hank Unverified");
+        using var hank = Browser();
+        await SignInThroughProviderAsync(hank);
+        Assert.Equal(HttpStatusCode.OK, (await hank.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await hank.GetAsync($"/api/canvases/{canvas}")).StatusCode);
+
+        // With a provider configured, a local account's address proves nothing (anyone may register any address).
+        var (ivy, _) = await Server.SignInAsync("ivy@idp.example");
+        using var _ = ivy;
+        Assert.Equal(HttpStatusCode.NotFound, (await ivy.GetAsync($"/api/canvases/{canvas}")).StatusCode);
+
+        var pending = await Server.Http.GetFromJsonAsync<JsonElement>($"/api/canvases/{canvas}/invitations");
+        Assert.Equal(["hank@idp.example", "ivy@idp.example"], pending.EnumerateArray().Select(i => i.GetProperty("email").GetString()).Order());
+    }
+
+    [Fact]
     public async Task A_valid_bearer_token_from_the_provider_is_accepted()
     {
         using var api = new HttpClient { BaseAddress = Server.BaseUri };

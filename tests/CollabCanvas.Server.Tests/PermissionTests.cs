@@ -39,13 +39,19 @@ public class PermissionTests(PeopleFixture fixture) : IClassFixture<PeopleFixtur
 {
     private ServerProcess Server => fixture.Server;
 
-    private sealed record Setup(string Canvas, string ViewLink, string EditLink, string SpareLinkId, string BystanderId, string ViewerId);
+    private sealed record Setup(string Canvas, string ViewLink, string EditLink, string SpareLinkId, string BystanderId, string ViewerId,
+        string InvitationId);
 
     private async Task<Setup> SetUpAsync()
     {
         var canvas = await Server.CreateCanvasAsync("Permissions");
         foreach (var (name, role) in new[] { ("editor", "editor"), ("viewer", "viewer"), ("bystander", "viewer") })
+        {
             (await Server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email = fixture.People[name].Email, role })).EnsureSuccessStatusCode();
+            (await fixture.People[name].Http.GetAsync($"/api/canvases/{canvas}")).EnsureSuccessStatusCode(); // coming to it accepts the invitation
+        }
+        var invitation = await (await Server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email = "pending@example.test", role = "viewer" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
         var members = await Server.Http.GetFromJsonAsync<JsonElement>($"/api/canvases/{canvas}/members");
         string IdOf(string name) => members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == fixture.People[name].Email)
             .GetProperty("userId").GetString()!;
@@ -55,7 +61,7 @@ public class PermissionTests(PeopleFixture fixture) : IClassFixture<PeopleFixtur
         var edit = await Link("editor");
         var spare = await Link("viewer");
         return new Setup(canvas, view.GetProperty("token").GetString()!, edit.GetProperty("token").GetString()!,
-            spare.GetProperty("id").GetString()!, IdOf("bystander"), IdOf("viewer"));
+            spare.GetProperty("id").GetString()!, IdOf("bystander"), IdOf("viewer"), invitation.GetProperty("id").GetString()!);
     }
 
     /// <summary>An HTTP client acting as one caller: a member's cookie, or a link token in the header, or nothing.</summary>
@@ -80,7 +86,9 @@ public class PermissionTests(PeopleFixture fixture) : IClassFixture<PeopleFixtur
         ("PATCH {c}",                            [404,    403,   200,   200,  403,      200,      401]),
         ("GET {c}/document",                     [404,    200,   200,   200,  200,      200,      401]),
         ("GET {c}/members",                      [404,    200,   200,   200,  200,      200,      401]),
-        ("POST {c}/members",                     [404,    403,   403,   200,  403,      403,      401]),
+        ("POST {c}/members",                     [404,    403,   403,   201,  403,      403,      401]),
+        ("GET {c}/invitations",                  [404,    403,   403,   200,  403,      403,      401]),
+        ("DELETE {c}/invitations/{invitation}",  [404,    403,   403,   204,  403,      403,      401]),
         ("PUT {c}/members/{bystander}",          [404,    403,   403,   200,  403,      403,      401]),
         ("DELETE {c}/members/{bystander}",       [404,    403,   403,   204,  403,      403,      401]),
         ("DELETE {c}/members/{viewer}",          [404,    204,   403,   204,  403,      403,      401]), // a viewer may leave
@@ -106,7 +114,7 @@ public class PermissionTests(PeopleFixture fixture) : IClassFixture<PeopleFixtur
         using var http = As(caller, setup);
         var parts = endpoint.Split(' ');
         var path = parts[1].Replace("{c}", $"/api/canvases/{setup.Canvas}").Replace("{bystander}", setup.BystanderId)
-            .Replace("{viewer}", setup.ViewerId).Replace("{spare}", setup.SpareLinkId);
+            .Replace("{viewer}", setup.ViewerId).Replace("{spare}", setup.SpareLinkId).Replace("{invitation}", setup.InvitationId);
         object? body = (parts[0], parts[1]) switch
         {
             ("PATCH", _) => new { name = "Renamed" },

@@ -4,6 +4,8 @@ import type { Op, Role } from './sync/protocol';
 export interface CanvasInfo { id: string; name: string; createdAt: string; updatedAt: string; role?: Role }
 export interface Me { id: string; name: string; email?: string; avatarUrl?: string }
 export interface Member { userId: string; displayName: string; email?: string; avatarUrl?: string; role: Role }
+/** Someone invited by email who has not come yet; it says nothing about whether they have an account. */
+export interface Invitation { id: string; email: string; role: Role; createdAt: string }
 export interface ShareLink { id: string; role: 'editor' | 'viewer'; createdAt: string; token?: string }
 export interface AuthConfig {
   providers: { name: string; displayName: string }[];
@@ -52,7 +54,9 @@ export const api = {
   rename: (id: string, name: string) => call<CanvasInfo>('PATCH', `/api/canvases/${id}`, { name }),
   remove: (id: string) => call<void>('DELETE', `/api/canvases/${id}`),
   members: (id: string) => call<Member[]>('GET', `/api/canvases/${id}/members`),
-  addMember: (id: string, email: string, role: Role) => call<Member[]>('POST', `/api/canvases/${id}/members`, { email, role }),
+  invite: (id: string, email: string, role: Role) => call<Invitation>('POST', `/api/canvases/${id}/members`, { email, role }),
+  invitations: (id: string) => call<Invitation[]>('GET', `/api/canvases/${id}/invitations`),
+  revokeInvitation: (id: string, invitationId: string) => call<void>('DELETE', `/api/canvases/${id}/invitations/${invitationId}`),
   setRole: (id: string, userId: string, role: Role) => call<Member[]>('PUT', `/api/canvases/${id}/members/${userId}`, { role }),
   removeMember: (id: string, userId: string) => call<void>('DELETE', `/api/canvases/${id}/members/${userId}`),
   links: (id: string) => call<ShareLink[]>('GET', `/api/canvases/${id}/links`),

@@ -1,6 +1,7 @@
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Access;
 
@@ -11,11 +12,14 @@ public sealed record ShareLink(string Id, string Role, DateTimeOffset CreatedAt)
 /// <summary>A link as its owner sees it right after creating it: the only time the token is shown.</summary>
 public sealed record CreatedShareLink(string Id, string Role, DateTimeOffset CreatedAt, string Token);
 
+/// <summary>A pending invitation: the address the owner typed (normalized), never who, if anyone, has it.</summary>
+public sealed record Invitation(string Id, string Email, string Role, DateTimeOffset CreatedAt);
+
 /// <summary>
-/// Who may do what on a canvas: its members (owner, editor, viewer) and its share links. A canvas made before
-/// sign-in existed is open: every signed-in user may edit it (migration 006 marks them).
+/// Who may do what on a canvas: its members (owner, editor, viewer), the invitations that will make members, and its
+/// share links. A canvas made before sign-in existed is open: every signed-in user may edit it (migration 006 marks them).
 /// </summary>
-public sealed class CanvasAccess(SqliteDatabase database, AccessEvents events)
+public sealed class CanvasAccess(SqliteDatabase database, AccessEvents events, Users users, IOptions<AuthOptions> options)
 {
     /// <summary>The role of a user (or a link guest, <paramref name="userId"/> null) on a canvas; None for a missing canvas.</summary>
     public Role RoleOf(string canvasId, string? userId, string? linkId)
@@ -120,6 +124,108 @@ public sealed class CanvasAccess(SqliteDatabase database, AccessEvents events)
         events.Publish(new AccessChange(CanvasId: canvasId, UserId: userId));
         return MemberChange.Done;
     }
+
+    /// <summary>
+    /// Invites an address (again: the role and time are renewed). Nothing here looks at accounts, so the answer and
+    /// the time it takes are the same whether someone has this address or not.
+    /// </summary>
+    public Invitation Invite(string canvasId, string email, Role role, string invitedBy)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO canvas_invitations (id, canvas_id, email, role, invited_by, created_at) VALUES ($id, $canvas, $email, $role, $by, $now)
+            ON CONFLICT (canvas_id, email) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by, created_at = excluded.created_at
+            RETURNING id, email, role, created_at
+            """;
+        command.Parameters.AddWithValue("$id", Ids.New(12));
+        command.Parameters.AddWithValue("$canvas", canvasId);
+        command.Parameters.AddWithValue("$email", Users.NormalizeEmail(email));
+        command.Parameters.AddWithValue("$role", role.ToWire());
+        command.Parameters.AddWithValue("$by", invitedBy);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return ReadInvitation(reader);
+    }
+
+    public IReadOnlyList<Invitation> Invitations(string canvasId)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, email, role, created_at FROM canvas_invitations WHERE canvas_id = $canvas ORDER BY created_at, email";
+        command.Parameters.AddWithValue("$canvas", canvasId);
+        using var reader = command.ExecuteReader();
+        var invitations = new List<Invitation>();
+        while (reader.Read()) invitations.Add(ReadInvitation(reader));
+        return invitations;
+    }
+
+    /// <summary>Withdraws a pending invitation; false when there was none (it may have been accepted meanwhile).</summary>
+    public bool RevokeInvitation(string canvasId, string invitationId)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM canvas_invitations WHERE id = $id AND canvas_id = $canvas";
+        command.Parameters.AddWithValue("$id", invitationId);
+        command.Parameters.AddWithValue("$canvas", canvasId);
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>
+    /// Turns the invitations to the user's verified addresses (on one canvas, or all) into memberships; true when any
+    /// did. Someone who is already a member keeps their role (the owner changes roles in the members list). Open
+    /// sockets of the user on those canvases (say, through a share link) learn their new role from the access events.
+    /// </summary>
+    public bool AcceptInvitations(string userId, string? canvasId = null)
+    {
+        // Without a provider the local sign-in name is the only identity there is; beside one, only a provider's
+        // verified email counts, or anyone could register an invited address locally before its owner (docs/auth.md).
+        var emails = users.VerifiedEmails(userId, localCounts: options.Value.Providers.Count == 0);
+        if (emails.Count == 0) return false;
+        var joined = new List<string>();
+        using (var connection = database.Open())
+        using (var transaction = connection.BeginTransaction())
+        {
+            var invitations = new List<(string Id, string Canvas, string Role)>();
+            using (var find = connection.CreateCommand())
+            {
+                // The highest role first: two invited addresses of one person make them a member once, with the most it offers.
+                find.CommandText = """
+                    SELECT id, canvas_id, role FROM canvas_invitations
+                    WHERE email IN (SELECT value FROM json_each($emails)) AND ($canvas IS NULL OR canvas_id = $canvas)
+                    ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'editor' THEN 1 ELSE 2 END
+                    """;
+                find.Parameters.AddWithValue("$emails", System.Text.Json.JsonSerializer.Serialize(emails));
+                find.Parameters.AddWithValue("$canvas", (object?)canvasId ?? DBNull.Value);
+                using var reader = find.ExecuteReader();
+                while (reader.Read()) invitations.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+            if (invitations.Count == 0) return false;
+            foreach (var (id, canvas, role) in invitations)
+            {
+                using var accept = connection.CreateCommand();
+                accept.CommandText = """
+                    INSERT INTO canvas_members (canvas_id, user_id, role, created_at) VALUES ($canvas, $user, $role, $now) ON CONFLICT DO NOTHING
+                    """;
+                accept.Parameters.AddWithValue("$canvas", canvas);
+                accept.Parameters.AddWithValue("$user", userId);
+                accept.Parameters.AddWithValue("$role", role);
+                accept.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                if (accept.ExecuteNonQuery() > 0) joined.Add(canvas);
+                using var delete = connection.CreateCommand();
+                delete.CommandText = "DELETE FROM canvas_invitations WHERE id = $id";
+                delete.Parameters.AddWithValue("$id", id);
+                delete.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
+        foreach (var canvas in joined) events.Publish(new AccessChange(CanvasId: canvas, UserId: userId));
+        return joined.Count > 0;
+    }
+
+    private static Invitation ReadInvitation(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
 
     public IReadOnlyList<ShareLink> Links(string canvasId)
     {

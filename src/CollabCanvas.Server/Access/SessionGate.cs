@@ -28,6 +28,8 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
         var userId = caller?.UserId;
         var linkId = hello.Link is { } token ? access.FindLink(canvasId, token) : null;
         var role = access.RoleOf(canvasId, userId, linkId);
+        // Invited while already signed in: the invitation is accepted the first time they come to the canvas.
+        if (role == Role.None && userId is not null && access.AcceptInvitations(userId, canvasId)) role = access.RoleOf(canvasId, userId, linkId);
         if (role == Role.None)
             return userId is null
                 ? Refuse(CloseCodes.Unauthorized, hello.Link is null ? "sign in, or open a share link" : "this share link was revoked or is not for this canvas")

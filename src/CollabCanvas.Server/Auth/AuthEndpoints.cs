@@ -69,7 +69,7 @@ public static class AuthEndpoints
     {
         if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
         var errors = new Dictionary<string, string[]>();
-        if (!IsEmail(request.Email)) errors["email"] = ["An email address is required."];
+        if (!Users.IsEmail(request.Email)) errors["email"] = ["An email address is required."];
         if (request.Password is not { Length: >= Passwords.MinLength and <= Passwords.MaxLength })
             errors["password"] = [$"A password has {Passwords.MinLength} to {Passwords.MaxLength} characters."];
         var name = Users.CleanName(request.Name);
@@ -85,7 +85,7 @@ public static class AuthEndpoints
     private static async Task<IResult> Login(LoginRequest request, HttpContext context, SignInFlow flow, Users users, IOptions<AuthOptions> options)
     {
         if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
-        if (!IsEmail(request.Email) || request.Password is not { Length: > 0 and <= Passwords.MaxLength })
+        if (!Users.IsEmail(request.Email) || request.Password is not { Length: > 0 and <= Passwords.MaxLength })
             return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
         var (result, userId, wait) = await flow.CheckLocalAsync(request.Email!.Trim(), request.Password, context.Connection.RemoteIpAddress?.ToString());
         switch (result)
@@ -177,10 +177,6 @@ public static class AuthEndpoints
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem($"Too many attempts. Try again in {Math.Max(1, seconds / 60)} minute(s).", statusCode: StatusCodes.Status429TooManyRequests);
     }
-
-    private static bool IsEmail(string? email) =>
-        email?.Trim() is { Length: > 2 and <= Users.MaxEmailLength } e && e.IndexOf('@') is > 0 and var at && at < e.Length - 1 &&
-        !e.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     /// <summary>Only a path on this site: never an open redirect.</summary>
     private static string LocalPath(string? url) =>

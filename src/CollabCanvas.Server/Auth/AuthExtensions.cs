@@ -168,13 +168,8 @@ public static class AuthExtensions
             o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            o.OnRejected = async (context, _) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await TypedResults.Problem("Too many sign-in requests from this address. Try again in a minute.",
-                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
-            };
+            o.AddPolicy<string, InvitationRateLimit>(InvitationRateLimit.Name);
+            o.OnRejected = (context, _) => RejectAsync(context, "Too many sign-in requests from this address. Try again in a minute.");
         });
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
@@ -193,6 +188,14 @@ public static class AuthExtensions
         {
             RefreshInterval = TimeSpan.FromSeconds(options.KeyRefreshSeconds),
         };
+
+    /// <summary>A request a rate limit refused: 429 as problem+json, with Retry-After when the limiter knows it.</summary>
+    public static async ValueTask RejectAsync(Microsoft.AspNetCore.RateLimiting.OnRejectedContext context, string message)
+    {
+        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await TypedResults.Problem(message, statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+    }
 
     /// <summary>Forwarded headers (from a proxy on loopback), authentication, and the Origin check for cookie-authenticated writes.</summary>
     public static WebApplication UseSignIn(this WebApplication app)

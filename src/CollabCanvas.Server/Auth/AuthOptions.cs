@@ -44,6 +44,13 @@ public sealed class AuthOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int SignInRequestsPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// Invitations (adding someone to a canvas by email) per user and hour, on each instance; more get 429 with
+    /// Retry-After.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int InvitationsPerHour { get; set; } = 60;
 }
 
 public sealed class OidcProviderOptions

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using CollabCanvas.Server.Access;
 
 namespace CollabCanvas.Server.Auth;
 
@@ -12,9 +13,10 @@ namespace CollabCanvas.Server.Auth;
 /// What happens when someone signs in, whichever way: a provider's callback, a bearer token, or a local password.
 /// Provider identities map to accounts by (issuer, subject) only. A new identity whose provider says its email is
 /// verified, and whose email belongs to a local account, is not joined silently: the user is asked for that
-/// account's password, and only then is the identity linked (<see cref="CompleteLinkAsync"/>).
+/// account's password, and only then is the identity linked (<see cref="CompleteLinkAsync"/>). Every browser sign-in
+/// accepts the invitations waiting for the account's verified addresses.
 /// </summary>
-public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords passwords, LoginThrottle throttle,
+public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords passwords, LoginThrottle throttle, CanvasAccess access,
     IDataProtectionProvider protection, IOptions<AuthOptions> options, ILogger<SignInFlow> logger)
 {
     public const string PendingLinkCookie = "cc_pending_link";
@@ -44,6 +46,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
             return Task.CompletedTask;
         }
         user = users.SignInExternal(identity); // creates the account, or refreshes its profile from the provider
+        access.AcceptInvitations(user.Id); // with the email and its verified flag just stored
         var sessionId = sessions.Create(user.Id, TimeSpan.FromDays(options.Value.SessionDays));
         context.Principal = CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie);
         context.Properties!.Items["cc_provider"] = provider;
@@ -106,6 +109,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     /// <summary>Starts a browser sign-in for an account: a new auth session and the cookie that names it.</summary>
     public async Task SignInCookieAsync(HttpContext context, User user)
     {
+        access.AcceptInvitations(user.Id);
         var sessionId = sessions.Create(user.Id, TimeSpan.FromDays(options.Value.SessionDays));
         await context.SignInAsync(AuthSchemes.Cookie, CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie));
     }

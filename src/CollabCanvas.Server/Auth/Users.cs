@@ -43,18 +43,24 @@ public sealed class Users(SqliteDatabase database)
         return reader.Read() ? Read(reader) : null;
     }
 
-    /// <summary>The account whose email is this one (the local sign-in name, or a provider's verified email).</summary>
-    public User? FindByEmail(string email)
+    /// <summary>
+    /// The addresses this account has shown to be its own, normalized: each provider identity's email that its provider
+    /// calls verified, and, when <paramref name="localCounts"/>, the local sign-in name (docs/auth.md, Invitations).
+    /// </summary>
+    public IReadOnlyList<string> VerifiedEmails(string userId, bool localCounts)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, display_name, email, email_verified, avatar_url FROM users
-            WHERE email = $email COLLATE NOCASE ORDER BY created_at LIMIT 1
+            SELECT CASE WHEN issuer = 'local' THEN subject ELSE email END FROM user_identities
+            WHERE user_id = $user AND ((issuer = 'local' AND $local) OR (issuer <> 'local' AND email_verified = 1 AND email IS NOT NULL))
             """;
-        command.Parameters.AddWithValue("$email", email);
+        command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$local", localCounts);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? Read(reader) : null;
+        var emails = new List<string>();
+        while (reader.Read()) emails.Add(NormalizeEmail(reader.GetString(0)));
+        return emails;
     }
 
     public LocalCredentials? FindLocal(string email)
@@ -193,6 +199,11 @@ public sealed class Users(SqliteDatabase database)
     }
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>Something like an address (one @ with text on both sides, no spaces or control characters); no mail is sent to check it.</summary>
+    public static bool IsEmail(string? email) =>
+        email?.Trim() is { Length: > 2 and <= MaxEmailLength } e && e.IndexOf('@') is > 0 and var at && at < e.Length - 1 &&
+        !e.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     public static string? CleanName(string? raw)
     {

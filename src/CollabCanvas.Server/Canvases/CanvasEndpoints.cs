@@ -21,7 +21,8 @@ public sealed record CreateLinkRequest(string? Role);
 /// <summary>
 /// The canvas REST API. Every endpoint states the least role it needs; <see cref="Authorize"/> answers 401 to a
 /// caller who is neither signed in nor holding a share link, 404 to one without access (whether the canvas exists
-/// is not theirs to know), and 403 to one whose role is too low.
+/// is not theirs to know), and 403 to one whose role is too low. A signed-in caller invited to the canvas joins
+/// as they come to it.
 /// </summary>
 public static class CanvasEndpoints
 {
@@ -46,9 +47,13 @@ public static class CanvasEndpoints
         canvases.MapDelete("/{id}", Delete);
         canvases.MapGet("/{id}/document", GetDocument);
         canvases.MapGet("/{id}/members", ListMembers);
-        canvases.MapPost("/{id}/members", AddMember);
+        canvases.MapPost("/{id}/members", AddMember).RequireRateLimiting(InvitationRateLimit.Name)
+            .Produces<Invitation>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         canvases.MapPut("/{id}/members/{userId}", SetMemberRole);
         canvases.MapDelete("/{id}/members/{userId}", RemoveMember);
+        canvases.MapGet("/{id}/invitations", ListInvitations).Produces<IReadOnlyList<Invitation>>();
+        canvases.MapDelete("/{id}/invitations/{invitationId}", RevokeInvitation).Produces(StatusCodes.Status204NoContent);
         canvases.MapGet("/{id}/links", ListLinks);
         canvases.MapPost("/{id}/links", CreateLink);
         canvases.MapDelete("/{id}/links/{linkId}", RevokeLink);
@@ -62,6 +67,8 @@ public static class CanvasEndpoints
         var token = context.Request.Headers[ShareLinkHeader].ToString();
         var linkId = token.Length is > 0 and <= ClientMessages.MaxSecretLength ? access.FindLink(canvasId, token) : null;
         var role = access.RoleOf(canvasId, userId, linkId);
+        // Invited while already signed in: the invitation is accepted the first time they come to the canvas.
+        if (role < needed && userId is not null && access.AcceptInvitations(userId, canvasId)) role = access.RoleOf(canvasId, userId, linkId);
         if (role == Role.None)
             return (role, userId is null && linkId is null ? TypedResults.Unauthorized() : TypedResults.NotFound());
         if (role < needed)
@@ -77,8 +84,13 @@ public static class CanvasEndpoints
         return TypedResults.Created($"/api/canvases/{canvas.Id}", canvas);
     }
 
-    private static IResult List(HttpContext context, CanvasStore store) =>
-        context.User.FindUserId() is { } userId ? TypedResults.Ok(store.List(userId)) : TypedResults.Unauthorized();
+    /// <summary>The caller's canvases, after accepting the invitations waiting for them (the dashboard shows them at once).</summary>
+    private static IResult List(HttpContext context, CanvasStore store, CanvasAccess access)
+    {
+        if (context.User.FindUserId() is not { } userId) return TypedResults.Unauthorized();
+        access.AcceptInvitations(userId);
+        return TypedResults.Ok(store.List(userId));
+    }
 
     private static IResult Get(string id, HttpContext context, CanvasStore store, CanvasAccess access)
     {
@@ -113,15 +125,33 @@ public static class CanvasEndpoints
     private static IResult ListMembers(string id, HttpContext context, CanvasAccess access) =>
         Authorize(context, id, Role.Viewer, access).Denied ?? TypedResults.Ok(access.Members(id));
 
-    private static IResult AddMember(string id, AddMemberRequest request, HttpContext context, CanvasAccess access, Users users)
+    /// <summary>
+    /// Invites an address with a role: 201 with the invitation, the same answer whether or not an account has the
+    /// address (docs/auth.md, Invitations). It becomes a membership when an account with this verified address signs
+    /// in, opens the dashboard or comes to the canvas; until then the owner sees it, and may revoke it, as pending.
+    /// </summary>
+    private static IResult AddMember(string id, AddMemberRequest request, HttpContext context, CanvasAccess access)
     {
         if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
         var role = Roles.Parse(request.Role);
         if (role == Role.None) return InvalidRole;
-        if (request.Email?.Trim() is not { Length: > 0 and <= Users.MaxEmailLength } email || users.FindByEmail(email) is not { } user)
-            return TypedResults.Problem("No account has this email; ask them to sign in once, or share a link.", statusCode: StatusCodes.Status404NotFound);
-        access.SetRole(id, user.Id, role);
-        return TypedResults.Ok(access.Members(id));
+        if (!Users.IsEmail(request.Email))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["An email address is required."] });
+        var email = Users.NormalizeEmail(request.Email!);
+        // The members list shows the owner every member's address already: saying so tells nothing new.
+        if (access.Members(id).Any(m => m.Email is { } e && Users.NormalizeEmail(e) == email))
+            return TypedResults.Problem("This address belongs to a member already; change their role in the list.", statusCode: StatusCodes.Status409Conflict);
+        var invitation = access.Invite(id, email, role, context.User.FindUserId()!);
+        return TypedResults.Created($"/api/canvases/{id}/invitations/{invitation.Id}", invitation);
+    }
+
+    private static IResult ListInvitations(string id, HttpContext context, CanvasAccess access) =>
+        Authorize(context, id, Role.Owner, access).Denied ?? TypedResults.Ok(access.Invitations(id));
+
+    private static IResult RevokeInvitation(string id, string invitationId, HttpContext context, CanvasAccess access)
+    {
+        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        return access.RevokeInvitation(id, invitationId) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     private static IResult SetMemberRole(string id, string userId, SetRoleRequest request, HttpContext context, CanvasAccess access)

@@ -73,6 +73,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         // Tests sign in far more often from one address than people do; a test of the limit sets it lower.
         start.Environment["CollabCanvas__Auth__SignInRequestsPerMinute"] = "100000";
+        start.Environment["CollabCanvas__Auth__InvitationsPerHour"] = "100000";
         foreach (var (key, value) in settings)
             start.Environment[(key.StartsWith("Logging:") ? key : "CollabCanvas:" + key).Replace(":", "__")] = value;
 
@@ -129,13 +130,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public Task<(HttpClient Http, CookieContainer Cookies)> SignInAsync(string email, string password = TestPassword) =>
         SignInAsync(BaseUri, email, password);
 
-    /// <summary>Signs in as <paramref name="name"/>@example.test and makes them a member of the canvas with this role.</summary>
+    /// <summary>Invites <paramref name="name"/>@example.test to the canvas with this role, then signs them in (which accepts it).</summary>
     public async Task<CookieContainer> MemberAsync(string canvasId, string name, string role = "editor")
     {
         var email = $"{name.ToLowerInvariant()}@example.test";
+        (await Http.PostAsJsonAsync($"/api/canvases/{canvasId}/members", new { email, role })).EnsureSuccessStatusCode();
         var (http, cookies) = await SignInAsync(BaseUri, email, TestPassword, name);
         http.Dispose();
-        (await Http.PostAsJsonAsync($"/api/canvases/{canvasId}/members", new { email, role })).EnsureSuccessStatusCode();
         return cookies;
     }
 

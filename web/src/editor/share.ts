@@ -1,6 +1,7 @@
-// The share dialog (owners): members and their roles, adding someone by email, and share links that the owner
-// creates and revokes. A link's token is shown once, at creation, as part of the address to copy.
-import { api, type Member, type ShareLink } from '../api';
+// The share dialog (owners): members and their roles, invitations by email (pending until the person signs in with
+// that address; revocable), and share links that the owner creates and revokes. A link's token is shown once, at
+// creation, as part of the address to copy.
+import { api, type Invitation, type Member, type ShareLink } from '../api';
 import type { Role } from '../sync/protocol';
 
 const ROLES: Role[] = ['owner', 'editor', 'viewer'];
@@ -11,12 +12,14 @@ export function openShareDialog(canvasId: string, me: string): void {
   dialog.setAttribute('aria-label', 'Share');
   dialog.innerHTML = `
     <form method="dialog" class="close-row"><h2>Share</h2><button aria-label="Close">✕</button></form>
-    <form class="invite" aria-label="Add a member">
-      <input name="email" type="email" placeholder="Email of someone with an account" required maxlength="254" aria-label="Email" />
+    <form class="invite" aria-label="Invite someone">
+      <input name="email" type="email" placeholder="Email address" required maxlength="254" aria-label="Email" />
       <select name="role" aria-label="Role"><option value="editor">can edit</option><option value="viewer">can view</option></select>
-      <button type="submit" class="primary">Add</button>
+      <button type="submit" class="primary">Invite</button>
     </form>
+    <p class="hint">Invited people join when they sign in with that address.</p>
     <ul class="members" aria-label="Members"></ul>
+    <ul class="invitations" aria-label="Invitations"></ul>
     <h3>Links</h3>
     <p class="hint">Anyone with a link can open the canvas, also without an account (as a guest).</p>
     <div class="link-buttons">
@@ -32,6 +35,7 @@ export function openShareDialog(canvasId: string, me: string): void {
   const fail = (e: unknown) => { error.textContent = e instanceof Error ? e.message : String(e); error.hidden = false; };
   const membersEl = dialog.querySelector<HTMLUListElement>('.members')!;
   const linksEl = dialog.querySelector<HTMLUListElement>('.links')!;
+  const invitationsEl = dialog.querySelector<HTMLUListElement>('.invitations')!;
 
   const showMembers = (members: Member[]) => membersEl.replaceChildren(...members.map(m => {
     const li = document.createElement('li');
@@ -52,6 +56,22 @@ export function openShareDialog(canvasId: string, me: string): void {
     return li;
   }));
 
+  const showInvitations = (invitations: Invitation[]) => invitationsEl.replaceChildren(...invitations.map(i => {
+    const li = document.createElement('li');
+    const who = document.createElement('span');
+    who.textContent = i.email;
+    const state = document.createElement('em');
+    state.className = 'pending';
+    state.textContent = `Invited · ${i.role === 'viewer' ? 'can view' : i.role === 'owner' ? 'owner' : 'can edit'}`;
+    const revoke = document.createElement('button');
+    revoke.type = 'button';
+    revoke.textContent = 'Revoke';
+    revoke.setAttribute('aria-label', `Revoke the invitation of ${i.email}`);
+    revoke.addEventListener('click', () => api.revokeInvitation(canvasId, i.id).then(refresh, fail));
+    li.append(who, state, revoke);
+    return li;
+  }));
+
   const showLinks = (links: ShareLink[]) => linksEl.replaceChildren(...links.map(l => {
     const li = document.createElement('li');
     const what = document.createElement('span');
@@ -66,8 +86,9 @@ export function openShareDialog(canvasId: string, me: string): void {
 
   async function refresh(): Promise<void> {
     try {
-      const [members, links] = await Promise.all([api.members(canvasId), api.links(canvasId)]);
+      const [members, invitations, links] = await Promise.all([api.members(canvasId), api.invitations(canvasId), api.links(canvasId)]);
       showMembers(members);
+      showInvitations(invitations);
       showLinks(links);
     } catch (e) {
       fail(e);
@@ -79,9 +100,10 @@ export function openShareDialog(canvasId: string, me: string): void {
     event.preventDefault();
     const form = new FormData(invite);
     try {
-      showMembers(await api.addMember(canvasId, form.get('email')!.toString().trim(), form.get('role') as Role));
+      await api.invite(canvasId, form.get('email')!.toString().trim(), form.get('role') as Role);
       invite.reset();
       error.hidden = true;
+      await refresh();
     } catch (e) {
       fail(e);
     }

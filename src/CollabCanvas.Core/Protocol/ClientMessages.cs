@@ -46,14 +46,9 @@ public static class ClientMessages
     public static List<ClientMessage> Parse(ReadOnlyMemory<byte> utf8, Limits limits)
     {
         var result = new List<ClientMessage>(1);
-        JsonDocument document;
-        try
+        if (ClientJson.TryParse(utf8, out var error) is not { } document)
         {
-            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            result.Add(new InvalidMessage(ErrorCodes.BadJson, $"not valid JSON: {e.Message}"));
+            result.Add(new InvalidMessage(ErrorCodes.BadJson, error));
             return result;
         }
         using (document)
@@ -177,5 +172,11 @@ public static class ClientMessages
                v.TryGetDouble(out value) && double.IsFinite(value) && Math.Abs(value) <= 1e7;
     }
 
-    private static string Truncate(string s) => s.Length <= 32 ? s : s[..32] + "…";
+    /// <summary>Short enough to quote in an error, and never a surrogate pair cut in half (it could not be written).</summary>
+    private static string Truncate(string s)
+    {
+        if (s.Length <= 32) return s;
+        var end = char.IsHighSurrogate(s[31]) ? 31 : 32;
+        return s[..end] + "…";
+    }
 }

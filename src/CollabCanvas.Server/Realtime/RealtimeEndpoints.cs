@@ -168,8 +168,17 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
                     session.Send(ServerMessages.Error(ErrorCodes.BinaryFrame, "frames must be text (UTF-8 JSON)"));
                     continue;
                 }
-                foreach (var message in ClientMessages.Parse(buffer.AsMemory(0, length), _limits))
-                    await HandleAsync(message);
+                try
+                {
+                    foreach (var message in ClientMessages.Parse(buffer.AsMemory(0, length), _limits))
+                        await HandleAsync(message);
+                }
+                catch (Exception e) when (e is not (WebSocketException or OperationCanceledException or IOException or ObjectDisposedException))
+                {
+                    // A bug that one message trips over is no reason to drop the session, nor to let a client fill the log.
+                    FaultLog.Warn(logger, e, session.Id);
+                    session.Send(ServerMessages.Error(ErrorCodes.Internal, "the server could not handle this message; it was dropped"));
+                }
             }
             finally
             {
@@ -286,5 +295,29 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
         if (reference is null && now - _lastRateLimitNotice < 1000) return;
         _lastRateLimitNotice = now;
         session.Send(ServerMessages.Error(ErrorCodes.RateLimited, text, reference));
+    }
+}
+
+/// <summary>
+/// Warnings about messages that failed, for the whole process: the first of every interval with its stack trace,
+/// the rest counted into the next one, so that a client that keeps sending such messages cannot flood the log.
+/// </summary>
+internal static class FaultLog
+{
+    private const long IntervalMs = 10_000;
+    private static long _nextAt;
+    private static int _suppressed;
+
+    public static void Warn(ILogger logger, Exception e, string sessionId)
+    {
+        var now = Environment.TickCount64;
+        var next = Interlocked.Read(ref _nextAt);
+        if (now < next || Interlocked.CompareExchange(ref _nextAt, now + IntervalMs, next) != next)
+        {
+            Interlocked.Increment(ref _suppressed);
+            return;
+        }
+        logger.LogWarning(e, "a message of session {Session} failed and was dropped ({Suppressed} more since the last warning)",
+            sessionId, Interlocked.Exchange(ref _suppressed, 0));
     }
 }

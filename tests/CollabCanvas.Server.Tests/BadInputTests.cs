@@ -36,6 +36,10 @@ public class BadInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     [InlineData("""{"type":"ops","ref":"r","ops":[{"op":"put","id":"<script>","props":{"type":"rect"}}]}""", ErrorCodes.InvalidOp)]
     [InlineData("""{"type":"presence","cursor":{"x":1}}""", ErrorCodes.BadMessage)]
     [InlineData("""{"type":"hello"}""", ErrorCodes.AlreadyHello)]
+    [InlineData("""{"type":"\ud800"}""", ErrorCodes.BadJson)]
+    [InlineData("""{"type":"ops","ref":"\ud800","ops":[{"op":"put","id":"a","props":{"type":"rect"}}]}""", ErrorCodes.BadJson)]
+    [InlineData("""{"type":"ops","ref":"r","ops":[{"op":"put","id":"\udc00","props":{"type":"rect"}}]}""", ErrorCodes.BadJson)]
+    [InlineData("""{"type":"ops","ref":"r","ops":[{"op":"put","id":"a","props":{"type":"text","text":"hi \ud83d"}}]}""", ErrorCodes.BadJson)]
     public async Task Bad_messages_are_answered_and_harm_nobody(string frame, string code)
     {
         var (offender, bystander, canvas) = await RoomAsync();
@@ -75,6 +79,18 @@ public class BadInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_text_frame_that_is_not_UTF8_closes_that_session_with_1007()
+    {
+        var (offender, bystander, _) = await RoomAsync();
+        await offender.SendTextBytesAsync([.. "{\"type\":\"ping\",\"x\":\""u8, 0xC3, (byte)'"', (byte)'}']);
+        await offender.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, offender.CloseStatus);
+        await AssertBystanderUnharmedAsync(bystander);
+        await offender.DisposeAsync();
+        await bystander.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_frame_over_the_limit_closes_that_session_with_1009()
     {
         var (offender, bystander, _) = await RoomAsync();
@@ -98,6 +114,17 @@ public class BadInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await client.SendJsonAsync(new { type = "hello" });
         await client.NextAsync("welcome");
         Assert.Equal(0, (await Server.DocumentAsync(canvas)).GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_in_hello_without_sign_in_is_bad_json_and_the_socket_goes_on()
+    {
+        var canvas = await Server.CreateCanvasAsync();
+        await using var stranger = await CanvasClient.ConnectAsync(Server.BaseUri, canvas, hello: false);
+        await stranger.SendTextAsync("""{"type":"hello","name":"\ud800"}""");
+        Assert.Contains("lone surrogate", (await stranger.ErrorAsync(ErrorCodes.BadJson)).GetProperty("message").GetString());
+        await stranger.SendTextAsync("""{"type":"ping"}""");
+        await stranger.NextAsync("pong");
     }
 
     [Fact]

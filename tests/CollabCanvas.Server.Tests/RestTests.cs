@@ -68,6 +68,39 @@ public class RestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
+    /// <summary>JSON allows an escaped lone surrogate, and bytes that are not UTF-8 can be sent anyway; .NET strings cannot hold either.</summary>
+    [Theory]
+    [InlineData("POST", "/api/canvases", """{"name":@}""")]
+    [InlineData("PATCH", "/api/canvases/{id}", """{"name":@}""")]
+    [InlineData("POST", "/api/canvases/{id}/ai", """{"prompt":@}""")]
+    [InlineData("POST", "/api/canvases/{id}/ai", """{"prompt":"a button","selection":[@]}""")]
+    [InlineData("POST", "/api/canvases/{id}/members", """{"email":@,"role":"editor"}""")]
+    [InlineData("PUT", "/api/canvases/{id}/members/someone", """{"role":@}""")]
+    [InlineData("POST", "/api/canvases/{id}/links", """{"role":@}""")]
+    [InlineData("POST", "/auth/local/register", """{"email":"surrogate@example.test","password":"correct horse battery staple","name":@}""")]
+    [InlineData("POST", "/auth/local/register", """{"email":@,"password":@}""")]
+    [InlineData("POST", "/auth/local/login", """{"email":@,"password":"x"}""")]
+    [InlineData("POST", "/auth/link", """{"password":@}""")]
+    [InlineData("DELETE", "/api/me", """{"confirm":@}""")]
+    public async Task Strings_that_are_not_Unicode_in_a_body_are_answered_with_400(string method, string path, string template)
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync();
+        foreach (var unreadable in new[] { "\"\\ud800\"", "\"x\\udc00y\"", "\"\\ud83d\\u0041\"" })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", canvas))
+            {
+                Content = new StringContent(template.Replace("@", unreadable), Encoding.UTF8, "application/json"),
+            };
+            var response = await Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+        var invalidUtf8 = new ByteArrayContent(template.Split('@').Select(Encoding.UTF8.GetBytes)
+            .Aggregate((before, after) => [.. before, (byte)'"', (byte)'a', 0xFF, (byte)'"', .. after]));
+        invalidUtf8.Headers.ContentType = new("application/json");
+        using var bytes = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", canvas)) { Content = invalidUtf8 };
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.SendAsync(bytes)).StatusCode);
+    }
+
     [Theory]
     [InlineData("GET", "/api/canvases/nope")]
     [InlineData("GET", "/api/canvases/nope/document")]

@@ -66,8 +66,11 @@ public sealed class CanvasClient : IAsyncDisposable
         return client;
     }
 
-    public Task SendTextAsync(string text) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+    public Task SendTextAsync(string text) => SendTextBytesAsync(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Sends bytes as a text frame, whether they are UTF-8 or not.</summary>
+    public Task SendTextBytesAsync(byte[] bytes) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
 
     /// <summary>Sends one message split over several WebSocket frames.</summary>
     public async Task SendFragmentedAsync(string text, int parts)

@@ -31,7 +31,10 @@ public static class CanvasMetrics
 
     /// <summary>Newest seq in the file minus the last seq this instance announced to its rooms.</summary>
     public static long QueueLag;
+    /// <summary>Sessions admitted by <c>hello</c> (in a room).</summary>
     public static long Sessions;
+    /// <summary>Open sockets that have not been admitted yet: no <c>hello</c>, or one still being checked.</summary>
+    public static long PendingSessions;
 
     /// <summary>Creates the gauges now, so that they are exported from the first scrape.</summary>
     public static void Initialize() { }
@@ -41,6 +44,8 @@ public static class CanvasMetrics
         Meter.CreateObservableGauge("collabcanvas.log.lag", () => Interlocked.Read(ref QueueLag), "{seq}",
             "How far this instance is behind the newest row of the shared log.");
         Meter.CreateObservableGauge("collabcanvas.sessions", () => Interlocked.Read(ref Sessions), "{session}",
-            "Open WebSocket sessions on this instance.");
+            "WebSocket sessions on this instance that were admitted by hello.");
+        Meter.CreateObservableGauge("collabcanvas.sessions.pending", () => Interlocked.Read(ref PendingSessions), "{session}",
+            "Open WebSockets on this instance that have not been admitted by hello (yet).");
     }
 }

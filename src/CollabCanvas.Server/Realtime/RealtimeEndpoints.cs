@@ -6,6 +6,7 @@ using CollabCanvas.Server.Canvases;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Observability;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Realtime;
@@ -88,6 +89,7 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
     public async Task RunAsync()
     {
         shutdown.Track(session);
+        Interlocked.Increment(ref CanvasMetrics.PendingSessions);
         _helloTimer = new CancellationTokenSource(TimeSpan.FromSeconds(options.HelloTimeoutSeconds));
         _helloTimer.Token.UnsafeRegister(static state => ((Connection)state!).OnHelloTimeout(), this);
         try
@@ -109,9 +111,11 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
             shutdown.Untrack(session);
             if (_room is { } room)
             {
+                Interlocked.Decrement(ref CanvasMetrics.Sessions);
                 room.Leave(session);
                 _ = rooms.ReleaseAsync(room);
             }
+            else Interlocked.Decrement(ref CanvasMetrics.PendingSessions);
             session.Close((int)WebSocketCloseStatus.NormalClosure, "");
         }
     }
@@ -253,6 +257,8 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
             if (await room.JoinAsync(session, hello))
             {
                 _room = room;
+                Interlocked.Decrement(ref CanvasMetrics.PendingSessions);
+                Interlocked.Increment(ref CanvasMetrics.Sessions);
                 _helloTimer?.Dispose(); // an idle session holds no timer
                 _helloTimer = null;
                 TellExpiry();

@@ -20,15 +20,9 @@ public sealed class RealtimeShutdown(ICanvasLog log, RoomManager rooms, ILogger<
     /// <summary>Every open session of this process.</summary>
     public ICollection<Session> OpenSessions => _sessions.Keys;
 
-    public void Track(Session session)
-    {
-        if (_sessions.TryAdd(session, session)) Interlocked.Increment(ref Observability.CanvasMetrics.Sessions);
-    }
+    public void Track(Session session) => _sessions.TryAdd(session, session);
 
-    public void Untrack(Session session)
-    {
-        if (_sessions.TryRemove(session, out _)) Interlocked.Decrement(ref Observability.CanvasMetrics.Sessions);
-    }
+    public void Untrack(Session session) => _sessions.TryRemove(session, out _);
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {

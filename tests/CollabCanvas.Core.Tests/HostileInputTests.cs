@@ -23,6 +23,8 @@ public class HostileInputTests
         """{"type":"hello","client":@}""",
         """{"type":"hello","link":@}""",
         """{"type":"hello","ticket":@}""",
+        """{"type":"auth","token":@}""",
+        """{"type":"auth","ticket":@}""",
         """{"type":"ops","ref":@,"ops":[{"op":"put","id":"a","props":{"type":"rect"}}]}""",
         """{"type":"ops","ref":"r","ops":[{"op":@,"id":"a"}]}""",
         """{"type":"ops","ref":"r","ops":[{"op":"put","id":@,"props":{"type":"rect"}}]}""",

@@ -79,12 +79,13 @@ public class BadInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
-    public async Task A_text_frame_that_is_not_UTF8_closes_that_session_with_1007()
+    public async Task A_text_frame_that_is_not_UTF8_ends_only_that_session_with_1007_or_an_abort()
     {
         var (offender, bystander, _) = await RoomAsync();
         await offender.SendTextBytesAsync([.. "{\"type\":\"ping\",\"x\":\""u8, 0xC3, (byte)'"', (byte)'}']);
-        await offender.Closed.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, offender.CloseStatus);
+        await offender.Closed.WaitAsync(Eventually.Ceiling);
+        // The close frame comes first, but a loaded machine may let the reset that ends the connection overtake it.
+        Assert.True(offender.CloseStatus is WebSocketCloseStatus.InvalidPayloadData or null, $"closed with {offender.CloseStatus}");
         await AssertBystanderUnharmedAsync(bystander);
         await offender.DisposeAsync();
         await bystander.DisposeAsync();

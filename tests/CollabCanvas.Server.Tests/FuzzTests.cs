@@ -173,6 +173,8 @@ internal static class FuzzFrames
         """{"type":"hello","client":@,"since":0}""",
         """{"type":"hello","link":@}""",
         """{"type":"hello","ticket":@}""",
+        """{"type":"auth","token":@}""",
+        """{"type":"auth","ticket":@}""",
         """{"type":"ops","ref":@,"ops":[{"op":"put","id":"f1","props":{"type":"rect"}}]}""",
         """{"type":"ops","ref":"r","ops":[{"op":@,"id":"f1"}]}""",
         """{"type":"ops","ref":"r","ops":[{"op":"put","id":@,"props":{"type":"rect"}}]}""",
@@ -215,6 +217,7 @@ internal static class FuzzFrames
     private static readonly string[] TypedPositions =
     [
         """{"type":"hello","since":#,"client":#,"link":#,"ticket":#,"name":#}""",
+        """{"type":"auth","token":#,"ticket":#}""",
         """{"type":"ops","ref":#,"ops":#}""",
         """{"type":"ops","ref":"r","ops":[#]}""",
         """{"type":"ops","ref":"r","ops":[{"op":"put","id":"f1","props":#}]}""",

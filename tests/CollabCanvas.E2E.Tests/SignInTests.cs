@@ -101,6 +101,51 @@ public class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     }
 
     [Fact]
+    public async Task The_owner_invites_an_address_sees_it_pending_and_the_invited_person_signs_up_and_opens_the_canvas()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Invitation board");
+        var owner = await fixture.NewPageAsync("Owner", signedIn: false);
+        await BrowserFixture.SignInAsync(owner.Context, fixture.Server.Cookies, fixture.Server.BaseUri);
+        await owner.GotoAsync($"/c/{canvas}");
+        await owner.Locator(".status[data-status=online]").WaitForAsync();
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Share" }).ClickAsync();
+        await owner.GetByLabel("Email", new() { Exact = true }).FillAsync("Ines@Example.test");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
+        var pending = owner.GetByRole(AriaRole.List, new() { Name = "Invitations" }).GetByRole(AriaRole.Listitem);
+        await Assertions.Expect(pending).ToHaveCountAsync(1);
+        await Assertions.Expect(pending).ToContainTextAsync("ines@example.test");
+        await Assertions.Expect(pending).ToContainTextAsync("Invited · can edit");
+        // A second invitation, made by mistake, is revoked.
+        await owner.GetByLabel("Email", new() { Exact = true }).FillAsync("wrong.person@example.test");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
+        await Assertions.Expect(pending).ToHaveCountAsync(2);
+        await owner.ScreenshotAsync(new() { Path = Shot("share-invited.png") });
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Revoke the invitation of wrong.person@example.test" }).ClickAsync();
+        await Assertions.Expect(pending).ToHaveCountAsync(1);
+        await Assertions.Expect(pending).ToContainTextAsync("ines@example.test");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+
+        // She has no account yet: the address the owner sent her asks her to sign in, and she makes one.
+        var ines = await fixture.NewPageAsync("Ines", signedIn: false);
+        await ines.GotoAsync($"/signin?returnUrl=/c/{canvas}");
+        await ines.GetByRole(AriaRole.Button, new() { Name = "Create an account instead" }).ClickAsync();
+        await ines.GetByLabel("Name", new() { Exact = true }).FillAsync("Ines Invited");
+        await ines.GetByLabel("Email", new() { Exact = true }).FillAsync("ines@example.test");
+        await ines.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
+        await ines.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await ines.WaitForURLAsync($"**/c/{canvas}", new() { WaitUntil = WaitUntilState.Commit });
+        await ines.Locator(".status[data-status=online]").WaitForAsync();
+        await ines.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(ines, 300, 300, 400, 400); // an editor, as invited
+        await owner.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
+
+        // The owner now sees her as a member, and the invitation is gone.
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Share" }).ClickAsync();
+        await Assertions.Expect(owner.GetByRole(AriaRole.List, new() { Name = "Members" })).ToContainTextAsync("Ines Invited");
+        await Assertions.Expect(owner.GetByRole(AriaRole.List, new() { Name = "Invitations" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_member_sees_their_role_on_the_dashboard_and_can_leave()
     {
         var canvas = await fixture.Server.CreateCanvasAsync("Team board");

@@ -12,6 +12,11 @@ public static class ObjectSchema
     public const int MaxIdLength = 64;
     public const int MaxZLength = 64;
 
+    /// <summary>The canvas's extent: <c>x</c>, <c>y</c> and every point lie within ±<see cref="MaxCoordinate"/>.</summary>
+    public const double MaxCoordinate = 1e6;
+    /// <summary>The largest <c>width</c> and <c>height</c>.</summary>
+    public const double MaxSize = 1e6;
+
     public static readonly FrozenSet<string> Types =
         new[] { "rect", "ellipse", "line", "arrow", "text", "frame", "path" }.ToFrozenSet(StringComparer.Ordinal);
 
@@ -23,10 +28,10 @@ public static class ObjectSchema
     public static readonly FrozenDictionary<string, Reader> Props = new Dictionary<string, Reader>
     {
         ["type"] = Enum(Types),
-        ["x"] = Number(-1e6, 1e6),
-        ["y"] = Number(-1e6, 1e6),
-        ["width"] = Number(0, 1e6),
-        ["height"] = Number(0, 1e6),
+        ["x"] = Number(-MaxCoordinate, MaxCoordinate),
+        ["y"] = Number(-MaxCoordinate, MaxCoordinate),
+        ["width"] = Number(0, MaxSize),
+        ["height"] = Number(0, MaxSize),
         ["rotation"] = Number(-360, 360),
         ["fill"] = Color,
         ["stroke"] = Color,
@@ -182,9 +187,9 @@ public static class ObjectSchema
         var i = 0;
         foreach (var p in json.EnumerateArray())
         {
-            if (p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > 1e6)
+            if (p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > MaxCoordinate)
             {
-                error = "must hold finite numbers between -1000000 and 1000000";
+                error = $"must hold finite numbers between {-MaxCoordinate} and {MaxCoordinate}";
                 return false;
             }
             points[i++] = d;

@@ -70,7 +70,14 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
                 var json = Encoding.UTF8.GetBytes(result.Ops.ToJsonString());
                 using var document = JsonDocument.Parse(json);
                 if (!OpJson.TryRead(document.RootElement, limits, out var ops, out var error))
-                    throw new InvalidOperationException($"a builder made an invalid op: {error}");
+                {
+                    // Placement is clamped into the canvas's bounds, so this is a limit configured below what a builder
+                    // draws (a text longer than MaxTextLength), or a bug: either way the user is not charged for it.
+                    logger.LogWarning("AI command on {Canvas} made an op the canvas cannot take ({Error}); nothing was applied", canvasId, error);
+                    quota.Return(slot);
+                    return (null, new AiFailure(StatusCodes.Status500InternalServerError,
+                        "The command made something this canvas cannot hold; nothing was changed.", quota.Remaining(userId)));
+                }
                 var appended = await room.SubmitFromServerAsync(userId, "ai-" + userId, ops, OpJson.ToUtf8(ops));
                 if (appended is null)
                     return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status409Conflict, "The canvas holds too many objects for this.", 0)));
@@ -81,6 +88,12 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             logger.LogInformation("AI command on {Canvas} by {User}: {Actions} actions, {Ops} ops, seq {Seq}, {Interpreter}, {Ms:F1} ms",
                 canvasId, userId, plan.Actions.Count, result.Ops.Count, seq, plan.Interpreter, watch.Elapsed.TotalMilliseconds);
             return (new AiResponse(result.Created, seq, result.Undo, slot.Remaining, plan.Interpreter, result.NewDefaultTheme), null);
+        }
+        catch
+        {
+            // A command that failed changed nothing (its batch is appended last), so it costs nothing either.
+            quota.Return(slot);
+            throw;
         }
         finally
         {

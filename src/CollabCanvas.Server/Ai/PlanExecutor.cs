@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CollabCanvas.Core.Model;
 
 namespace CollabCanvas.Server.Ai;
 
@@ -53,6 +54,7 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
         var drawing = ComponentCatalog.Draw(spec, Themes.Get(spec.Theme ?? context.DefaultTheme), newId);
         var (w, h) = drawing.Size;
         var (x, y) = PlaceFor(w, h, spec.Placement);
+        (x, y) = (Fit(x, w), Fit(y, h));
         foreach (var shape in drawing.Place(x, y))
         {
             var props = (JsonObject)shape.Props.DeepClone();
@@ -82,7 +84,7 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
     {
         foreach (var id in TopLevel(_selection))
         {
-            if (edit.Scale is { } scale) ScaleSubtree(id, Math.Clamp(scale, 0.1, 10));
+            if (edit.Scale is { } scale) ScaleSubtree(id, Math.Min(Math.Clamp(scale, 0.1, 10), FittingScale(id)));
             foreach (var target in Subtree(id))
             {
                 var obj = _objects[target];
@@ -114,8 +116,9 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
             var obj = _objects[target];
             var props = new JsonObject
             {
-                ["x"] = Math.Round(ox + (Num(obj, "x") - ox) * scale, 2),
-                ["y"] = Math.Round(oy + (Num(obj, "y") - oy) * scale, 2),
+                // Clamped too: the fitting scale keeps the box inside, rounding could still step a hundredth over.
+                ["x"] = Math.Clamp(Math.Round(ox + (Num(obj, "x") - ox) * scale, 2), -ObjectSchema.MaxCoordinate, ObjectSchema.MaxCoordinate),
+                ["y"] = Math.Clamp(Math.Round(oy + (Num(obj, "y") - oy) * scale, 2), -ObjectSchema.MaxCoordinate, ObjectSchema.MaxCoordinate),
             };
             if (obj["width"] is not null) props["width"] = Math.Round(Num(obj, "width") * scale, 2);
             if (obj["height"] is not null) props["height"] = Math.Round(Num(obj, "height") * scale, 2);
@@ -190,7 +193,7 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
         if (bounds is not { } b) return;
         for (var n = 1; n <= count; n++)
         {
-            var dx = (b.W + 24) * n;
+            var dx = Fit(b.X + (b.W + 24) * n, b.W) - b.X;
             var ids = new Dictionary<string, string>();
             foreach (var root in roots)
                 foreach (var source in Subtree(root))
@@ -208,7 +211,7 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
 
     private void MoveTo(string id, (double X, double Y, double W, double H) b, double x, double y)
     {
-        var (dx, dy) = (x - b.X, y - b.Y);
+        var (dx, dy) = (Fit(x, b.W) - b.X, Fit(y, b.H) - b.Y);
         if (Math.Abs(dx) < 0.01 && Math.Abs(dy) < 0.01) return;
         foreach (var target in Subtree(id))
         {
@@ -296,6 +299,25 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
             (x1, y1, x2, y2) = (Math.Min(x1, x), Math.Min(y1, y), Math.Max(x2, x + w), Math.Max(y2, y + h));
         }
         return x1 == double.MaxValue ? null : (x1, y1, x2 - x1, y2 - y1);
+    }
+
+    /// <summary>
+    /// Where something of <paramref name="size"/> may start, as near <paramref name="at"/> as the canvas allows: a
+    /// viewport or a selection at the edge of the coordinate bounds must not place anything beyond them.
+    /// </summary>
+    private static double Fit(double at, double size) =>
+        Math.Clamp(at, -ObjectSchema.MaxCoordinate, Math.Max(-ObjectSchema.MaxCoordinate, ObjectSchema.MaxCoordinate - size));
+
+    /// <summary>The largest scale (about the object's own x and y) that keeps it and its contents within the bounds.</summary>
+    private double FittingScale(string id)
+    {
+        var root = _objects[id];
+        var (ox, oy) = (Num(root, "x"), Num(root, "y"));
+        var b = Bounds(Subtree(id))!.Value;
+        return Math.Min(Math.Min(Limit(ox, b.X + b.W), Limit(oy, b.Y + b.H)), ObjectSchema.MaxSize / Math.Max(1, Math.Max(b.W, b.H)));
+
+        static double Limit(double origin, double far) =>
+            far > origin ? (ObjectSchema.MaxCoordinate - origin) / (far - origin) : double.PositiveInfinity;
     }
 
     private static double Num(JsonObject obj, string name, double fallback = 0) =>

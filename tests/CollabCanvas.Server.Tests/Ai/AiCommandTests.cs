@@ -109,6 +109,67 @@ public class AiCommandTests(PeopleFixture fixture) : IClassFixture<PeopleFixture
         Assert.Contains("500", body.GetProperty("detail").GetString());
     }
 
+    /// <summary>Signs in as someone with a quota of their own and gives them a new canvas.</summary>
+    private async Task<(HttpClient Http, CookieContainer Cookies, string Canvas)> OwnCanvasAsync(string who)
+    {
+        var (http, cookies) = await Server.SignInAsync($"{who}@example.test");
+        var created = await http.PostAsJsonAsync("/api/canvases", new { name = who });
+        return (http, cookies, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+    }
+
+    private static async Task<JsonElement> ObjectsAsync(HttpClient http, string canvas) =>
+        (await http.GetFromJsonAsync<JsonElement>($"/api/canvases/{canvas}/document")).GetProperty("objects");
+
+    private static void AssertInsideTheBounds(JsonElement objects)
+    {
+        foreach (var (id, o) in objects.EnumerateObject().Select(p => (p.Name, p.Value)))
+        {
+            var (x, y) = (o.GetProperty("x").GetDouble(), o.GetProperty("y").GetDouble());
+            Assert.InRange(x, -1e6, 1e6);
+            Assert.InRange(y, -1e6, 1e6);
+            if (o.TryGetProperty("width", out var width) && !o.TryGetProperty("parentId", out _)) Assert.InRange(x + width.GetDouble(), -1e6, 1e6);
+            if (o.TryGetProperty("height", out var height) && !o.TryGetProperty("parentId", out _)) Assert.InRange(y + height.GetDouble(), -1e6, 1e6);
+        }
+    }
+
+    [Theory]
+    [InlineData(999_500, 999_800)]
+    [InlineData(-1_000_900, -1_000_700)]
+    [InlineData(5_000_000, -9_000_000)]
+    public async Task A_command_with_a_viewport_at_the_edge_of_the_canvas_places_its_component_inside_the_bounds(double x, double y)
+    {
+        var (http, _, canvas) = await OwnCanvasAsync($"edge{Math.Sign(x)}{(int)Math.Log10(Math.Abs(x))}");
+        using var signedIn = http;
+        var (status, body) = await RunAsync(http, canvas, new { prompt = "create a login form", viewport = new { x, y, width = 1200, height = 800 } });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var objects = await ObjectsAsync(http, canvas);
+        Assert.Equal(body.GetProperty("created").GetArrayLength(), objects.EnumerateObject().Count());
+        AssertInsideTheBounds(objects);
+        // As near the viewport as the bounds allow: against the edge it was asked beyond.
+        var frame = objects.EnumerateObject().Single(p => !p.Value.TryGetProperty("parentId", out _)).Value;
+        var right = frame.GetProperty("x").GetDouble() + frame.GetProperty("width").GetDouble();
+        if (x > 0) Assert.InRange(right, 1e6 - 1, 1e6);
+        else Assert.Equal(-1e6, frame.GetProperty("x").GetDouble());
+    }
+
+    [Fact]
+    public async Task Duplicating_moving_and_scaling_at_the_edge_of_the_canvas_stay_inside_the_bounds()
+    {
+        var (http, cookies, canvas) = await OwnCanvasAsync("edgework");
+        using var signedIn = http;
+        await using var client = await CanvasClient.ConnectAsync(Server, canvas, cookies: cookies);
+        await client.SendOpsAsync("r", Batch.Of(
+            Batch.Put("edge", new { type = "rect", x = 999_000, y = 999_000, width = 800, height = 600 }),
+            Batch.Put("near", new { type = "rect", x = 990_000, y = 990_000, width = 100, height = 100 })));
+        await client.AckAsync("r");
+        foreach (var prompt in new[] { "duplicate this 3 times", "make these much bigger", "arrange them in a grid" })
+        {
+            var (status, body) = await RunAsync(http, canvas, new { prompt, selection = new[] { "edge", "near" } });
+            Assert.True(status == HttpStatusCode.OK, $"{prompt}: {(int)status} {body}");
+        }
+        AssertInsideTheBounds(await ObjectsAsync(http, canvas));
+    }
+
     [Fact]
     public async Task A_command_it_cannot_do_is_refused_with_help_and_does_not_count()
     {
@@ -124,6 +185,22 @@ public class AiCommandTests(PeopleFixture fixture) : IClassFixture<PeopleFixture
 
 public class AiLimitTests
 {
+    [Fact]
+    public async Task A_command_that_fails_costs_no_quota()
+    {
+        // A text limit below the labels the builders draw: every component command fails.
+        await using var server = await ServerProcess.StartAsync(null, ("Realtime:MaxTextLength", "3"));
+        var canvas = await server.CreateCanvasAsync("Fails");
+        var before = (await server.Http.GetFromJsonAsync<JsonElement>("/api/ai")).GetProperty("remaining").GetInt32();
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", new { prompt = "a button" });
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal(before, (await server.Http.GetFromJsonAsync<JsonElement>("/api/ai")).GetProperty("remaining").GetInt32());
+        }
+        Assert.Empty((await server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject());
+    }
+
     [Fact]
     public async Task The_hourly_limit_is_shared_by_two_instances_on_one_database()
     {

@@ -15,5 +15,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // The tests run on fake timers, so nothing in them waits on the clock; the ceiling only has to outlast a slow,
+    // loaded machine (the random-history test takes seconds there, against vitest's default of 5).
+    testTimeout: 60_000,
   },
 });

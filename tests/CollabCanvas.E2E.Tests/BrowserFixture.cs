@@ -13,6 +13,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     private IPlaywright _playwright = null!;
 
+    /// <summary>
+    /// Playwright's ceilings for actions, navigations and expectations: generous, because a loaded machine makes the
+    /// browser slow; a wait ends as soon as its condition holds (see Eventually).
+    /// </summary>
+    public static readonly float Patience = (float)Eventually.ProcessStart.TotalMilliseconds;
+
+    static BrowserFixture() => Assertions.SetDefaultExpectTimeout(Patience);
+
     public static string Screenshots { get; } =
         Directory.CreateDirectory(Path.Combine(ServerProcess.RepositoryRoot, "artifacts", "screenshots")).FullName;
 
@@ -43,6 +51,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         server ??= Server;
         baseUri ??= server.BaseUri;
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, BaseURL = baseUri.ToString() });
+        context.SetDefaultTimeout(Patience);
         if (signedIn)
         {
             var email = $"{name.ToLowerInvariant()}@example.test";

@@ -10,7 +10,7 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())")).RootElement;
 
     private static async Task WaitOnlineAsync(IPage page) =>
-        await page.Locator(".status[data-status=online]").WaitForAsync(new() { Timeout = 15_000 });
+        await page.Locator(".status[data-status=online]").WaitForAsync();
 
     [Fact]
     public async Task The_dashboard_invites_the_first_canvas_and_creates_one()
@@ -18,7 +18,7 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var page = await fixture.NewPageAsync("Alice");
         await page.GotoAsync("/");
         await page.GetByLabel("New canvas").FillAsync("Launch plan");
-        var navigated = page.WaitForURLAsync("**/c/*", new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+        var navigated = page.WaitForURLAsync("**/c/*", new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         try
         {
@@ -27,11 +27,11 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         catch (TimeoutException)
         {
             // Say what the page showed and what the server said, rather than only that it timed out.
-            var alert = await page.Locator(".error").TextContentAsync(new() { Timeout = 1000 });
+            var alert = string.Join(" ", await page.Locator(".error").AllTextContentsAsync()); // what is there now, no waiting
             Assert.Fail($"no navigation to the new canvas; page at {page.Url} says \"{alert}\"; server:\n{fixture.Server.Output}");
         }
         await WaitOnlineAsync(page);
-        Assert.Equal("Launch plan", await page.Locator("h1.title").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1.title")).ToHaveTextAsync("Launch plan");
         await page.GotoAsync("/");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Launch plan" }).First).ToBeVisibleAsync();
     }
@@ -57,14 +57,9 @@ public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await alice.Mouse.MoveAsync(640, 300);
 
         await Assertions.Expect(bob.Locator(".peers .avatar[aria-label=Alice]")).ToBeVisibleAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        JsonElement model;
-        do
-        {
-            model = await LocalModelAsync(bob);
-            if (model.EnumerateObject().Count() == 2 && model.ToString().Contains("Hello from Alice")) break;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
+        await bob.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 2 && JSON.stringify(window.collabcanvas.client.local.toJSON()).includes('Hello from Alice')");
+        await alice.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
+        var model = await LocalModelAsync(bob);
         Assert.Equal((await LocalModelAsync(alice)).ToString(), model.ToString());
         var rect = model.EnumerateObject().Single(o => o.Value.GetProperty("type").GetString() == "rect").Value;
         Assert.Equal(160, rect.GetProperty("width").GetDouble());
@@ -105,8 +100,8 @@ public class RecoveryTests
             Assert.Equal(2, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
 
             await using var restarted = await server.RestartAsync();
-            await page.Locator(".status[data-status=online]").WaitForAsync(new() { Timeout = 20_000 });
-            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0", null, new() { Timeout = 10_000 });
+            await page.Locator(".status[data-status=online]").WaitForAsync();
+            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
             var objects = (await restarted.DocumentAsync(canvas)).GetProperty("objects");
             Assert.Equal(["ellipse", "rect"], objects.EnumerateObject().Select(o => o.Value.GetProperty("type").GetString()).Order());
         }
@@ -231,8 +226,11 @@ public class ExportAndConcurrencyTests(BrowserFixture fixture) : IClassFixture<B
         await Task.WhenAll(EditorSteps.DragAsync(alice, 350, 350, 600, 350), EditorSteps.DragAsync(bob, 350, 350, 350, 600));
         foreach (var page in new[] { alice, bob })
             await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
-        await Task.Delay(300);
-        var document = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").GetRawText();
+        // Each has its own batches acknowledged; the other's may still be on the way: wait for the last seq.
+        var server = await fixture.Server.DocumentAsync(canvas);
+        foreach (var page in new[] { alice, bob })
+            await page.WaitForFunctionAsync($"() => window.collabcanvas.client.seq >= {server.GetProperty("seq").GetInt64()}");
+        var document = server.GetProperty("objects").GetRawText();
         var expected = System.Text.Json.JsonDocument.Parse(document).RootElement.ToString();
         Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(await ModelAsync(alice)).RootElement.ToString());
         Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(await ModelAsync(bob)).RootElement.ToString());
@@ -260,7 +258,7 @@ public class SelectionTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
 
         await page.Keyboard.PressAsync("Escape");
         await EditorSteps.DragAsync(page, 60, 100, 700, 700);
-        Assert.Equal("2 objects", await page.Locator(".properties h2").TextContentAsync());
+        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("2 objects");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "marquee.png") });
     }
 }

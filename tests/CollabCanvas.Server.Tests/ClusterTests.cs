@@ -155,10 +155,10 @@ public class ClusterTests
             var members = await servers[0].Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/canvases/{canvas}/members");
             var remyId = members.EnumerateArray().Single(m => m.GetProperty("displayName").GetString() == "Remy").GetProperty("userId").GetString();
 
-            var watch = System.Diagnostics.Stopwatch.StartNew();
+            // Within a second on an idle machine; no time is asserted (a loaded one is slower): nothing else would
+            // ever close this socket, so its close is the removal reaching the other instance.
             (await servers[0].Http.DeleteAsync($"/api/canvases/{canvas}/members/{remyId}")).EnsureSuccessStatusCode();
-            await remy.Closed.WaitAsync(TimeSpan.FromSeconds(5));
-            Assert.True(watch.ElapsedMilliseconds < 1000, $"closed after {watch.ElapsedMilliseconds} ms");
+            await remy.Closed.WaitAsync(Eventually.Ceiling);
             Assert.Equal(4403, (int?)remy.CloseStatus);
         }
         finally
@@ -218,10 +218,10 @@ public class ClusterTests
                     // the instance is gone
                 }
             });
-            await Task.Delay(1000);
+            await Eventually.Until(() => writer.AckCount > 50, "50 acks before the kill");
             await servers[0].KillAsync();
             await sending;
-            await writer.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            await writer.Closed.WaitAsync(Eventually.Ceiling);
             var acked = writer.Acks.Select(a => a.Ref).ToHashSet();
             Assert.True(acked.Count > 50, $"only {acked.Count} acks before the kill");
 
@@ -229,7 +229,7 @@ public class ClusterTests
             await using var back = await CanvasClient.ConnectAsync(servers[1], canvas, "writer", since: writer.Seq, clientId: "writer1");
             var unacked = sent.Keys.Where(r => !acked.Contains(r)).ToList();
             foreach (var reference in unacked) await back.SendOpsAsync(reference, sent[reference]);
-            foreach (var reference in unacked) await back.WaitForAckOfAsync(reference, 20_000);
+            foreach (var reference in unacked) await back.WaitForAckOfAsync(reference);
 
             var objects = (await servers[1].DocumentAsync(canvas)).GetProperty("objects");
             Assert.Equal(sent.Count, objects.EnumerateObject().Count()); // every batch, acknowledged before or resent after
@@ -259,24 +259,30 @@ public class ClusterTests
             var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };
             var clients = new List<CanvasClient>();
             for (var i = 0; i < 9; i++) clients.Add(await CanvasClient.ConnectAsync(servers[i % 3], canvases[i % 2], $"w{i}"));
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
-            await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4)); // how long they write, not a ceiling
+            var sent = await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
             {
-                for (var i = 0; !stop.IsCancellationRequested; i++)
+                var i = 0;
+                for (; !stop.IsCancellationRequested; i++)
                 {
                     await client.SendOpsAsync($"r{i}", Batch.Of(Batch.Put($"c{c}-{i % 200}", new { type = "rect", x = i })));
                     if (i % 50 == 49) await client.WaitForAckOfAsync($"r{i}");
                 }
+                return i;
             })));
-            await Task.Delay(1500); // the last acks, and a prune or two
+            for (var c = 0; c < clients.Count; c++)
+                if (sent[c] > 0) await clients[c].WaitForAckOfAsync($"r{sent[c] - 1}");
             Assert.DoesNotContain(clients.SelectMany(c => c.Received), type => type == "error");
             foreach (var canvas in canvases)
             {
+                // Every instance reaches the last batch, and the cleanup has run over the log (retention 0).
+                var last = clients.Where((_, i) => canvases[i % 2] == canvas).Max(c => c.Acks.Max(a => a.Seq));
+                await servers[0].PrunedAsync(canvas, 1);
+                await Eventually.Until(async () => (await Task.WhenAll(servers.Select(s => s.DocumentAsync(canvas))))
+                    .All(d => d.GetProperty("seq").GetInt64() == last), $"every instance at seq {last}");
                 var documents = await Task.WhenAll(servers.Select(s => s.DocumentAsync(canvas)));
                 var expected = documents[0].GetRawText();
                 foreach (var document in documents) Assert.Equal(expected, document.GetRawText());
-                var last = clients.Where((_, i) => canvases[i % 2] == canvas).Max(c => c.Acks.Max(a => a.Seq));
-                Assert.Equal(last, documents[0].GetProperty("seq").GetInt64());
             }
             Assert.DoesNotContain("SQLITE_BUSY", string.Join('\n', servers.Select(s => s.Output)));
             foreach (var client in clients) await client.DisposeAsync();
@@ -340,10 +346,11 @@ public class PausedInstanceTests
             await writer.SendOpsAsync($"r{i}", Batch.Rect($"o{i}", i));
             await writer.AckAsync($"r{i}");
         }
-        await Task.Delay(4500); // the paused instance times out, snapshots cover the rows, cleanup deletes them
+        // The paused instance times out, snapshots cover the rows, and the cleanup deletes them under it.
+        await live.PrunedAsync(canvas, writer.Seq);
         Assert.Equal(0, Signal(paused.Pid, 18)); // SIGCONT
 
-        await sleeper.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        await sleeper.Closed.WaitAsync(Eventually.Ceiling);
         Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)CloseCodes.Reload, sleeper.CloseStatus);
         await using var back = await CanvasClient.ConnectAsync(paused, canvas, "sleeper", since: sleeper.Seq);
         Assert.Equal(writer.ReplicaJson(), back.ReplicaJson());

@@ -145,7 +145,7 @@ public class ReplayFromLogTests
             await writer.SendOpsAsync($"r{i}", Batch.Rect($"o{i}", i));
             await writer.AckAsync($"r{i}");
         }
-        await Task.Delay(2500); // a prune runs
+        await server.PrunedAsync(canvas, writer.Seq);
 
         var welcomed = await CanvasClient.ConnectAsync(server, canvas, hello: false);
         await welcomed.SendJsonAsync(new { type = "hello", since = 1 });

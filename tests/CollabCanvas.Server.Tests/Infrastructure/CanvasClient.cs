@@ -26,6 +26,12 @@ public sealed class CanvasClient : IAsyncDisposable
     /// <summary>Every seq this client received, in arrival order: from replay, ops and its own acks.</summary>
     public List<long> Delivered { get; } = [];
     public List<(string Ref, long Seq)> Acks { get; } = [];
+
+    /// <summary>How many acks have arrived so far (safe to read while they arrive).</summary>
+    public int AckCount
+    {
+        get { lock (_pending) return Acks.Count; }
+    }
     public string? Session { get; private set; }
     /// <summary>The welcome message (with the session's user and role).</summary>
     public JsonElement Welcome { get; private set; }
@@ -97,7 +103,7 @@ public sealed class CanvasClient : IAsyncDisposable
     }
 
     /// <summary>The next message of <paramref name="type"/> (earlier messages of other types are skipped).</summary>
-    public async Task<JsonElement> NextAsync(string type, Func<JsonElement, bool>? match = null, int timeoutMs = 10_000)
+    public async Task<JsonElement> NextAsync(string type, Func<JsonElement, bool>? match = null, int timeoutMs = Eventually.CeilingMilliseconds)
     {
         using var timeout = new CancellationTokenSource(timeoutMs);
         try
@@ -124,27 +130,21 @@ public sealed class CanvasClient : IAsyncDisposable
         NextAsync("error", m => code is null || m.GetProperty("code").GetString() == code);
 
     /// <summary>Waits until the client has acknowledgements for <paramref name="reference"/>, whatever arrived after it.</summary>
-    public async Task WaitForAckOfAsync(string reference, int timeoutMs = 10_000)
+    public Task WaitForAckOfAsync(string reference, int timeoutMs = Eventually.CeilingMilliseconds) => WaitUnlessClosedAsync(() =>
     {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (true)
-        {
-            lock (_pending)
-                if (Acks.Exists(a => a.Ref == reference)) return;
-            if (Environment.TickCount64 > deadline) throw new TimeoutException($"no ack for {reference}");
-            await Task.Delay(10);
-        }
-    }
+        lock (_pending) return Acks.Exists(a => a.Ref == reference);
+    }, $"an ack for {reference}", timeoutMs);
 
     /// <summary>Waits until the replica has applied <paramref name="seq"/>.</summary>
-    public async Task WaitForSeqAsync(long seq, int timeoutMs = 10_000)
+    public Task WaitForSeqAsync(long seq, int timeoutMs = Eventually.CeilingMilliseconds) =>
+        WaitUnlessClosedAsync(() => Volatile.Read(ref _seqSeen) >= seq, $"seq {seq}", timeoutMs);
+
+    /// <summary>A closed connection receives nothing more: waiting on stops there rather than at the ceiling.</summary>
+    private async Task WaitUnlessClosedAsync(Func<bool> condition, string what, int timeoutMs)
     {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (Volatile.Read(ref _seqSeen) < seq)
-        {
-            if (Environment.TickCount64 > deadline) throw new TimeoutException($"seq {seq} not reached (at {Seq})");
-            await Task.Delay(10);
-        }
+        await Eventually.Until(() => condition() || Closed.IsCompleted, what, TimeSpan.FromMilliseconds(timeoutMs));
+        if (!condition())
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, $"connection closed ({CloseStatus}) before {what}");
     }
 
     private long _seqSeen;
@@ -243,7 +243,7 @@ public sealed class CanvasClient : IAsyncDisposable
     {
         if (_socket.State == WebSocketState.Open)
             await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
-        await _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await _closed.Task.WaitAsync(Eventually.Ceiling);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,7 +11,10 @@ public static class Eventually
     public static readonly TimeSpan ProcessStart = TimeSpan.FromSeconds(60);
 
     /// <summary>For anything else a test waits for: a message, a close, a state that another instance will reach.</summary>
-    public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Ceiling = TimeSpan.FromMilliseconds(CeilingMilliseconds);
+
+    /// <summary><see cref="Ceiling"/> as a constant, for default parameter values.</summary>
+    public const int CeilingMilliseconds = 30_000;
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after the ceiling.</summary>
     public static Task Until(Func<bool> condition, string what, TimeSpan? ceiling = null) =>

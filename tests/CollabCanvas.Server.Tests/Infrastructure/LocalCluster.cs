@@ -26,13 +26,22 @@ public sealed class LocalCluster : IAsyncDisposable
             ["RUN_DIR"] = run, ["DATA_DIR"] = Path.Combine(run, "data"), ["PORT"] = port.ToString(),
             ["BASE_PORT"] = ServerProcess.FreePort().ToString(), ["DETACH"] = "1",
         };
-        await RunScriptAsync(environment, instances.ToString());
+        try
+        {
+            // The script waits for each instance in turn, up to a process start's ceiling each.
+            await RunScriptAsync(environment, instances.ToString(), Eventually.ProcessStart * (instances + 1));
+        }
+        catch
+        {
+            await RunScriptAsync(environment, "stop", Eventually.ProcessStart); // whatever did start
+            throw;
+        }
         return new LocalCluster(environment, new Uri($"http://127.0.0.1:{port}"));
     }
 
-    public async ValueTask DisposeAsync() => await RunScriptAsync(_environment, "stop");
+    public async ValueTask DisposeAsync() => await RunScriptAsync(_environment, "stop", Eventually.ProcessStart);
 
-    private static async Task RunScriptAsync(Dictionary<string, string> environment, string argument)
+    private static async Task RunScriptAsync(Dictionary<string, string> environment, string argument, TimeSpan ceiling)
     {
         var start = new ProcessStartInfo(Path.Combine(ServerProcess.RepositoryRoot, "deploy", "local-cluster.sh"), argument)
         {
@@ -43,7 +52,15 @@ public sealed class LocalCluster : IAsyncDisposable
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(ceiling);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"local-cluster.sh {argument} did not finish within {ceiling.TotalSeconds:0} s (logs in {environment["RUN_DIR"]})");
+        }
         if (process.ExitCode != 0) throw new InvalidOperationException($"local-cluster.sh {argument} failed:\n{await output}\n{await errors}");
     }
 }

@@ -164,6 +164,22 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public async Task<System.Text.Json.JsonElement> DocumentAsync(string canvasId) =>
         await Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/canvases/{canvasId}/document");
 
+    /// <summary>One value from the server's SQLite file, e.g. to wait until a background job has run.</summary>
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDirectory, "collabcanvas.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Waits until the background cleanup has pruned the canvas's log up to <paramref name="seq"/>.</summary>
+    public Task PrunedAsync(string canvasId, long seq) =>
+        Eventually.Until(async () => await ScalarAsync("SELECT pruned_seq FROM canvas_states WHERE canvas_id = $canvas", ("$canvas", canvasId)) is long pruned &&
+            pruned >= seq, $"the log of {canvasId} pruned up to seq {seq}");
+
     /// <summary>SIGKILL: no shutdown code runs, like a crash or a power cut of the process.</summary>
     public async Task KillAsync()
     {

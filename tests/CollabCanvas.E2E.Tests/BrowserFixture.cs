@@ -17,7 +17,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// Playwright's ceilings for actions, navigations and expectations: generous, because a loaded machine makes the
     /// browser slow; a wait ends as soon as its condition holds (see Eventually).
     /// </summary>
-    public static readonly float Patience = (float)Eventually.ProcessStart.TotalMilliseconds;
+    public static readonly float Patience = (float)Eventually.Ceiling.TotalMilliseconds;
 
     static BrowserFixture() => Assertions.SetDefaultExpectTimeout(Patience);
 

@@ -7,14 +7,17 @@ namespace CollabCanvas.Server.Tests.Infrastructure;
 /// </summary>
 public static class Eventually
 {
-    /// <summary>For a process to start (the .NET runtime, JIT, migrations) and say it is listening.</summary>
-    public static readonly TimeSpan ProcessStart = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// For a process to start (the .NET runtime, JIT, migrations) and say it is listening: a few seconds on an idle
+    /// machine, over a minute seen on two cores shared by several test runs.
+    /// </summary>
+    public static readonly TimeSpan ProcessStart = TimeSpan.FromSeconds(120);
 
     /// <summary>For anything else a test waits for: a message, a close, a state that another instance will reach.</summary>
     public static readonly TimeSpan Ceiling = TimeSpan.FromMilliseconds(CeilingMilliseconds);
 
     /// <summary><see cref="Ceiling"/> as a constant, for default parameter values.</summary>
-    public const int CeilingMilliseconds = 30_000;
+    public const int CeilingMilliseconds = 60_000;
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after the ceiling.</summary>
     public static Task Until(Func<bool> condition, string what, TimeSpan? ceiling = null) =>

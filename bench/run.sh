@@ -4,6 +4,7 @@
 #   bench/run.sh fanout --clients 1000 --canvases 50 --rate 5 --seconds 20
 #   bench/run.sh durable --clients 50 --canvases 1 --window 4 --seconds 10
 #   bench/run.sh ai --count 500
+#   bench/run.sh revoke --count 200
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 # Another build of the server (a before/after comparison): SERVER_DLL=/tmp/before/.../CollabCanvas.Server.dll
 # and, for the editor, its wwwroot: SERVER_CONTENT_ROOT=/tmp/before/src/CollabCanvas.Server
@@ -20,6 +21,9 @@ data="$(mktemp -d)"
 limits=()
 if [ "$scenario" = ai ]; then
     limits=(--CollabCanvas:Ai:CommandsPerHour=100000) # the benchmark measures commands, not the hourly limit
+fi
+if [ "$scenario" = revoke ]; then
+    limits=(--CollabCanvas:Auth:InvitationsPerHour=100000) # each round adds the member again
 fi
 if [ "$scenario" = durable ]; then
     # The durable scenario measures the log, not the per-session rate limit.

@@ -12,8 +12,9 @@ public sealed class BenchClient : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private Task _receiving = Task.CompletedTask;
 
+    /// <param name="cookies">Another user's session cookie; the bench user's by default.</param>
     public static async Task<BenchClient> ConnectAsync(Uri server, string canvasId, string name, Action<ReadOnlyMemory<byte>> onFrame,
-        int bufferBytes = 64 * 1024)
+        int bufferBytes = 64 * 1024, CookieContainer? cookies = null)
     {
         var client = new BenchClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
@@ -26,7 +27,7 @@ public sealed class BenchClient : IAsyncDisposable
             var value = (await ticket.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("value").GetString();
             hello = Encoding.UTF8.GetBytes($$"""{"type":"hello","ticket":"{{value}}"}""");
         }
-        else client._socket.Options.Cookies = Cookies;
+        else client._socket.Options.Cookies = cookies ?? Cookies;
         var ws = new Uri($"ws://{server.Authority}/ws/canvases/{canvasId}");
         await client._socket.ConnectAsync(ws, CancellationToken.None);
         var welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -68,6 +69,9 @@ public sealed class BenchClient : IAsyncDisposable
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
+    /// <summary>Completes when the server has closed the socket (or it broke).</summary>
+    public Task Closed => _receiving;
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -108,11 +112,7 @@ public sealed class BenchClient : IAsyncDisposable
     public static async Task<string[]> CreateCanvasesAsync(Uri server, int count)
     {
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies }) { BaseAddress = server };
-        if (Cookies.Count == 0)
-        {
-            (await http.PostAsJsonAsync("/auth/local/register", new { email = Email, password = Password, name = "bench" })).EnsureSuccessStatusCode();
-            (await http.PostAsJsonAsync("/auth/local/login", new { email = Email, password = Password })).EnsureSuccessStatusCode();
-        }
+        if (Cookies.Count == 0) await SignInAsync(http, Email, "bench");
         var ids = new string[count];
         for (var i = 0; i < count; i++)
         {
@@ -121,6 +121,21 @@ public sealed class BenchClient : IAsyncDisposable
             ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         }
         return ids;
+    }
+
+    /// <summary>Another local account (made on first use), signed in: its session cookie.</summary>
+    public static async Task<CookieContainer> SignInAsync(Uri server, string email, string name)
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server };
+        await SignInAsync(http, email, name);
+        return cookies;
+    }
+
+    private static async Task SignInAsync(HttpClient http, string email, string name)
+    {
+        (await http.PostAsJsonAsync("/auth/local/register", new { email, password = Password, name })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("/auth/local/login", new { email, password = Password })).EnsureSuccessStatusCode();
     }
 
     /// <summary>Every long that follows <paramref name="marker"/> in the frame (e.g. the timestamps after <c>"name":"t</c>).</summary>

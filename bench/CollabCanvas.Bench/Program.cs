@@ -4,6 +4,7 @@
 //   durable      clients sending batches as fast as acks come back; committed batches per second
 //   editor       frame times of the editor in Chromium: 2,000 objects, panning, while a peer edits
 //   ai           AI commands through the built-in parser: server time per command (Server-Timing) and round trip
+//   revoke       a member removed while their socket is open: time until that socket is closed
 // See bench/run.sh and docs/benchmarks.md.
 using CollabCanvas.Bench;
 
@@ -16,13 +17,14 @@ return options.Scenario switch
     "durable" => await Scenarios.DurableAsync(options),
     "editor" => await EditorFrames.RunAsync(options),
     "ai" => await AiCommands.RunAsync(options),
+    "revoke" => await Scenarios.RevokeAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: CollabCanvas.Bench <connections|fanout|durable> --url http://127.0.0.1:5555 [options]
+        usage: CollabCanvas.Bench <connections|fanout|durable|editor|ai|revoke> --url http://127.0.0.1:5555 [options]
           --urls A,B,C       several instances: clients are spread over them (fanout, durable)
           --server-pid PID   read the server's RSS (connections) and CPU (fanout)
           --count N          sessions to open (connections; default 10000)
@@ -31,7 +33,7 @@ static int Usage()
           --rate F           batches per second per client (fanout; default 5)
           --seconds S        measured duration (default 20 / 10)
           --window W         batches in flight per client (durable; default 4)
-          --count N          objects on the canvas (editor; default 2000); commands (ai; default 500)
+          --count N          objects on the canvas (editor; default 2000); commands (ai; default 500); rounds (revoke; default 200)
           --auth cookie|ticket  how sockets authenticate (default cookie)
         """);
     return 2;

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace CollabCanvas.Bench;
 
@@ -124,6 +126,35 @@ public static class Scenarios
         Out($"open sessions at the end: {open}/{clientCount}");
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
         return open == clientCount ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The promise that a change of access reaches open sockets within a second, measured (the tests only check that
+    /// it arrives: a loaded machine stretches it). Each round the owner adds a member, the member opens a socket (on
+    /// the last of <c>--urls</c>, so with two instances the removal crosses them), and the owner removes them; the
+    /// time runs from sending the removal to the socket's close.
+    /// </summary>
+    public static async Task<int> RevokeAsync(BenchOptions o)
+    {
+        var rounds = o.Count == 10_000 ? 200 : o.Count; // --count defaults to 10000 for the connections scenario
+        var canvas = (await BenchClient.CreateCanvasesAsync(o.Url, 1))[0];
+        using var owner = new HttpClient(new HttpClientHandler { CookieContainer = BenchClient.Cookies }) { BaseAddress = o.Url };
+        const string email = "member@example.test";
+        var member = await BenchClient.SignInAsync(o.Url, email, "member");
+        using var asMember = new HttpClient(new HttpClientHandler { CookieContainer = member }) { BaseAddress = o.Url };
+        var memberId = (await asMember.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetString();
+        var latency = new Recorder { Recording = true };
+        for (var i = 0; i < rounds; i++)
+        {
+            (await owner.PostAsJsonAsync($"/api/canvases/{canvas}/members", new { email, role = "editor" })).EnsureSuccessStatusCode();
+            await using var socket = await BenchClient.ConnectAsync(o.Urls[^1], canvas, "member", _ => { }, 4096, member);
+            var sent = Stopwatch.GetTimestamp();
+            (await owner.DeleteAsync($"/api/canvases/{canvas}/members/{memberId}")).EnsureSuccessStatusCode();
+            await socket.Closed.WaitAsync(TimeSpan.FromSeconds(60));
+            latency.RecordSince(sent);
+        }
+        Out($"RESULT revoke instances={o.Urls.Length} rounds={rounds} removal to close {Stats.Summary([latency])}");
+        return 0;
     }
 
     /// <summary>Clients send batches with <c>--window</c> in flight each; reports acknowledged (committed) batches per second.</summary>

@@ -15,9 +15,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// Playwright's ceilings for actions, navigations and expectations: generous, because a loaded machine makes the
-    /// browser slow; a wait ends as soon as its condition holds (see Eventually).
+    /// browser slow (a fresh browser's first page starts processes, and took over a minute on two busy cores); a wait
+    /// ends as soon as its condition holds (see Eventually).
     /// </summary>
-    public static readonly float Patience = (float)Eventually.Ceiling.TotalMilliseconds;
+    public static readonly float Patience = (float)Eventually.ProcessStart.TotalMilliseconds;
 
     static BrowserFixture() => Assertions.SetDefaultExpectTimeout(Patience);
 

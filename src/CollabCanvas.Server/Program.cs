@@ -9,6 +9,7 @@ using CollabCanvas.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddHttpSecurity(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddStorage(builder.Configuration);
@@ -17,11 +18,12 @@ builder.Services.AddSignIn(builder.Configuration);
 builder.Services.AddCanvases();
 builder.Services.AddRealtime(builder.Configuration);
 builder.Services.AddAi(builder.Configuration);
-builder.Services.AddHealth();
+builder.Services.AddHealth(builder.Configuration);
 
 var app = builder.Build();
 
 app.MigrateDatabase();
+app.UseHttpSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSignIn();

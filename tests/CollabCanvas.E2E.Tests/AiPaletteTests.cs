@@ -3,8 +3,10 @@ using Microsoft.Playwright;
 
 namespace CollabCanvas.E2E.Tests;
 
-public class AiPaletteTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
 {
+    protected override BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task A_command_in_the_palette_appears_in_two_browsers_and_one_undo_removes_all_of_it()
     {
@@ -58,8 +60,10 @@ public class AiPaletteTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     }
 }
 
-public class AiGalleryTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public class AiGalleryTests(BrowserFixture fixture) : BrowserTest
 {
+    protected override BrowserFixture Fixture => fixture;
+
     /// <summary>Every component, drawn by the server and rendered by the editor: a picture to look at (docs/images/ai-components.png).</summary>
     [Fact]
     public async Task Every_component_renders_in_the_editor()

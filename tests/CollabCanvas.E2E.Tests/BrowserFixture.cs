@@ -4,7 +4,10 @@ using Microsoft.Playwright;
 
 namespace CollabCanvas.E2E.Tests;
 
-/// <summary>A real server process and Debian's Chromium, driven by Playwright. Screenshots go to artifacts/screenshots.</summary>
+/// <summary>
+/// A real server process and Debian's Chromium, driven by Playwright. Screenshots go to artifacts/screenshots. Every
+/// page it opens reports Content-Security-Policy violations; <see cref="FinishTestAsync"/> fails the test that had one.
+/// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
@@ -12,6 +15,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public ServerProcess Server { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     private IPlaywright _playwright = null!;
+    private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _cspViolations = [];
 
     /// <summary>
     /// Playwright's ceilings for actions, navigations and expectations: generous, because a loaded machine makes the
@@ -53,6 +58,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         baseUri ??= server.BaseUri;
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, BaseURL = baseUri.ToString() });
         context.SetDefaultTimeout(Patience);
+        await WatchCspAsync(context);
         if (signedIn)
         {
             var email = $"{name.ToLowerInvariant()}@example.test";
@@ -77,10 +83,77 @@ public sealed class BrowserFixture : IAsyncLifetime
             Name = c.Name, Value = c.Value, Url = baseUri.GetLeftPart(UriPartial.Authority), HttpOnly = c.HttpOnly, SameSite = SameSiteAttribute.Lax,
         }));
 
+    /// <summary>
+    /// Both ways Chromium tells of a violation: the page's <c>securitypolicyviolation</c> event (through a binding,
+    /// which CSP does not govern) and the console message, which also covers what happens outside the document.
+    /// </summary>
+    private async Task WatchCspAsync(IBrowserContext context)
+    {
+        lock (_contexts) _contexts.Add(context);
+        void Report(string violation)
+        {
+            lock (_cspViolations) _cspViolations.Add(violation);
+        }
+        await context.ExposeFunctionAsync("__reportCspViolation", (string violation) => Report(violation));
+        await context.AddInitScriptAsync("""
+            document.addEventListener('securitypolicyviolation', e =>
+              window.__reportCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'} in ${e.documentURI} (${e.sourceFile}:${e.lineNumber})`));
+            """);
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) Report(message.Text);
+        };
+    }
+
+    /// <summary>The violations reported so far (waiting up to a generous ceiling for at least one), forgotten once read.</summary>
+    public async Task<IReadOnlyList<string>> TakeCspViolationsAsync()
+    {
+        for (var waited = 0; waited < 30_000; waited += 100)
+        {
+            lock (_cspViolations)
+                if (_cspViolations.Count > 0)
+                {
+                    var taken = _cspViolations.ToList();
+                    _cspViolations.Clear();
+                    return taken;
+                }
+            await Task.Delay(100);
+        }
+        return [];
+    }
+
+    /// <summary>Closes the pages a test opened and fails it when one of them broke the Content-Security-Policy.</summary>
+    public async Task FinishTestAsync()
+    {
+        List<IBrowserContext> contexts;
+        lock (_contexts)
+        {
+            contexts = [.. _contexts];
+            _contexts.Clear();
+        }
+        foreach (var context in contexts) await context.CloseAsync();
+        lock (_cspViolations)
+        {
+            var violations = string.Join("\n", _cspViolations);
+            _cspViolations.Clear();
+            Assert.True(violations.Length == 0, "The Content-Security-Policy was violated:\n" + violations);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         _playwright.Dispose();
         await Server.DisposeAsync();
     }
+}
+
+/// <summary>A test class on one <see cref="BrowserFixture"/>: each test ends with <see cref="BrowserFixture.FinishTestAsync"/>.</summary>
+public abstract class BrowserTest : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    protected abstract BrowserFixture Fixture { get; }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => Fixture.FinishTestAsync();
 }

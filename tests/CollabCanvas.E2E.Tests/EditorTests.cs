@@ -4,8 +4,10 @@ using Microsoft.Playwright;
 
 namespace CollabCanvas.E2E.Tests;
 
-public class EditorTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public class EditorTests(BrowserFixture fixture) : BrowserTest
 {
+    protected override BrowserFixture Fixture => fixture;
+
     private static async Task<JsonElement> LocalModelAsync(IPage page) =>
         JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())")).RootElement;
 
@@ -104,6 +106,7 @@ public class RecoveryTests
             await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
             var objects = (await restarted.DocumentAsync(canvas)).GetProperty("objects");
             Assert.Equal(["ellipse", "rect"], objects.EnumerateObject().Select(o => o.Value.GetProperty("type").GetString()).Order());
+            await fixture.FinishTestAsync();
         }
         finally
         {
@@ -139,6 +142,7 @@ public class RecoveryTests
             Assert.Equal(moved, await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
             var document = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Single().Value;
             Assert.Equal(400, document.GetProperty("x").GetDouble());
+            await fixture.FinishTestAsync();
         }
         finally
         {
@@ -158,8 +162,10 @@ internal static class EditorSteps
     }
 }
 
-public class ExportAndConcurrencyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public class ExportAndConcurrencyTests(BrowserFixture fixture) : BrowserTest
 {
+    protected override BrowserFixture Fixture => fixture;
+
     private static Task<string> ModelAsync(Microsoft.Playwright.IPage page) =>
         page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())");
 
@@ -237,8 +243,10 @@ public class ExportAndConcurrencyTests(BrowserFixture fixture) : IClassFixture<B
     }
 }
 
-public class SelectionTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public class SelectionTests(BrowserFixture fixture) : BrowserTest
 {
+    protected override BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task A_dragged_shape_snaps_to_another_ones_edge_and_a_marquee_selects_both()
     {
@@ -299,6 +307,7 @@ public class ClusterEditorTests
             Assert.Equal(
                 await pages[0].EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"),
                 await pages[1].EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
+            await fixture.FinishTestAsync();
         }
         finally
         {

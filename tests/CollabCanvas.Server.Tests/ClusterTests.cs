@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
@@ -316,6 +317,19 @@ public class NginxClusterTests
         Assert.All(clients, c => Assert.Equal(clients[0].ReplicaJson(), c.ReplicaJson()));
         Assert.Equal(4, clients[0].Replica.Count);
         foreach (var client in clients) await client.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Behind_nginx_the_client_is_the_address_nginx_names_and_never_one_the_client_names()
+    {
+        await using var cluster = await LocalCluster.StartAsync(1);
+        using var http = new HttpClient { BaseAddress = cluster.Proxy };
+        // A scraper on the host, through nginx: the instances believe nginx that the client is on loopback.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/metrics")).StatusCode);
+        // A client that names another address in front of nginx's entry is not taken for a local one.
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        forged.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(forged)).StatusCode);
     }
 }
 

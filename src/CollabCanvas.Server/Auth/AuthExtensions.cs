@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -171,7 +170,6 @@ public static class AuthExtensions
             o.AddPolicy<string, InvitationRateLimit>(InvitationRateLimit.Name);
             o.OnRejected = (context, _) => RejectAsync(context, "Too many sign-in requests from this address. Try again in a minute.");
         });
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
 
@@ -197,10 +195,9 @@ public static class AuthExtensions
         await TypedResults.Problem(message, statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
     }
 
-    /// <summary>Forwarded headers (from a proxy on loopback), authentication, and the Origin check for cookie-authenticated writes.</summary>
+    /// <summary>Authentication, and the Origin check for cookie-authenticated writes.</summary>
     public static WebApplication UseSignIn(this WebApplication app)
     {
-        app.UseForwardedHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -8,14 +8,15 @@ namespace CollabCanvas.Server.Observability;
 
 /// <summary>
 /// <c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve (the database can be written, not shutting
-/// down). <c>/metrics</c>: Prometheus text.
+/// down). <c>/metrics</c>: Prometheus text, for the scrapers that <see cref="MetricsAccess"/> lets in.
 /// </summary>
 public static class HealthEndpoints
 {
     private const string Ready = "ready";
 
-    public static IServiceCollection AddHealth(this IServiceCollection services)
+    public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddMetricsAccess(configuration);
         services.AddHealthChecks()
             .AddCheck<DatabaseCheck>("database", tags: [Ready])
             .AddCheck<ShutdownCheck>("shutdown", tags: [Ready]);
@@ -30,7 +31,7 @@ public static class HealthEndpoints
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, branch => branch.Use(MetricsAccess.Gate), optionsName: null);
         return app;
     }
 

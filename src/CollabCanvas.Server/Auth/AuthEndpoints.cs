@@ -112,10 +112,10 @@ public static class AuthEndpoints
         };
     }
 
-    private static IResult Challenge(string provider, string? returnUrl, IOptions<AuthOptions> options)
+    private static IResult Challenge(string provider, string? returnUrl, HttpRequest request, IOptions<AuthOptions> options)
     {
         if (!options.Value.Providers.ContainsKey(provider)) return TypedResults.NotFound();
-        return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = LocalPath(returnUrl) }, [AuthSchemes.Oidc(provider)]);
+        return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = ReturnTarget.Resolve(returnUrl, request) }, [AuthSchemes.Oidc(provider)]);
     }
 
     /// <summary>
@@ -177,8 +177,4 @@ public static class AuthEndpoints
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem($"Too many attempts. Try again in {Math.Max(1, seconds / 60)} minute(s).", statusCode: StatusCodes.Status429TooManyRequests);
     }
-
-    /// <summary>Only a path on this site: never an open redirect.</summary>
-    private static string LocalPath(string? url) =>
-        url is { Length: > 0 } u && u[0] == '/' && (u.Length == 1 || (u[1] != '/' && u[1] != '\\')) ? u : "/";
 }

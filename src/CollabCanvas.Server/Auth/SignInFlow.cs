@@ -25,6 +25,8 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
 
     public Task OnProviderSignInAsync(TicketReceivedContext context, string provider)
     {
+        // Set by the challenge and carried in the protected state; held to the rule again where it is used.
+        context.ReturnUri = ReturnTarget.Resolve(context.ReturnUri, context.Request);
         var identity = ReadIdentity(context.Principal!);
         if (identity is null)
         {
@@ -41,7 +43,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
                 HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", Secure = AuthExtensions.SecureCookies(context.HttpContext),
                 MaxAge = PendingLinkLifetime,
             });
-            context.Response.Redirect("/signin?link=pending");
+            context.Response.Redirect("/signin?link=pending&returnUrl=" + Uri.EscapeDataString(context.ReturnUri));
             context.HandleResponse();
             return Task.CompletedTask;
         }

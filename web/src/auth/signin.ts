@@ -5,10 +5,22 @@ import { api, ApiError, type AuthConfig } from '../api';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 
-/** Only a path on this site: never an open redirect. */
-function returnUrl(): string {
-  const url = new URLSearchParams(location.search).get('returnUrl') ?? '/';
-  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
+/**
+ * Where signing in goes next, by the server's rule (src/CollabCanvas.Server/Auth/ReturnTarget.cs): a target with no
+ * control character that, resolved against this site's origin, keeps that origin; anything else is the root. The
+ * answer is absolute, so that no path can be read as another site (`/.//evil.example` resolves to the path
+ * `//evil.example`). Control characters are refused, not left to the URL parser, which drops tabs and newlines.
+ */
+function returnTarget(target: string | null, origin: string): string {
+  const root = origin + '/';
+  if (target === null || /[\u0000-\u001f\u007f-\u009f]/.test(target)) return root;
+  let url: URL;
+  try {
+    url = new URL(target, root);
+  } catch {
+    return root;
+  }
+  return url.origin === origin ? origin + url.pathname + url.search + url.hash : root;
 }
 
 export async function showSignIn(root: HTMLElement): Promise<void> {
@@ -20,7 +32,7 @@ export async function showSignIn(root: HTMLElement): Promise<void> {
     root.innerHTML = '<main class="signin"><p class="error" role="alert">The server cannot be reached. Try again in a moment.</p></main>';
     return;
   }
-  const back = returnUrl();
+  const back = returnTarget(new URLSearchParams(location.search).get('returnUrl'), location.origin);
   // Already signed in (a bookmark, the back button): go on where they were going.
   if (!config.pendingLink && (await api.me().catch(() => null))) { location.replace(back); return; }
   const providerError = new URLSearchParams(location.search).get('error') === 'provider';

@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Tests;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace CollabCanvas.E2E.Tests;
@@ -35,8 +36,7 @@ public class PageSecurityTests(BrowserFixture fixture) : BrowserTest
             {
                 await page.GotoAsync("/signin?returnUrl=" + Uri.EscapeDataString(ReturnTargetTable.Fill(target, fixture.Server.BaseUri)),
                     new() { WaitUntil = WaitUntilState.Commit });
-                await page.WaitForURLAsync(url => !url.StartsWith(origin + "/signin?", StringComparison.Ordinal),
-                    new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+                await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("^" + Regex.Escape(origin) + "/signin\\?"), new() { Timeout = 30_000 });
             }
             catch (PlaywrightException e)
             {

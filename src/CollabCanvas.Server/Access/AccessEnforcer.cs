@@ -69,6 +69,12 @@ public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, Realti
             var concerned = access.CanvasId == change.CanvasId &&
                 ((change.UserId is not null && access.UserId == change.UserId) || (change.LinkId is not null && access.LinkId == change.LinkId));
             if (!concerned) continue;
+            // An older change read after the account's deletion (the poll is not instant) must not pass for a lost membership.
+            if (gate.AccountDeleted(access))
+            {
+                session.Close(CloseCodes.Unauthorized, "the account was deleted");
+                continue;
+            }
             var role = gate.Reconsider(access);
             if (role == Role.None) session.Close(CloseCodes.Forbidden, "your access to this canvas ended");
             else if (role != session.Role)

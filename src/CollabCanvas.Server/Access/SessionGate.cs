@@ -64,9 +64,12 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
     public bool SignInEnded(SessionAccess session) =>
         session is { AuthSessionId: { } sessionId, UserId: { } userId } && sessions.ActiveUntil(sessionId, userId) is null;
 
+    /// <summary>Whether the account a session belongs to has been deleted since it opened.</summary>
+    public bool AccountDeleted(SessionAccess session) => session.UserId is { } userId && users.Find(userId) is null;
+
     /// <summary>The role a session has now, after a change of access; None ends it.</summary>
     public Role Reconsider(SessionAccess session) =>
-        session.UserId is { } userId && users.Find(userId) is null ? Role.None : access.RoleOf(session.CanvasId, session.UserId, session.LinkId);
+        AccountDeleted(session) ? Role.None : access.RoleOf(session.CanvasId, session.UserId, session.LinkId);
 
     private static Admission Refuse(int code, string reason) => new(null, SessionAccess.Nobody, Role.None, code, reason);
 

@@ -9,7 +9,9 @@ import { CommandPalette } from './palette';
 import type { CanvasObject, Op, PropValue } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
-import { SHORTCUTS, TOOLS, findShortcut, prettyKeys, type Command, type ToolName } from './tools';
+import { TOOLS, findShortcut, type Command, type ToolName } from './tools';
+import { installTooltips, toolButtons } from './toolbar';
+import { fillHelpPanel } from './help';
 import { History } from './history';
 import { keyBetween } from './zindex';
 import { PropertiesPanel } from './properties';
@@ -29,9 +31,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
       <header class="topbar">
         <a href="/" class="home" aria-label="All canvases">◧ CollabCanvas</a>
         <h1 class="title"></h1>
-        <nav class="tools" aria-label="Tools">
-          ${TOOLS.map(t => `<button type="button" data-tool="${t.name}" aria-label="${t.label} (${t.key.toUpperCase()})" title="${t.label} (${t.key.toUpperCase()})">${t.label}</button>`).join('')}
-        </nav>
+        <nav class="tools" aria-label="Tools"></nav>
         <div class="peers" aria-label="People here"></div>
         <span class="status" role="status" aria-live="polite"></span>
         <details class="menu">
@@ -56,16 +56,16 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
       </div>
       <aside class="help" hidden aria-label="Keyboard shortcuts">
         <h2>Shortcuts</h2>
-        <dl>
-          ${TOOLS.map(t => `<dt>${t.key.toUpperCase()}</dt><dd>${t.label}</dd>`).join('')}
-          ${SHORTCUTS.map(s => `<dt>${prettyKeys(s.keys)}</dt><dd>${s.label}</dd>`).join('')}
-        </dl>
+        <dl></dl>
       </aside>
     </div>`;
   const stageEl = root.querySelector<HTMLDivElement>('.stage')!;
   const statusEl = root.querySelector<HTMLElement>('.status')!;
   const peersEl = root.querySelector<HTMLElement>('.peers')!;
   const helpEl = root.querySelector<HTMLElement>('.help')!;
+  root.querySelector('.tools')!.append(...toolButtons());
+  fillHelpPanel(helpEl.querySelector('dl')!);
+  installTooltips(root.querySelector('.editor')!);
   api.get(canvasId).then(c => { root.querySelector('.title')!.textContent = c.name; document.title = `${c.name} · CollabCanvas`; }, () => {});
   if (me) root.querySelector('.topbar')!.append(accountMenu(me));
 

@@ -1,15 +1,16 @@
 // Tools and shortcuts are data: one table each, shown in the help panel.
 export type ToolName = 'select' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'frame' | 'path';
 
-export const TOOLS: { name: ToolName; label: string; key: string }[] = [
-  { name: 'select', label: 'Select', key: 'v' },
-  { name: 'rect', label: 'Rectangle', key: 'r' },
-  { name: 'ellipse', label: 'Ellipse', key: 'o' },
-  { name: 'line', label: 'Line', key: 'l' },
-  { name: 'arrow', label: 'Arrow', key: 'a' },
-  { name: 'text', label: 'Text', key: 't' },
-  { name: 'frame', label: 'Frame', key: 'f' },
-  { name: 'path', label: 'Pencil', key: 'p' },
+/** `icon`: the path of a 24×24 line drawing (stroked, not filled), drawn in the toolbar. */
+export const TOOLS: { name: ToolName; label: string; key: string; icon: string }[] = [
+  { name: 'select', label: 'Select', key: 'v', icon: 'M6 3l12 9-5.5 1L16 20l-2.5 1-3.5-7-4 4z' },
+  { name: 'rect', label: 'Rectangle', key: 'r', icon: 'M4 6h16v12H4z' },
+  { name: 'ellipse', label: 'Ellipse', key: 'o', icon: 'M3 12a9 7 0 1 0 18 0a9 7 0 1 0-18 0' },
+  { name: 'line', label: 'Line', key: 'l', icon: 'M5 19L19 5' },
+  { name: 'arrow', label: 'Arrow', key: 'a', icon: 'M5 19L19 5M10 5h9v9' },
+  { name: 'text', label: 'Text', key: 't', icon: 'M5 7V4h14v3M12 4v16M9 20h6' },
+  { name: 'frame', label: 'Frame', key: 'f', icon: 'M8 3v18M16 3v18M3 8h18M3 16h18' },
+  { name: 'path', label: 'Pencil', key: 'p', icon: 'M4 20l1-5L16 4l4 4L9 19zM14 6l4 4' },
 ];
 
 export type Command =
@@ -17,9 +18,12 @@ export type Command =
   | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'bring-forward' | 'send-backward' | 'select-all'
   | 'zoom-selection' | 'ai';
 
-/** `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. */
+/**
+ * `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. Entries with the same `label` are one row of the help
+ * panel, their keys side by side.
+ */
 export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
-  { keys: 'Mod+z', command: 'undo', label: 'Undo your last change' },
+  { keys: 'Mod+z', command: 'undo', label: 'Undo your last change (a drag is one step)' },
   { keys: 'Mod+Shift+z', command: 'redo', label: 'Redo' },
   { keys: 'Mod+y', command: 'redo', label: 'Redo' },
   { keys: 'Mod+d', command: 'duplicate', label: 'Duplicate the selection' },
@@ -33,14 +37,14 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Delete', command: 'delete', label: 'Delete the selection' },
   { keys: 'Backspace', command: 'delete', label: 'Delete the selection' },
   { keys: 'Escape', command: 'escape', label: 'Clear the selection' },
-  { keys: 'ArrowLeft', command: 'nudge-left', label: 'Nudge left (Shift: 10)' },
-  { keys: 'ArrowRight', command: 'nudge-right', label: 'Nudge right (Shift: 10)' },
-  { keys: 'ArrowUp', command: 'nudge-up', label: 'Nudge up (Shift: 10)' },
-  { keys: 'ArrowDown', command: 'nudge-down', label: 'Nudge down (Shift: 10)' },
+  { keys: 'ArrowLeft', command: 'nudge-left', label: 'Nudge the selection (Shift: 10)' },
+  { keys: 'ArrowRight', command: 'nudge-right', label: 'Nudge the selection (Shift: 10)' },
+  { keys: 'ArrowUp', command: 'nudge-up', label: 'Nudge the selection (Shift: 10)' },
+  { keys: 'ArrowDown', command: 'nudge-down', label: 'Nudge the selection (Shift: 10)' },
   { keys: 'Shift+1', command: 'zoom-fit', label: 'Zoom to fit' },
   { keys: 'Shift+2', command: 'zoom-selection', label: 'Zoom to the selection' },
   { keys: 'Mod+k', command: 'ai', label: 'AI: make components from a sentence' },
-  { keys: '?', command: 'help', label: 'Show or hide this help' },
+  { keys: '?', command: 'help', label: 'Show or hide the shortcuts' },
 ];
 
 /** A key press as the shortcut table writes it, e.g. `Mod+Shift+z`, `Shift+1`, `ArrowLeft`. */
@@ -55,7 +59,12 @@ export function findShortcut(e: KeyboardEvent): Command | undefined {
   return (SHORTCUTS.find(s => s.keys === full) ?? (e.ctrlKey || e.metaKey ? undefined : SHORTCUTS.find(s => s.keys === bare)))?.command;
 }
 
-/** How a shortcut is shown: `Mod+Shift+z` as `Ctrl/⌘+Shift+Z`. */
-export function prettyKeys(keys: string): string {
-  return keys.replace('Mod', 'Ctrl/⌘').replace(/\+([a-z])$/, (_, c: string) => `+${c.toUpperCase()}`);
+const KEY_NAMES: Record<string, string> = {
+  Mod: 'Ctrl/⌘', ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', Escape: 'Esc',
+};
+
+/** How a shortcut is shown to people: `Mod+Shift+z` as `Ctrl/⌘+Shift+Z`, `ArrowLeft` as `←`. */
+export function readableKeys(keys: string): string {
+  // A `+` at the end is the plus key itself, not a separator.
+  return keys.split(/\+(?!$)/).map(key => KEY_NAMES[key] ?? (key.length === 1 ? key.toUpperCase() : key)).join('+');
 }

@@ -1,0 +1,42 @@
+// The `?` panel: one row per thing you can do, its keys in the names printed on keyboards. The README's table of
+// keys lists the same rows (an end-to-end test compares them).
+import { SHORTCUTS, TOOLS, readableKeys } from './tools';
+
+interface HelpRow { keys: string[]; does: string }
+
+/** Pointer gestures, which the stage handles itself (they are not in the shortcut table). */
+const GESTURES: HelpRow[] = [
+  { keys: ['Wheel', 'Space+drag', 'Middle-drag'], does: 'Pan' },
+  { keys: ['Ctrl/⌘+wheel', 'Pinch'], does: 'Zoom at the pointer (10%–800%)' },
+];
+
+/** The tools, then the shortcuts (those that share a label make one row), then the gestures. */
+function helpRows(): HelpRow[] {
+  const rows: HelpRow[] = TOOLS.map(t => ({ keys: [readableKeys(t.key)], does: t.label }));
+  const byLabel = new Map<string, HelpRow>();
+  for (const s of SHORTCUTS) {
+    const row = byLabel.get(s.label);
+    if (row) row.keys.push(readableKeys(s.keys));
+    else {
+      const added = { keys: [readableKeys(s.keys)], does: s.label };
+      byLabel.set(s.label, added);
+      rows.push(added);
+    }
+  }
+  return [...rows, ...GESTURES];
+}
+
+/** The panel's rows: each key combination in a `kbd`, several joined by commas. */
+export function fillHelpPanel(list: HTMLDListElement): void {
+  list.replaceChildren(...helpRows().flatMap(row => {
+    const keys = document.createElement('dt');
+    row.keys.forEach((k, i) => {
+      const kbd = document.createElement('kbd');
+      kbd.textContent = k;
+      keys.append(...(i > 0 ? [', ', kbd] : [kbd]));
+    });
+    const does = document.createElement('dd');
+    does.textContent = row.does;
+    return [keys, does];
+  }));
+}

@@ -1,3 +1,4 @@
+using CollabCanvas.Server.Tests.Infrastructure;
 using System.Net.Http.Json;
 using Microsoft.Playwright;
 
@@ -42,6 +43,47 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
             await page.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 0");
         await alice.Keyboard.PressAsync("Control+Shift+z");
         await bob.WaitForFunctionAsync($"() => window.collabcanvas.client.local.size === {size}");
+    }
+
+    [Fact]
+    public async Task A_component_goes_to_free_space_beside_what_is_there_and_the_view_scrolls_to_show_it()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("AI placement");
+        var page = await fixture.NewPageAsync("Alice", canvas);
+        await page.GotoAsync($"/c/{canvas}");
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        // A rectangle that fills the view: no free space is left in it.
+        await page.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(page, 20, 90, 1260, 790);
+        string? drawn = null;
+        await Eventually.Until(async () => (drawn = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject()
+            .Select(p => p.Name).FirstOrDefault()) is not null, "the rectangle reaches the server");
+
+        await page.Keyboard.PressAsync("Control+k");
+        var palette = page.GetByRole(AriaRole.Dialog, new() { Name = "AI command" });
+        await palette.GetByLabel("Command").FillAsync("add a pricing table with 3 tiers");
+        await palette.GetByRole(AriaRole.Button, new() { Name = "Make", Exact = true }).ClickAsync();
+        await Assertions.Expect(palette).ToBeHiddenAsync();
+
+        var objects = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects");
+        var boxes = objects.EnumerateObject().ToDictionary(p => p.Name, p => (X: p.Value.GetProperty("x").GetDouble(), Y: p.Value.GetProperty("y").GetDouble(),
+            W: p.Value.TryGetProperty("width", out var w) ? w.GetDouble() : 0, H: p.Value.TryGetProperty("height", out var h) ? h.GetDouble() : 0));
+        var rect = boxes[drawn!];
+        var made = boxes.Where(b => b.Key != drawn).Select(b => b.Value).ToList();
+        Assert.NotEmpty(made);
+        var table = (X1: made.Min(b => b.X), Y1: made.Min(b => b.Y), X2: made.Max(b => b.X + b.W), Y2: made.Max(b => b.Y + b.H));
+        Assert.False(table.X1 < rect.X + rect.W && rect.X < table.X2 && table.Y1 < rect.Y + rect.H && rect.Y < table.Y2,
+            $"the pricing table {table} lies on the rectangle {rect}");
+
+        // The view moves to show all of it (it lies outside the view the command was given).
+        await page.WaitForFunctionAsync("""
+            ([x1, y1, x2, y2]) => {
+              const stage = window.collabcanvas.stage, scale = stage.scaleX();
+              const left = -stage.x() / scale, top = -stage.y() / scale;
+              return x1 >= left && y1 >= top && x2 <= left + stage.width() / scale && y2 <= top + stage.height() / scale;
+            }
+            """, new[] { table.X1, table.Y1, table.X2, table.Y2 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-placed-beside.png") });
     }
 
     [Fact]

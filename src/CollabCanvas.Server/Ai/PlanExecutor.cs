@@ -70,14 +70,49 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
         _lastPlaced = (x, y, w, h);
     }
 
-    /// <summary>Below the previous result of this command, else by the selection, else in the middle of the viewport, else below everything.</summary>
+    /// <summary>
+    /// The free spot nearest to where the component is wanted: below the previous result of this command, else by the
+    /// selection, else in the middle of the viewport, else below everything. Nothing new lands on what is there.
+    /// </summary>
     private (double X, double Y) PlaceFor(double w, double h, string? placement)
+    {
+        var (x, y) = WantedSpot(w, h, placement);
+        return FreeSpotNear(x, y, w, h);
+    }
+
+    private (double X, double Y) WantedSpot(double w, double h, string? placement)
     {
         if (_lastPlaced is { } last) return (last.X, last.Y + last.H + Gap);
         if (placement != "center" && Bounds(_selection) is { } sel)
             return placement == "right" ? (sel.X + sel.W + Gap, sel.Y) : (sel.X, sel.Y + sel.H + Gap);
         if (context.Viewport is { } v) return (Math.Round(v.X + (v.Width - w) / 2), Math.Round(v.Y + (v.Height - h) / 2));
         return Bounds(_objects.Keys.Where(id => Parent(id) is null)) is { } all ? (all.X, all.Y + all.H + Gap) : (100, 100);
+    }
+
+    /// <summary>How many of the objects nearest the wanted spot offer their edges as places to try.</summary>
+    private const int NearbyObstacles = 40;
+
+    /// <summary>
+    /// The top-left corner nearest (<paramref name="x"/>, <paramref name="y"/>) where a w×h box keeps a gap from every
+    /// object. The nearest free corner is the wanted one or lies against the gap of some object in x or in y, so the
+    /// candidates are those edges (of the objects nearest the spot, which bounds the work on a full canvas), tried
+    /// nearest first; below everything is always free.
+    /// </summary>
+    private (double X, double Y) FreeSpotNear(double x, double y, double w, double h)
+    {
+        // The region each object rules out for the box's corner: its bounds grown by the gap, and by the box's size up and left.
+        var blocked = _objects.Keys.Select(id => Bounds([id])!.Value)
+            .Select(b => (X1: b.X - Gap - w, Y1: b.Y - Gap - h, X2: b.X + b.W + Gap, Y2: b.Y + b.H + Gap)).ToList();
+        bool Free(double cx, double cy) => !blocked.Any(b => cx > b.X1 && cx < b.X2 && cy > b.Y1 && cy < b.Y2);
+        if (Free(x, y)) return (x, y);
+
+        static double Distance(double from, double low, double high) => from < low ? low - from : from > high ? from - high : 0;
+        var nearby = blocked.OrderBy(b => Math.Max(Distance(x, b.X1, b.X2), Distance(y, b.Y1, b.Y2))).Take(NearbyObstacles).ToList();
+        var xs = nearby.SelectMany(b => new[] { b.X1, b.X2 }).Append(x).Distinct();
+        var ys = nearby.SelectMany(b => new[] { b.Y1, b.Y2 }).Append(y).Distinct().ToList();
+        foreach (var (cx, cy) in xs.SelectMany(cx => ys.Select(cy => (cx, cy))).OrderBy(c => Math.Pow(c.cx - x, 2) + Math.Pow(c.cy - y, 2)))
+            if (Free(cx, cy)) return (cx, cy);
+        return (x, blocked.Max(b => b.Y2));
     }
 
     private void Edit(StyleEdit edit)

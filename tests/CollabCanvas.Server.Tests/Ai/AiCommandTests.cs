@@ -49,6 +49,30 @@ public class AiCommandTests(PeopleFixture fixture) : IClassFixture<PeopleFixture
     }
 
     [Fact]
+    public async Task Two_commands_in_a_row_do_not_overlap_and_the_second_lands_near_the_view()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI placement");
+        var viewport = new { x = 0, y = 0, width = 1200, height = 800 };
+        var (_, form) = await RunAsync(Server.Http, canvas, new { prompt = "create a login form", viewport });
+        var (status, table) = await RunAsync(Server.Http, canvas, new { prompt = "add a pricing table with 3 tiers", viewport });
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects");
+        (double X1, double Y1, double X2, double Y2) Extent(JsonElement result)
+        {
+            var boxes = result.GetProperty("created").EnumerateArray().Select(id => objects.GetProperty(id.GetString()!)).Select(o =>
+                (X: o.GetProperty("x").GetDouble(), Y: o.GetProperty("y").GetDouble(),
+                 W: o.TryGetProperty("width", out var w) ? w.GetDouble() : 0, H: o.TryGetProperty("height", out var h) ? h.GetDouble() : 0)).ToList();
+            return (boxes.Min(b => b.X), boxes.Min(b => b.Y), boxes.Max(b => b.X + b.W), boxes.Max(b => b.Y + b.H));
+        }
+        var (first, second) = (Extent(form), Extent(table));
+        var overlap = first.X1 < second.X2 && second.X1 < first.X2 && first.Y1 < second.Y2 && second.Y1 < first.Y2;
+        Assert.False(overlap, $"the pricing table {second} lies on the login form {first}");
+        // Near the view: at least part of it is in view, so the editor has little to scroll.
+        Assert.True(second.X1 < viewport.width && second.X2 > 0 && second.Y1 < viewport.height && second.Y2 > 0, $"{second} is far from the view");
+    }
+
+    [Fact]
     public async Task Edits_of_the_selection_change_only_the_selection()
     {
         var canvas = await Server.CreateCanvasAsync("AI edits");

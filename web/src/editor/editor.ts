@@ -486,6 +486,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
         const made = new Set(result.created);
         const roots = result.created.filter(id => { const p = client.local.get(id)?.parentId; return typeof p !== 'string' || !made.has(p); });
         select(roots);
+        reveal(unionBox(roots));
         statusEl.textContent = `Made ${roots.length} component${roots.length === 1 ? '' : 's'} · ${left}`;
         return true;
       };
@@ -567,6 +568,17 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     const box = content.getClientRect({ relativeTo: content });
     cull();
     zoomTo(box.width > 0 && box.height > 0 ? box : null);
+  }
+
+  /** Pans so that `box` is in view (zooming out only when it does not fit); a box already in view leaves the view alone. */
+  function reveal(box: { x: number; y: number; width: number; height: number } | null): void {
+    if (!box) return;
+    const scale = stage.scaleX();
+    const view = { x: -stage.x() / scale, y: -stage.y() / scale, width: stage.width() / scale, height: stage.height() / scale };
+    if (box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width && box.y + box.height <= view.y + view.height) return;
+    if ((box.width + 80) * scale > stage.width() || (box.height + 80) * scale > stage.height()) { zoomTo(box); return; }
+    stage.position({ x: -box.x * scale + (stage.width() - box.width * scale) / 2, y: -box.y * scale + (stage.height() - box.height * scale) / 2 });
+    stage.batchDraw();
   }
 
   /** Zooms (10% to 800%) and pans so that `box` fills the view with a margin. */

@@ -1,7 +1,7 @@
-// The command palette (Ctrl/Cmd+K): a sentence in, components or changes out. It shows where the result will land
-// (below the selection, or in the middle of the view, as the server places it), what is left of the hourly limit,
-// and clear messages for commands it cannot do and for the limit. The result arrives like every other change, as
-// one batch over the WebSocket; the server's undo ops make it one step of this user's history.
+// The command palette (Ctrl/Cmd+K): a sentence in, components or changes out. It shows where the result is wanted
+// (below the selection, or in the middle of the view; the server moves it to the nearest free space), what is left
+// of the hourly limit, and clear messages for commands it cannot do and for the limit. The result arrives like every
+// other change, as one batch over the WebSocket; the server's undo ops make it one step of this user's history.
 import { api, ApiError, type AiResult, type Viewport } from '../api';
 
 export interface PaletteHost {
@@ -56,10 +56,10 @@ export class CommandPalette {
       const selected = this.host.selectionBounds();
       const edit = selected && /\b(these|this|them|it|selection|selected|align|distribute|stack|duplicate|delete|bigger|smaller|rounded)\b/i.test(input.value);
       if (edit) this.host.preview(selected, 'changes here');
-      else if (selected) this.host.preview({ x: selected.x, y: selected.y + selected.height + 40, ...PREVIEW }, 'lands here');
+      else if (selected) this.host.preview({ x: selected.x, y: selected.y + selected.height + 40, ...PREVIEW }, 'lands near here');
       else {
         const v = this.host.viewport();
-        this.host.preview({ x: v.x + (v.width - PREVIEW.width) / 2, y: v.y + (v.height - PREVIEW.height) / 2, ...PREVIEW }, 'lands here');
+        this.host.preview({ x: v.x + (v.width - PREVIEW.width) / 2, y: v.y + (v.height - PREVIEW.height) / 2, ...PREVIEW }, 'lands near here');
       }
     };
     input.addEventListener('input', showPreview);

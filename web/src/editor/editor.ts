@@ -9,6 +9,7 @@ import { CommandPalette } from './palette';
 import type { CanvasObject, Op, PropValue } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
+import { SHAPES } from './shapes';
 import { TOOLS, findShortcut, type Command, type ToolName } from './tools';
 import { installTooltips, toolButtons } from './toolbar';
 import { fillHelpPanel } from './help';
@@ -93,7 +94,9 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   const content = new Konva.Layer();
   const overlay = new Konva.Layer();
   stage.add(content, overlay);
-  const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false });
+  // The handles resize freely; Shift keeps the ratio, Alt resizes from the centre, Shift snaps a turn to 15° (Konva's
+  // own keys). No flipping through zero: a size stays positive.
+  const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false, flipEnabled: false });
   overlay.add(transformer);
   const renderer = new Renderer(content);
   // Only what is in view is drawn: recompute on every pan, zoom and resize (before the next draw).
@@ -111,14 +114,6 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   let following: string | null = null;
   let selection: string[] = [];
 
-  const setTool = (next: ToolName) => {
-    tool = next;
-    for (const b of root.querySelectorAll<HTMLButtonElement>('[data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === tool));
-    stageEl.dataset.tool = tool;
-  };
-  setTool('select');
-  root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => b.addEventListener('click', () => setTool(b.dataset.tool as ToolName)));
-
   const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops));
   /** Shows the selection (handles, draggable nodes, properties); touches only the nodes entering or leaving it. */
   const showSelection = (previous: readonly string[]) => {
@@ -127,8 +122,14 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     const nodes = selection.map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n);
     const editable = client.role !== 'viewer';
     for (const node of nodes) node.draggable(tool === 'select' && editable);
+    // Drawing tools draw over the selection, so its handles only take presses with the select tool. A frame does not
+    // turn: what is inside it would not turn with it. A line's stroke is all there is of it (a level line has no height
+    // without it), so the handles hold the stroke when the selection has one; otherwise they hold the shapes' edges.
+    const types = selection.map(id => client.local.get(id)?.type);
+    transformer.listening(tool === 'select');
     transformer.resizeEnabled(editable);
-    transformer.rotateEnabled(editable);
+    transformer.rotateEnabled(editable && !types.includes('frame'));
+    transformer.ignoreStroke(!types.some(type => type === 'line' || type === 'arrow' || type === 'path'));
     transformer.nodes(nodes);
     overlay.batchDraw();
     properties.show(selection, client.local);
@@ -140,6 +141,15 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     showSelection(previous);
     client.setPresence(pointerOnCanvas(), selection);
   };
+
+  const setTool = (next: ToolName) => {
+    tool = next;
+    for (const b of root.querySelectorAll<HTMLButtonElement>('[data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === tool));
+    stageEl.dataset.tool = tool;
+    showSelection(selection);
+  };
+  setTool('select');
+  root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => b.addEventListener('click', () => setTool(b.dataset.tool as ToolName)));
 
   const history = new History(() => client.local, ops => client.submit(ops));
   const submit = (ops: Op[]) => history.apply(ops);
@@ -224,7 +234,9 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   let marquee: { x: number; y: number; keep: string[] } | null = null;
   const marqueeRect = new Konva.Rect({ fill: 'rgba(25, 113, 194, 0.08)', stroke: '#1971c2', visible: false, listening: false });
   overlay.add(marqueeRect);
-  stage.on('mousedown touchstart', e => {
+  // On pointerdown, which comes before the mousedown or touchstart where Konva decides whether a node is dragged: a
+  // shape pressed here is selected, so draggable, in time for the same press to drag it.
+  stage.on('pointerdown', e => {
     stageEl.focus();
     if (spaceDown || (e.evt as MouseEvent).button === 1) {
       following = null;
@@ -252,6 +264,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
       submit([{ op: 'put', id: drawing.id, props: { type: tool, x: at.x, y: at.y, ...shape, ...STYLE[tool], z: zTop(), ...(parentId ? { parentId } : {}) } }]);
       return;
     }
+    if (e.target.getParent() === transformer) return; // a handle: the transformer resizes or rotates
     const target = e.target === stage ? null : e.target.id();
     const shift = (e.evt as MouseEvent).shiftKey;
     if (!target) {
@@ -338,14 +351,15 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     }
     history.end();
   });
+  // A resize or turn of the selection is one change (one undo step), sent when the handle is let go: the nodes were
+  // scaled and turned by the transformer, which the objects keep as their own size (each type says how) and rotation.
   transformer.on('transformend', () => {
     submit(transformer.nodes().map(node => {
       const obj = client.local.get(node.id())!;
-      const width = Math.max(1, round((typeof obj.width === 'number' ? obj.width : node.width()) * node.scaleX()));
-      const height = Math.max(1, round((typeof obj.height === 'number' ? obj.height : node.height()) * node.scaleY()));
+      const size = SHAPES[obj.type].resized(obj, node, node.scaleX(), node.scaleY());
       node.scale({ x: 1, y: 1 });
       const rotation = round(((node.rotation() + 540) % 360) - 180);
-      return { op: 'put' as const, id: node.id(), props: { x: round(node.x()), y: round(node.y()), width, height, rotation } };
+      return { op: 'put' as const, id: node.id(), props: { x: round(node.x()), y: round(node.y()), rotation, ...size } };
     }));
   });
   content.on('dblclick dbltap', e => {

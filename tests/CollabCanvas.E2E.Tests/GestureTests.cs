@@ -180,6 +180,29 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
         await EventuallyPixelAsync(bob, (270, 260), await PixelAsync(alice, (240, 240)), "Bob sees the frame's child moved");
     }
 
+    [Fact]
+    public async Task Space_drag_and_middle_drag_pan_the_view()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Pan");
+        var page = await OpenAsync(canvas, "Alice");
+        var box = new Box(300, 200, 100, 80);
+
+        await page.Keyboard.DownAsync("Space");
+        await DragAsync(page, (600, 400), (500, 350));
+        await page.Keyboard.UpAsync("Space");
+        await DrawAsync(page, "r", box); // drawn where the view now shows canvas (400, 250)
+        await SettledAsync(canvas, objects => objects.Values.Any(o => Matches(o, box with { X = 400, Y = 250 })), "a rectangle drawn after a Space-drag");
+
+        var (x1, y1) = await OnPageAsync(page, (600, 400));
+        var (x2, y2) = await OnPageAsync(page, (650, 300));
+        await page.Mouse.MoveAsync(x1, y1);
+        await page.Mouse.DownAsync(new() { Button = MouseButton.Middle });
+        await page.Mouse.MoveAsync(x2, y2, new() { Steps = 8 });
+        await page.Mouse.UpAsync(new() { Button = MouseButton.Middle });
+        await DrawAsync(page, "r", box); // the view moved back 50 and up 100 more: canvas (350, 350)
+        await SettledAsync(canvas, objects => objects.Values.Any(o => Matches(o, box with { X = 350, Y = 350 })), "a rectangle drawn after a middle-drag");
+    }
+
     private sealed record Box(double X, double Y, double Width, double Height, double Rotation = 0)
     {
         public (double X, double Y) Centre => (X + Width / 2, Y + Height / 2);

@@ -130,7 +130,9 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     transformer.resizeEnabled(editable);
     transformer.rotateEnabled(editable && !types.includes('frame'));
     transformer.ignoreStroke(!types.some(type => type === 'line' || type === 'arrow' || type === 'path'));
-    transformer.nodes(nodes);
+    // Attaching anew measures the nodes again (a text's new words, a line's new points) but resets the handles' box,
+    // which would make a resize or turn in progress jump when a peer's change arrives: not while one is.
+    if (!transformer.isTransforming()) transformer.nodes(nodes);
     overlay.batchDraw();
     properties.show(selection, client.local);
   };
@@ -354,7 +356,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   // A resize or turn of the selection is one change (one undo step), sent when the handle is let go: the nodes were
   // scaled and turned by the transformer, which the objects keep as their own size (each type says how) and rotation.
   transformer.on('transformend', () => {
-    submit(transformer.nodes().map(node => {
+    // A peer may have deleted one of them meanwhile.
+    submit(transformer.nodes().filter(node => client.local.has(node.id())).map(node => {
       const obj = client.local.get(node.id())!;
       const size = SHAPES[obj.type].resized(obj, node, node.scaleX(), node.scaleY());
       node.scale({ x: 1, y: 1 });

@@ -8,6 +8,9 @@ interface HelpRow { keys: string[]; does: string }
 const GESTURES: HelpRow[] = [
   { keys: ['Wheel', 'Space+drag', 'Middle-drag'], does: 'Pan' },
   { keys: ['Ctrl/⌘+wheel', 'Pinch'], does: 'Zoom at the pointer (10%–800%)' },
+  { keys: ['Drag a shape'], does: 'Select and move it' },
+  { keys: ['Drag a handle'], does: 'Resize (Shift: keep the ratio, Alt: from the centre)' },
+  { keys: ['Drag the rotate handle'], does: 'Rotate (Shift: in steps of 15°)' },
 ];
 
 /** The tools, then the shortcuts (those that share a label make one row), then the gestures. */

@@ -100,6 +100,26 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(palette.GetByRole(AriaRole.Status)).ToContainTextAsync("login form");
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
     }
+
+    [Fact]
+    public async Task The_palette_says_what_a_command_made_and_what_it_ignored()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("AI ignored");
+        var page = await fixture.NewPageAsync("Alice", canvas);
+        await page.GotoAsync($"/c/{canvas}");
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        await page.Keyboard.PressAsync("Control+k");
+        var palette = page.GetByRole(AriaRole.Dialog, new() { Name = "AI command" });
+        await palette.GetByLabel("Command").FillAsync("three animated cards");
+        await palette.GetByLabel("Command").PressAsync("Enter");
+        // The palette stays open to say what was left out; the cards are made all the same.
+        await Assertions.Expect(palette.GetByRole(AriaRole.Status)).ToContainTextAsync("Made 3 cards; ignored 'animated'");
+        await Assertions.Expect(palette.GetByLabel("Command")).ToHaveValueAsync("");
+        await Assertions.Expect(page.Locator(".status")).ToContainTextAsync("Made 3 cards");
+        var objects = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject()
+            .Count(o => o.Value.TryGetProperty("name", out var name) && name.GetString() == "card");
+        Assert.Equal(3, objects);
+    }
 }
 
 public class AiGalleryTests(BrowserFixture fixture) : BrowserTest

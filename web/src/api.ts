@@ -22,6 +22,8 @@ export class ApiError extends Error {
 export interface Viewport { x: number; y: number; width: number; height: number }
 export interface AiResult {
   created: string[]; seq: number | null; undo: Op[]; remaining: number; interpreter: string; theme: string | null;
+  /** "Made 3 cards; ignored 'animated'" */
+  summary: string; ignored: string[];
 }
 export interface AiInfo { remaining: number; interpreter: string; components: string[]; themes: string[] }
 

@@ -13,8 +13,12 @@ namespace CollabCanvas.Server.Ai;
 
 public sealed record AiRequest(string? Prompt, string[]? Selection, Viewport? Viewport);
 
-/// <summary>What a command did: the objects it created, the batch's seq, the ops that undo it, what is left this hour.</summary>
-public sealed record AiResponse(IReadOnlyList<string> Created, long? Seq, JsonArray Undo, int Remaining, string Interpreter, string? Theme);
+/// <summary>
+/// What a command did: the objects it created, the batch's seq, the ops that undo it, what is left this hour, and a
+/// sentence for the person who asked ("Made 3 cards; ignored 'animated'") with the words it ignored.
+/// </summary>
+public sealed record AiResponse(IReadOnlyList<string> Created, long? Seq, JsonArray Undo, int Remaining, string Interpreter, string? Theme,
+    string Summary, IReadOnlyList<string> Ignored);
 
 /// <summary>Why a command did nothing: a refusal (with help), the limit, or bad input.</summary>
 public sealed record AiFailure(int Status, string Message, int Remaining, TimeSpan? RetryAfter = null);
@@ -55,7 +59,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             if (plan.Refusal is not null || plan.Actions.Count == 0)
             {
                 CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "refused"));
-                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Refusal ?? CommandParser.Help, 0)));
+                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Refusal ?? CommandParser.NotUnderstood, 0)));
             }
 
             var result = new PlanExecutor(context, () => "ai" + Ids.New(12)).Run(plan);
@@ -87,7 +91,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             CanvasMetrics.AiDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("interpreter", plan.Interpreter));
             logger.LogInformation("AI command on {Canvas} by {User}: {Actions} actions, {Ops} ops, seq {Seq}, {Interpreter}, {Ms:F1} ms",
                 canvasId, userId, plan.Actions.Count, result.Ops.Count, seq, plan.Interpreter, watch.Elapsed.TotalMilliseconds);
-            return (new AiResponse(result.Created, seq, result.Undo, slot.Remaining, plan.Interpreter, result.NewDefaultTheme), null);
+            return (new AiResponse(result.Created, seq, result.Undo, slot.Remaining, plan.Interpreter, result.NewDefaultTheme, result.Summary, plan.Ignored), null);
         }
         catch
         {

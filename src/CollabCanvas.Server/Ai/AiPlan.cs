@@ -26,6 +26,14 @@ public sealed record ComponentSpec
     public string? Color { get; init; }
     /// <summary>below or right (of the selection), or center (of the viewport).</summary>
     public string? Placement { get; init; }
+    /// <summary>An arrow's start: the name or text of an object on the canvas (or of a box drawn for it).</summary>
+    public string? From { get; init; }
+    /// <summary>An arrow's end, like <see cref="From"/>.</summary>
+    public string? To { get; init; }
+    /// <summary>A percentage (0–100): a progress bar's or a slider's value.</summary>
+    public int? Value { get; init; }
+    /// <summary>Components a page layout holds besides its own ("a landing page with pricing": pricing_table).</summary>
+    public string[]? Parts { get; init; }
 }
 
 /// <summary>Style changes for the selected objects.</summary>
@@ -76,6 +84,8 @@ public sealed record AiUsage(string Model, long InputTokens, long OutputTokens, 
 public sealed record AiPlan(IReadOnlyList<AiAction> Actions, string? Refusal = null)
 {
     public string Interpreter { get; init; } = "builtin";
+    /// <summary>Words of the request the plan does not carry out ("animated"): the answer says so.</summary>
+    public IReadOnlyList<string> Ignored { get; init; } = [];
     public AiUsage? Usage { get; init; }
 
     public static AiPlan Refuse(string message) => new([], message);

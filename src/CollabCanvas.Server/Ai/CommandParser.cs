@@ -15,6 +15,11 @@ public static partial class CommandParser
         "Try \"create a login form\", \"add a pricing table with 3 tiers in dark theme\", \"a navbar with 5 links\", " +
         "\"make these blue\", \"align left\" or \"duplicate this 3 times\".";
 
+    /// <summary>The answer to a sentence it cannot read; it says plainly which languages it reads.</summary>
+    public const string NotUnderstood =
+        "I did not understand that. I read English, and simple French, German and Spanish; I can draw components, shapes, " +
+        "diagrams and pages, and change the selection. " + Help;
+
     /// <summary>A count in digits or words ("a" and "an" are not counts: "a card" is one card by default).</summary>
     private const string Numbers = @"\d+|one|single|two|pair|couple|three|few|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen";
 
@@ -27,7 +32,18 @@ public static partial class CommandParser
 
     /// <summary>Components whose one quoted text is their heading rather than their label.</summary>
     private static readonly HashSet<string> TitleFirst =
-        ["text_input", "dropdown", "login_form", "signup_form", "card", "navbar", "sidebar", "modal", "hero", "list", "footer"];
+        ["text_input", "dropdown", "login_form", "signup_form", "contact_form", "card", "navbar", "sidebar", "modal", "hero", "list", "footer",
+         "frame", "flowchart", "org_chart", "mind_map", "sequence_diagram", "dashboard", "landing_page", "card_grid", "mobile_screen",
+         "chart", "image", "image_grid", "newsletter", "pricing_table", "table"];
+
+    /// <summary>Features the builders do not draw: said back to the user as ignored rather than silently dropped.</summary>
+    private static readonly HashSet<string> Unsupported =
+    [
+        "animated", "animation", "animations", "animate", "gradient", "gradients", "shadow", "shadows", "glow", "glowing", "blur", "blurred",
+        "3d", "hover", "responsive", "sticky", "video", "videos", "sound", "music", "blinking", "flashing", "spinning", "rotating", "italic",
+        "underlined", "interactive", "clickable", "working", "functional", "scrollable", "draggable", "sortable", "parallax", "transition",
+        "transitions", "neon", "glass", "glassmorphism", "skeuomorphic", "retro", "shiny", "sparkly", "textured",
+    ];
 
     /// <summary>Every word the parser knows, for typo correction: component words, themes, colours, verbs, layout words.</summary>
     private static readonly HashSet<string> Vocabulary = BuildVocabulary();
@@ -39,54 +55,100 @@ public static partial class CommandParser
 
     public static AiPlan Parse(string prompt, bool hasSelection)
     {
-        var (text, quoted) = TakeQuoted(prompt);
+        var (english, _) = Languages.ToEnglish(prompt);
+        return ParseEnglish(english, hasSelection);
+    }
+
+    private static AiPlan ParseEnglish(string prompt, bool hasSelection)
+    {
+        var (text, quoted) = TakeQuoted(QuoteUnquotedTexts(prompt));
         var original = text;
         // Words written with a capital are names ("Contact", "Home"): never "corrected" into something else.
         var names = Regex.Matches(original, @"\b[A-Z][a-z]+\b").Select(m => m.Value.ToLowerInvariant())
             .Where(w => !Regex.IsMatch(original, $@"^\s*{Regex.Escape(char.ToUpperInvariant(w[0]) + w[1..])}\b")).ToHashSet();
-        var words = Tokens(text).Select(w => names.Contains(w) ? w : Correct(w)).ToList();
+        var raw = Tokens(text).ToList();
+        var words = raw.Select(w => names.Contains(w) || Unsupported.Contains(w) ? w : Correct(w)).ToList();
         var sentence = " " + string.Join(' ', words) + " ";
-        if (words.Count == 0 && quoted.Count == 0) return AiPlan.Refuse("Type what to make or change. " + Help);
+        // Letters but no words it can read: another script.
+        if (words.Count == 0 && quoted.Count == 0) return AiPlan.Refuse(prompt.Any(char.IsLetter) ? NotUnderstood : "Type what to make or change. " + Help);
 
         if (ThemeChange(sentence) is { } theme) return new AiPlan([new SetDefaultTheme(theme)]);
 
         var components = FindComponents(sentence);
         var refersToSelection = Regex.IsMatch(sentence, @" (these|this|them|it|selection|selected|those|everything selected|the shapes?) ");
-        if (components.Count == 0 || (refersToSelection && !Regex.IsMatch(sentence, @" (create|add|insert|draw|build|generate|make an? |new) ")))
+        var creates = Regex.IsMatch(sentence, @" (create|add|insert|draw|build|generate|make an? |new) ");
+        if (components.Count == 0 || (refersToSelection && !creates))
         {
             if (SelectionCommand(sentence, hasSelection) is { } action)
                 return hasSelection
-                    ? new AiPlan([action])
+                    ? new AiPlan([action]) { Ignored = Ignored(words, sentence, []) }
                     : AiPlan.Refuse("Select the objects to change first, then say what to do with them.");
-            if (components.Count == 0)
-                return AiPlan.Refuse("I can build UI components and change the selection, but I did not understand that. " + Help);
+            if (components.Count == 0) return AiPlan.Refuse(NotUnderstood);
         }
 
         var actions = new List<AiAction>();
         // "a navbar and a footer": one component per part that names one.
         var parts = components.Count > 1 ? SplitParts(sentence, components) : [(sentence, components[0].Component)];
         foreach (var (part, component) in parts)
-            actions.Add(new CreateComponent(Spec(component, part, quoted, original, parts.Count == 1)));
-        return new AiPlan(actions);
+        {
+            var spec = Spec(component, part, quoted, original, parts.Count == 1);
+            var builder = ComponentCatalog.Find(component)!;
+            if (spec.Rows > 20 || spec.Columns > 8)
+                return AiPlan.Refuse($"A table can have at most 20 rows and 8 columns, and you asked for {spec.Rows ?? 3} by {spec.Columns ?? 3}. Ask for a smaller one.");
+            if (spec.Count > builder.MaxCount)
+                return AiPlan.Refuse($"I can make at most {builder.MaxCount} {Plural(builder.Noun)} in one command, and you asked for {spec.Count}. " +
+                    "Ask for fewer, or run the command again.");
+            actions.Add(new CreateComponent(spec));
+        }
+        return new AiPlan(actions) { Ignored = Ignored(words, sentence, components) };
     }
+
+    /// <summary>"3 cards", "checkbox" → "checkboxes".</summary>
+    public static string Plural(string noun) => Regex.IsMatch(noun, "(s|x|ch|sh)$") ? noun + "es" : noun.EndsWith('y') && !Regex.IsMatch(noun, "[aeiou]y$") ? noun[..^1] + "ies" : noun + "s";
+
+    /// <summary>
+    /// Words the plan does not use, said back to the user: features no builder draws ("animated", "with a shadow"), and an
+    /// unknown word just before a component ("a fluffy button"), which is a quality the parser cannot give it.
+    /// </summary>
+    private static IReadOnlyList<string> Ignored(List<string> words, string sentence, List<(int At, string Component)> components)
+    {
+        var ignored = words.Where(Unsupported.Contains).ToList();
+        foreach (var (at, _) in components)
+        {
+            var before = sentence[..at].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = before.Length - 1; i >= 0 && (Unsupported.Contains(before[i]) || !(Vocabulary.Contains(before[i]) || Stop.Contains(before[i]))); i--)
+                if (!Unsupported.Contains(before[i]) && before[i].Length > 2 && !before[i].Any(char.IsDigit)) ignored.Add(before[i]);
+        }
+        return ignored.Distinct().ToList();
+    }
+
+    /// <summary>Small words that carry no request of their own.</summary>
+    private static readonly HashSet<string> Stop = ["the", "and", "for", "with", "some", "any", "all", "its", "our", "my", "your", "plain", "simple", "basic", "standard", "regular", "typical", "default", "nice", "little", "new"];
 
     private static ComponentSpec Spec(string component, string part, List<(string Text, string Before)> quoted, string original, bool only)
     {
-        string? title = null;
+        string? title = null, from = null, to = null;
         var labels = new List<string>();
         if (only)
         {
             foreach (var (q, before) in quoted)
             {
-                if (Regex.IsMatch(before, @"(titled|title|heading|headline|called|named|header)\s*:?\s*$", RegexOptions.IgnoreCase)) title ??= q;
+                if (Regex.IsMatch(before, @"\b(from|between)\s*$", RegexOptions.IgnoreCase)) from ??= q;
+                else if (from is not null && to is null && Regex.IsMatch(before, @"\b(to|and)\s*$", RegexOptions.IgnoreCase)) to = q;
+                else if (Regex.IsMatch(before, @"(titled|title|heading|headline|called|named|header|entitled|headed)\s*:?\s*$", RegexOptions.IgnoreCase)) title ??= q;
                 else labels.Add(q);
             }
-            if (title is null && labels.Count == 1 && TitleFirst.Contains(component) && !Regex.IsMatch(part, @" (button|labell?ed|says|saying|reading|with the text) "))
+            if (title is null && labels.Count == 1 && TitleFirst.Contains(component) && !Regex.IsMatch(part, @" (button|labell?ed|says|saying|reading|reads|with the text) "))
             {
                 title = labels[0];
                 labels.Clear();
             }
-            if (labels.Count == 0 && ListAfterKeyword(original) is { Count: > 1 } list) labels.AddRange(list);
+            if (component != "arrow" && from is not null)
+            {
+                labels.Insert(0, from);
+                if (to is not null) labels.Insert(1, to);
+                (from, to) = (null, null);
+            }
         }
         var count = CountOf(part, component);
         var (rows, columns) = Grid(part);
@@ -115,8 +177,92 @@ public static partial class CommandParser
             Placement = Regex.IsMatch(part, @" (right of|to the right|next to|beside) ") ? "right"
                 : Regex.IsMatch(part, @" (below|under|underneath|beneath) ") ? "below"
                 : Regex.IsMatch(part, @" (center|centre|middle) ") ? "center" : null,
+            From = from,
+            To = to,
+            Value = Regex.Match(original, @"(\d{1,3})\s*(?:%|percent)") is { Success: true } p ? Math.Clamp(int.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture), 0, 100) : null,
         };
     }
+
+    /// <summary>
+    /// Texts written without quotes, put in quotes so that they are read like quoted ones: "a button that reads Continue",
+    /// "a frame named Tablet", "a switch for email alerts", "tabs for Home, Profile and Settings", "five buttons: A, B, C",
+    /// "an arrow from the login box to the dashboard". Text already in quotes is left alone.
+    /// </summary>
+    private static string QuoteUnquotedTexts(string prompt)
+    {
+        var result = new System.Text.StringBuilder();
+        var at = 0;
+        foreach (Match m in QuotedText().Matches(prompt))
+        {
+            result.Append(QuotePlain(prompt[at..m.Index])).Append(m.Value);
+            at = m.Index + m.Length;
+        }
+        return result.Append(QuotePlain(prompt[at..])).ToString();
+    }
+
+    private static string QuotePlain(string text)
+    {
+        text = FromTo().Replace(text, m => $"{m.Groups["kw"].Value} “{Tidy(m.Groups["a"].Value)}” {m.Groups["and"].Value} “{Tidy(m.Groups["b"].Value)}”");
+        text = ListAfterKeyword().Replace(text, m => QuoteList(m.Groups["list"].Value) is { } list ? m.Groups["kw"].Value + " " + list : m.Value);
+        text = ColonList().Replace(text, m => QuoteList(m.Groups["list"].Value) is { } list ? ": " + list : m.Value);
+        text = LabelAfterKeyword().Replace(text, m => IsText(m.Groups["text"].Value) ? $"{m.Groups["kw"].Value} “{Tidy(m.Groups["text"].Value)}” " : m.Value);
+        text = SubjectAfterFor().Replace(text, m => IsText(m.Groups["text"].Value) ? $"{m.Groups["kw"].Value} “{Tidy(m.Groups["text"].Value)}” " : m.Value);
+        return text;
+    }
+
+    /// <summary>The items of a list, each in quotes; null when an item names a component ("a navbar, a hero and a footer").</summary>
+    private static string? QuoteList(string list)
+    {
+        var items = Regex.Split(list, @"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+").Select(Tidy).Where(x => x.Length > 0).ToList();
+        return items.All(IsText) ? string.Join(", ", items.Select(x => $"“{x}”")) + " " : null;
+    }
+
+    /// <summary>A text worth quoting: not a count, a theme, a colour, a size or a component ("a grid of cards", "for dark mode").</summary>
+    private static bool IsText(string phrase)
+    {
+        var words = Tokens(Tidy(phrase)).ToList();
+        if (words.Count == 0 || Regex.IsMatch(words[0], $"^(?:{Numbers})$")) return false;
+        if (words.All(w => Themes.All.ContainsKey(w) || Colors.Named.ContainsKey(w) || Modifiers.Contains(w))) return false;
+        var joined = " " + string.Join(' ', words) + " ";
+        return !Phrases.Any(p => Regex.IsMatch(joined, $"^ {Regex.Escape(p.Phrase)}s? $"));
+    }
+
+    /// <summary>Words that say how, not what: never a label.</summary>
+    private static readonly HashSet<string> Modifiers =
+    [
+        "mode", "theme", "style", "palette", "colors", "colours", "small", "large", "big", "tiny", "huge", "medium", "default", "me", "us",
+        "you", "it", "them", "this", "these", "that", "those", "now", "later", "free", "example", "instance", "each", "every", "all", "canvas",
+        "selection", "selected", "night", "dim", "page", "screen", "real", "sure",
+    ];
+
+    /// <summary>"the login box" → "login box"; "email alerts" → "Email alerts".</summary>
+    private static string Tidy(string text)
+    {
+        var t = Regex.Replace(text.Trim(), @"^(?:a|an|the|my|our|your|his|her|their|some)\s+", "", RegexOptions.IgnoreCase).Trim();
+        return t.Length == 0 ? t : char.ToUpperInvariant(t[0]) + t[1..];
+    }
+
+    /// <summary>What may follow a text without being part of it.</summary>
+    private const string TextEnd = @"(?=\s*(?:$|[,.;:!?]|\s(?:and|or|with|in|on|at|below|under|underneath|beneath|above|to|next|beside|using|that|which|plus|then|inside|into|please|as|from|placed|themed|coloured|colored|sized|for)\b))";
+
+    /// <summary>One to six words.</summary>
+    private const string Phrase = @"[\p{L}\p{N}$][\p{L}\p{N}'&/+$-]*(?:\s+[\p{L}\p{N}$][\p{L}\p{N}'&/+$-]*){0,5}?";
+
+    [GeneratedRegex(@"(?<kw>\b(?:from|between))\s+(?<a>" + Phrase + @")\s+(?<and>to|and)\s+(?<b>" + Phrase + ")" + TextEnd, RegexOptions.IgnoreCase)]
+    private static partial Regex FromTo();
+
+    [GeneratedRegex(@"(?<kw>\b(?:for|with|items?|tabs?|links?|options?|labels?|steps?|stages?|buttons?|called|named|columns?|headers?|reports|branches|participants)\b\s*:?|:)\s+(?<list>(?:[A-Z][\p{L}\p{N}'&-]*(?:\s[A-Z][\p{L}\p{N}'&-]*){0,3})(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z][\p{L}\p{N}'&-]*(?:\s[A-Z][\p{L}\p{N}'&-]*){0,3})+)")]
+    private static partial Regex ListAfterKeyword();
+
+    /// <summary>"a list: milk, eggs, bread": anything after a colon, when commas separate it.</summary>
+    [GeneratedRegex(@":\s*(?<list>[\p{L}\p{N}$][^,;:.“”""]*(?:,\s*[^,;:.“”""]+)+)")]
+    private static partial Regex ColonList();
+
+    [GeneratedRegex(@"(?<kw>\b(?:(?:that|which|it)\s+)?(?:says|reads|saying|reading|labell?ed|showing|displaying|titled|entitled|called|named|headed|with\s+the\s+(?:text|label|words?|title|heading|headline)|with\s+(?:a\s+)?(?:text|label|title|heading|headline)\s+of|with\s+(?:text|label|title|heading))\s*:?)\s+(?<text>" + Phrase + @"[!?]?)" + TextEnd, RegexOptions.IgnoreCase)]
+    private static partial Regex LabelAfterKeyword();
+
+    [GeneratedRegex(@"(?<kw>\b(?:for|about|of))\s+(?<text>(?!(?:me|us|you|it|them|this|these|that|those|now|later|free|example|instance|each|every|all)\b)" + Phrase + ")" + TextEnd, RegexOptions.IgnoreCase)]
+    private static partial Regex SubjectAfterFor();
 
     /// <summary>A change of the selection: delete, duplicate, arrange, or a style edit.</summary>
     private static AiAction? SelectionCommand(string s, bool hasSelection)
@@ -261,7 +407,7 @@ public static partial class CommandParser
     }
 
     private static int? Number(string word) =>
-        int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 50)
+        int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 1_000_000)
         : NumberWords.TryGetValue(word, out var w) ? w : null;
 
     /// <summary>Quoted texts ("...", '...', “...”), with the words just before each, and the sentence without them.</summary>
@@ -275,14 +421,6 @@ public static partial class CommandParser
             return " ";
         });
         return (rest, quoted.Where(q => q.Item1.Length > 0).ToList());
-    }
-
-    /// <summary>"tabs for Home, Profile and Settings": a list of capitalised words after a keyword.</summary>
-    private static List<string>? ListAfterKeyword(string original)
-    {
-        var m = CapitalisedList().Match(original);
-        if (!m.Success) return null;
-        return Regex.Split(m.Groups[1].Value, @"\s*,\s*(?:and\s+)?|\s+and\s+").Select(x => x.Trim()).Where(x => x.Length > 0).ToList();
     }
 
     private static IEnumerable<string> Tokens(string text) =>
@@ -349,9 +487,6 @@ public static partial class CommandParser
 
     [GeneratedRegex("\"([^\"]*)\"|'([^']*)'|“([^”]*)”")]
     private static partial Regex QuotedText();
-
-    [GeneratedRegex(@"(?:for|items?|tabs?|links?|options?|labels?|with|called|named|:)\s+([A-Z]\w*(?:\s[A-Z]\w*)*(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z]\w*(?:\s[A-Z]\w*)*)+)")]
-    private static partial Regex CapitalisedList();
 
     /// <summary>"a sign-up form with a purple button": a component named after "with" is a part of the one before.</summary>
     [GeneratedRegex(@" with(?: \w+){0,3}$")]

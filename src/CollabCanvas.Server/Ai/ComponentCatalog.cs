@@ -9,7 +9,7 @@ public static class ComponentCatalog
     [
         new Button(), new TextInput(), new ContactForm(), new Checkbox(), new Toggle(), new Dropdown(), new LoginForm(), new SignUpForm(), new Card(),
         new Navbar(), new Sidebar(), new Tabs(), new ModalDialog(), new Hero(), new PricingTable(), new ListComponent(), new Table(),
-        new Avatar(), new Badge(), new Footer(),
+        new Avatar(), new Badge(), new Footer(), new SearchField(),
     ];
 
     /// <summary>By name ("login_form") and by every synonym, spaces and dashes read as underscores ("sign_in_form").</summary>

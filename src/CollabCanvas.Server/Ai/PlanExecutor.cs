@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CollabCanvas.Core.Model;
 
 namespace CollabCanvas.Server.Ai;
@@ -10,8 +11,11 @@ public sealed record Viewport(double X, double Y, double Width, double Height);
 public sealed record AiContext(IReadOnlyDictionary<string, JsonObject> Objects, IReadOnlyList<string> Selection, Viewport? Viewport,
     string DefaultTheme);
 
-/// <summary>The ops of one command (one batch), the ops that undo it, and the objects it created.</summary>
-public sealed record AiResult(JsonArray Ops, JsonArray Undo, IReadOnlyList<string> Created, string? NewDefaultTheme);
+/// <summary>
+/// The ops of one command (one batch), the ops that undo it, the objects it created, and a sentence saying what it
+/// did and what of the request it ignored ("Made 3 cards; ignored 'animated'").
+/// </summary>
+public sealed record AiResult(JsonArray Ops, JsonArray Undo, IReadOnlyList<string> Created, string? NewDefaultTheme, string Summary);
 
 /// <summary>
 /// Turns a plan into ops: components drawn by their builders and placed below or right of the selection (or in the
@@ -29,25 +33,64 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
     private string? _newTheme;
     private string _topZ = context.Objects.Values.Select(o => o["z"]?.GetValue<string>()).Where(z => z is not null).Max(StringComparer.Ordinal) ?? "V000";
     private (double X, double Y, double W, double H)? _lastPlaced;
+    private readonly List<string> _done = [];
 
     public AiResult Run(AiPlan plan)
     {
         foreach (var action in plan.Actions)
         {
+            var selected = TopLevel(_selection).Count();
             switch (action)
             {
-                case CreateComponent create: Create(create.Spec); break;
-                case EditSelection edit: Edit(edit.Edit); break;
-                case ArrangeSelection arrange: Arrange(arrange.Arrange); break;
-                case DeleteSelection: foreach (var id in TopLevel(_selection)) Emit(new JsonObject { ["op"] = "delete", ["id"] = id }); break;
-                case DuplicateSelection duplicate: Duplicate(Math.Clamp(duplicate.Count, 1, 20)); break;
-                case SetDefaultTheme theme: _newTheme = Themes.Get(theme.Theme).Name; break;
+                case CreateComponent create:
+                    Create(create.Spec);
+                    _done.Add("made " + Describe(create.Spec));
+                    break;
+                case EditSelection edit:
+                    Edit(edit.Edit);
+                    _done.Add($"changed {Objects(selected)}");
+                    break;
+                case ArrangeSelection arrange:
+                    Arrange(arrange.Arrange);
+                    _done.Add($"arranged {Objects(selected)}");
+                    break;
+                case DeleteSelection:
+                    foreach (var id in TopLevel(_selection)) Emit(new JsonObject { ["op"] = "delete", ["id"] = id });
+                    _done.Add($"deleted {Objects(selected)}");
+                    break;
+                case DuplicateSelection duplicate:
+                    var times = Math.Clamp(duplicate.Count, 1, 20);
+                    Duplicate(times);
+                    _done.Add($"duplicated {Objects(selected)} {(times == 1 ? "once" : times + " times")}");
+                    break;
+                case SetDefaultTheme theme:
+                    _newTheme = Themes.Get(theme.Theme).Name;
+                    _done.Add($"set the canvas's theme to {_newTheme}");
+                    break;
             }
         }
         var undo = new JsonArray();
         foreach (var op in _undo) undo.Add(op);
-        return new AiResult(_ops, undo, _created, _newTheme);
+        return new AiResult(_ops, undo, _created, _newTheme, Summary(plan.Ignored));
     }
+
+    /// <summary>"Made 3 cards and a navbar; ignored 'animated'".</summary>
+    private string Summary(IReadOnlyList<string> ignored)
+    {
+        var done = _done.Count == 0 ? "Nothing to do" : string.Join(_done.Count == 2 ? " and " : ", ", _done);
+        done = char.ToUpperInvariant(done[0]) + done[1..];
+        return ignored.Count == 0 ? done : $"{done}; ignored {string.Join(", ", ignored.Select(w => $"'{w}'"))}";
+    }
+
+    /// <summary>"a login form", "3 cards".</summary>
+    private static string Describe(ComponentSpec spec)
+    {
+        var builder = ComponentCatalog.Find(spec.Component)!;
+        var count = builder.CountIsCopies ? Math.Clamp(spec.Count ?? spec.Labels?.Length ?? 1, 1, builder.MaxCount) : 1;
+        return count > 1 ? $"{count} {CommandParser.Plural(builder.Noun)}" : (Regex.IsMatch(builder.Noun, "^[aeio]") ? "an " : "a ") + builder.Noun;
+    }
+
+    private static string Objects(int count) => count == 1 ? "1 object" : $"{count} objects";
 
     private void Create(ComponentSpec spec)
     {

@@ -112,6 +112,10 @@ public static class ToolCatalog
             Variant = spec.Variant is "primary" or "secondary" or "outline" ? spec.Variant : null,
             Color = Colors.Parse(spec.Color),
             Placement = spec.Placement is "below" or "right" or "center" ? spec.Placement : null,
+            From = Short(spec.From),
+            To = Short(spec.To),
+            Value = spec.Value is { } v ? Math.Clamp(v, 0, 100) : null,
+            Parts = spec.Parts?.Select(p => ComponentCatalog.Find(p)?.Name).OfType<string>().Take(8).ToArray() is { Length: > 0 } parts ? parts : null,
         };
     }
 

@@ -195,6 +195,19 @@ public class AiCommandTests(PeopleFixture fixture) : IClassFixture<PeopleFixture
     }
 
     [Fact]
+    public async Task A_command_says_what_it_made_and_what_of_the_request_it_ignored()
+    {
+        var canvas = await Server.CreateCanvasAsync("AI summary");
+        var (status, body) = await RunAsync(Server.Http, canvas, new { prompt = "three animated cards" });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Made 3 cards; ignored 'animated'", body.GetProperty("summary").GetString());
+        Assert.Equal(["animated"], body.GetProperty("ignored").EnumerateArray().Select(e => e.GetString()));
+        var (tooMany, refusal) = await RunAsync(Server.Http, canvas, new { prompt = "300 buttons" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany);
+        Assert.Contains("at most 8 buttons", refusal.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_command_it_cannot_do_is_refused_with_help_and_does_not_count()
     {
         var canvas = await Server.CreateCanvasAsync("AI refusal");

@@ -20,9 +20,9 @@ public class CommandParserTests
         { "add a big red button that says \"Buy now\"", false, "create button labels=Buy now size=large color=#e03131" },
         { "a secondary button labeled 'Cancel'", false, "create button labels=Cancel variant=secondary" },
         { "outlined button \"Learn more\"", false, "create button labels=Learn more variant=outline" },
-        { "text input for the email", false, "create text_input" },
+        { "text input for the email", false, "create text_input title=Email" },
         { "add a text field titled \"Email address\"", false, "create text_input title=Email address" },
-        { "search bar", false, "create text_input" },
+        { "search bar", false, "create search_field" },
         { "a checkbox \"I agree to the terms\"", false, "create checkbox labels=I agree to the terms" },
         { "three checkboxes", false, "create checkbox count=3" },
         { "toggle switch for dark mode", false, "create toggle theme=dark" },
@@ -73,7 +73,7 @@ public class CommandParserTests
         { "an alert dialog that says 'Saved!'", false, "create modal labels=Saved!" },
         { "give me a card for 'Pro plan'", false, "create card title=Pro plan" },
         { "Add 2 buttons: \"Save\" and \"Cancel\"", false, "create button labels=Save|Cancel count=2" },
-        { "a searchbar", false, "create text_input" },
+        { "a searchbar", false, "create search_field" },
         { "a contact form", false, "create contact_form" },
         { "please draw a big blue hero banner", false, "create hero size=large color=#1971c2" },
         { "make the selected shapes green", true, "edit fill=#2f9e44" },
@@ -120,6 +120,32 @@ public class CommandParserTests
         { "arrange side by side", true, "arrange stack direction=horizontal" },
         { "arrange in a grid", true, "arrange grid" },
         { "grid with 2 columns", true, "arrange grid columns=2" },
+        // Unquoted labels, names and subjects
+        { "a green button that reads Continue", false, "create button labels=Continue color=#2f9e44" },
+        { "a switch for email alerts", false, "create toggle labels=Email alerts" },
+        { "a card for a lamp", false, "create card title=Lamp" },
+        { "a button labeled Save changes in red", false, "create button labels=Save changes color=#e03131" },
+        { "a modal titled Delete file?", false, "create modal title=Delete file?" },
+        { "a text field labelled Email address", false, "create text_input labels=Email address" },
+        { "a navbar for Acme with 3 links", false, "create navbar title=Acme count=3" },
+        { "a dialog with Keep and Discard buttons", false, "create modal labels=Keep|Discard count=2" },
+        { "five buttons: A, B, C, D, E", false, "create button labels=A|B|C|D|E count=5" },
+        { "a list: milk, eggs, bread", false, "create list labels=Milk|Eggs|Bread count=3" },
+        { "a list of 5 items", false, "create list count=5" },
+        { "a todo list for groceries", false, "create list title=Groceries" },
+        // Counts beyond what one command draws are answered, not cut
+        { "300 buttons", false, "refuse" },
+        { "a table with 40 rows", false, "refuse" },
+        // Other languages: the core words of French, German and Spanish
+        { "crée un bouton rouge", false, "create button color=#e03131" },
+        { "ajoute un formulaire de connexion en thème sombre", false, "create login_form theme=dark" },
+        { "erstelle eine blaue Schaltfläche", false, "create button color=#1971c2" },
+        { "füge eine Navigationsleiste mit 5 Links hinzu", false, "create navbar count=5" },
+        { "crea un botón verde que diga Comprar", false, "create button labels=Comprar color=#2f9e44" },
+        { "añade una tabla de precios con 3 niveles", false, "create pricing_table count=3" },
+        { "hazlos azules", true, "edit fill=#1971c2" },
+        { "montre-moi la météo", false, "refuse" },
+        { "нарисуй кнопку", false, "refuse" },
         // Themes
         { "use the dark theme by default", false, "theme dark" },
         { "set the theme to ocean", false, "theme ocean" },
@@ -143,6 +169,35 @@ public class CommandParserTests
     [Fact]
     public void The_table_has_at_least_sixty_different_phrasings() =>
         Assert.True(Cases.Select(c => (string)c[0]).Distinct().Count() >= 60);
+
+    [Theory]
+    [InlineData("a fluffy animated button", "fluffy", "animated")]
+    [InlineData("3 cards with a drop shadow", "shadow")]
+    public void Words_it_cannot_use_are_reported_as_ignored(string prompt, params string[] ignored)
+    {
+        var plan = CommandParser.Parse(prompt, hasSelection: false);
+        Assert.NotEmpty(plan.Actions);
+        Assert.Equal(ignored.Order(), plan.Ignored.Order());
+    }
+
+    [Fact]
+    public void A_request_it_fully_understands_ignores_nothing() =>
+        Assert.Empty(CommandParser.Parse("add a big red button that says Buy now", hasSelection: false).Ignored);
+
+    [Fact]
+    public void A_count_above_the_maximum_says_the_maximum()
+    {
+        var plan = CommandParser.Parse("300 buttons", hasSelection: false);
+        Assert.Contains("at most 8 buttons", plan.Refusal);
+        Assert.Contains("300", plan.Refusal);
+    }
+
+    [Fact]
+    public void Another_language_it_cannot_read_is_told_it_reads_english()
+    {
+        Assert.Contains("I read English", CommandParser.Parse("нарисуй кнопку", hasSelection: false).Refusal);
+        Assert.Contains("I read English", CommandParser.Parse("montre-moi la météo", hasSelection: false).Refusal);
+    }
 
     [Fact]
     public void A_refusal_says_what_would_work()

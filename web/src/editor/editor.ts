@@ -495,7 +495,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     applied: result => {
       history.record(result.undo);
       const left = `${result.remaining} AI commands left this hour`;
-      statusEl.textContent = `Done · ${left}`;
+      statusEl.textContent = `${result.summary} · ${left}`;
       // Once the batch is here (it may come before or after this answer), select what was made: its top objects.
       const seq = result.seq;
       const arrived = (): boolean => {
@@ -504,7 +504,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
         const roots = result.created.filter(id => { const p = client.local.get(id)?.parentId; return typeof p !== 'string' || !made.has(p); });
         select(roots);
         reveal(unionBox(roots));
-        statusEl.textContent = `Made ${roots.length} component${roots.length === 1 ? '' : 's'} · ${left}`;
+        statusEl.textContent = `${result.summary} · ${left}`;
         return true;
       };
       if (result.created.length > 0 && !arrived()) {

@@ -1,7 +1,8 @@
 // The command palette (Ctrl/Cmd+K): a sentence in, components or changes out. It shows where the result is wanted
 // (below the selection, or in the middle of the view; the server moves it to the nearest free space), what is left
-// of the hourly limit, and clear messages for commands it cannot do and for the limit. The result arrives like every
-// other change, as one batch over the WebSocket; the server's undo ops make it one step of this user's history.
+// of the hourly limit, clear messages for commands it cannot do and for the limit, and what a command made and
+// ignored. The result arrives like every other change, as one batch over the WebSocket; the server's undo ops make
+// it one step of this user's history.
 import { api, ApiError, type AiResult, type Viewport } from '../api';
 
 export interface PaletteHost {
@@ -79,7 +80,13 @@ export class CommandPalette {
       try {
         const result = await api.ai(this.host.canvasId, prompt, this.host.selection(), this.host.viewport());
         this.host.applied(result);
-        this.close();
+        // When part of the request was not carried out, the palette stays open to say so; otherwise it gets out of the way.
+        if (result.ignored.length > 0) {
+          say(`${result.summary} (${result.remaining} left this hour)`, 'error');
+          input.value = '';
+        } else {
+          this.close();
+        }
       } catch (e) {
         if (e instanceof ApiError && e.status === 429) {
           const minutes = Math.max(1, Math.ceil((e.retryAfterSeconds ?? 3600) / 60));

@@ -5,13 +5,14 @@ public sealed class Footer : IComponent
     public string Name => "footer";
     public string[] Synonyms => ["page footer", "site footer", "bottom bar", "footer section"];
     public string Description => "A page footer: columns of links (Count, Labels: column titles) and a copyright line (Title: the company).";
+    public int MaxCount => 4;
 
     private static readonly string[][] Links = [["Features", "Pricing", "Changelog"], ["About", "Careers", "Blog"], ["Docs", "Guides", "Status"], ["Privacy", "Terms", "Security"]];
 
     public void Build(Drawing d, ComponentSpec spec)
     {
         var u = Drawing.U;
-        var count = spec.CountOr(3, max: 4);
+        var count = spec.CountOr(3, max: MaxCount);
         var company = spec.Title ?? "Brand";
         var width = Math.Max(960, count * 22 * u + 6 * u);
         var frame = d.Frame("Footer", 0, 0, width, 24 * u, fill: d.Theme.Background, radius: 0);

@@ -12,6 +12,15 @@ public interface IComponent
     /// <summary>One line for the model's tool description and docs/ai.md.</summary>
     string Description { get; }
 
+    /// <summary>What it is called in a sentence ("login form"): "Made 3 cards".</summary>
+    string Noun => Name.Replace('_', ' ');
+
+    /// <summary>The largest count it draws; a request for more is answered with this limit rather than silently cut.</summary>
+    int MaxCount => 12;
+
+    /// <summary>Whether its count is how many of it are drawn ("3 cards") rather than how many parts it has ("3 tiers").</summary>
+    bool CountIsCopies => false;
+
     void Build(Drawing d, ComponentSpec spec);
 }
 

@@ -5,11 +5,12 @@ public sealed class ListComponent : IComponent
     public string Name => "list";
     public string[] Synonyms => ["list view", "item list", "todo list", "to do list", "to-do list", "checklist", "bullet list", "menu list"];
     public string Description => "A list of items (Labels, Count) with a title, markers and dividers.";
+    public int MaxCount => 12;
 
     public void Build(Drawing d, ComponentSpec spec)
     {
         var u = Drawing.U;
-        var count = spec.CountOr(4, max: 12);
+        var count = spec.CountOr(4, max: MaxCount);
         var items = Enumerable.Range(0, count).Select(i => spec.Label(i, $"Item {i + 1}")).ToList();
         var width = Math.Max(320, items.Max(i => Drawing.Measure(i, 15)) + 9 * u);
         var frame = d.Frame("List", 0, 0, width, 8 * u + count * 6 * u + u, radius: 12);

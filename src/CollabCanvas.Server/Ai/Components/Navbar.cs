@@ -5,11 +5,12 @@ public sealed class Navbar : IComponent
     public string Name => "navbar";
     public string[] Synonyms => ["nav bar", "navigation bar", "navigation", "nav", "header", "top bar", "menu bar", "app bar", "topbar", "menubar"];
     public string Description => "A navigation bar: the logo (Title), links (Labels, Count), a button on the right.";
+    public int MaxCount => 8;
 
     public void Build(Drawing d, ComponentSpec spec)
     {
         var u = Drawing.U;
-        var count = spec.CountOr(4, max: 8);
+        var count = spec.CountOr(4, max: MaxCount);
         var links = Enumerable.Range(0, count).Select(i => spec.Label(i, new[] { "Home", "Features", "Pricing", "About", "Blog", "Docs", "Careers", "Contact" }[i])).ToList();
         var logo = spec.Title ?? "Brand";
         var logoWidth = Drawing.Measure(logo, 20, true);

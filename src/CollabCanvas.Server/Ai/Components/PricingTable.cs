@@ -5,6 +5,7 @@ public sealed class PricingTable : IComponent
     public string Name => "pricing_table";
     public string[] Synonyms => ["pricing", "pricing section", "price table", "pricing plans", "pricing cards", "price list", "subscription plans", "pricing tiers"];
     public string Description => "Pricing tiers side by side (Count, default 3; Labels: tier names), the middle one highlighted.";
+    public int MaxCount => 6;
 
     private static readonly string[] Names = ["Free", "Pro", "Team", "Business", "Enterprise", "Custom"];
     private static readonly string[] Prices = ["$0", "$12", "$29", "$59", "$99", "Contact us"];
@@ -12,7 +13,7 @@ public sealed class PricingTable : IComponent
     public void Build(Drawing d, ComponentSpec spec)
     {
         var u = Drawing.U;
-        var count = spec.CountOr(3, max: 6);
+        var count = spec.CountOr(3, max: MaxCount);
         const double width = 240;
         var frame = d.Frame("Pricing table", 0, 0, count * (width + 3 * u) + 3 * u, 56 * u, fill: d.Theme.Background, radius: 16);
         var highlighted = count / 2;

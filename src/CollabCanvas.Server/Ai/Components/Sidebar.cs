@@ -5,11 +5,12 @@ public sealed class Sidebar : IComponent
     public string Name => "sidebar";
     public string[] Synonyms => ["side bar", "side menu", "side navigation", "sidenav", "side nav", "drawer", "left menu"];
     public string Description => "A vertical navigation: a title and items (Labels, Count), the first selected.";
+    public int MaxCount => 12;
 
     public void Build(Drawing d, ComponentSpec spec)
     {
         var u = Drawing.U;
-        var count = spec.CountOr(5, max: 12);
+        var count = spec.CountOr(5, max: MaxCount);
         var defaults = new[] { "Dashboard", "Projects", "Team", "Calendar", "Reports", "Settings", "Messages", "Files", "Billing", "Help", "Archive", "Logout" };
         var items = Enumerable.Range(0, count).Select(i => spec.Label(i, defaults[i])).ToList();
         var width = Math.Max(240, items.Max(i => Drawing.Measure(i, 15)) + 6 * u);

@@ -5,11 +5,12 @@ public sealed class Tabs : IComponent
     public string Name => "tabs";
     public string[] Synonyms => ["tab bar", "tabbar", "segmented control", "tab strip"];
     public string Description => "Tabs (Labels, Count) over a content area, the first one active.";
+    public int MaxCount => 8;
 
     public void Build(Drawing d, ComponentSpec spec)
     {
         var u = Drawing.U;
-        var count = spec.CountOr(3, min: 2, max: 8);
+        var count = spec.CountOr(3, min: 2, max: MaxCount);
         var tabs = Enumerable.Range(0, count).Select(i => spec.Label(i, new[] { "Overview", "Details", "Reviews", "Settings", "History", "Files", "Team", "More" }[i])).ToList();
         var widths = tabs.Select(t => Drawing.Measure(t, 15, true) + 4 * u).ToList();
         var width = Math.Max(480, widths.Sum() + 4 * u);

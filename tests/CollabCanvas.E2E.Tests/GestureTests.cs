@@ -155,6 +155,29 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
     }
 
     [Fact]
+    public async Task A_text_stretched_by_a_corner_wraps_wider_with_bigger_letters()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Text");
+        var page = await OpenAsync(canvas, "Alice");
+        await page.Keyboard.PressAsync("t");
+        var (x, y) = await OnPageAsync(page, (300, 300));
+        await page.Mouse.ClickAsync(x, y);
+        await page.Locator("textarea.text-editor").WaitForAsync();
+        await page.Keyboard.TypeAsync("Hello");
+        await page.Keyboard.PressAsync("Control+Enter");
+        var id = (await SettledAsync(canvas, objects => objects.Values.Any(o => o.GetProperty("text").GetString() == "Hello"), "the text on the server")).Keys.Single();
+
+        // 24 px letters make a box 24 high from the click; its width is the word's. The bottom-left handle, 40 left and
+        // 24 down: twice the height, 40 more of width.
+        await DragAsync(page, (300, 324), (260, 348));
+        var text = (await SettledAsync(canvas, objects => Number(objects[id], "fontSize") > 24, "bigger letters"))[id];
+        Assert.Equal(48, Number(text, "fontSize"), 1);
+        Assert.Equal(260, Number(text, "x"), 1);
+        Assert.Equal(300, Number(text, "y"), 1);
+        Assert.InRange(Number(text, "width"), 60, 200);
+    }
+
+    [Fact]
     public async Task Pressing_on_an_unselected_shape_or_frame_and_dragging_moves_it_in_one_gesture()
     {
         var canvas = await fixture.Server.CreateCanvasAsync("Press and drag");

@@ -46,8 +46,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// A fresh browser profile (its own storage) signed in as <paramref name="name"/> (a local account made on the
-    /// fly) and, when <paramref name="canvas"/> is given, an editor of that canvas. A prompt for a guest name is
-    /// answered with the name too.
+    /// fly) and, when <paramref name="canvas"/> is given, an editor of that canvas. Dialogs are accepted (a prompt with
+    /// the name); a share-link guest's name is asked in the page, not by a dialog.
     /// </summary>
     /// <param name="server">Another server than the fixture's (its owner adds the member).</param>
     /// <param name="baseUri">Where the browser goes (a proxy in front of <paramref name="server"/>); the server's own address by default.</param>

@@ -35,6 +35,26 @@ public class RestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"/api/canvases/{id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_canvas_made_from_a_template_starts_with_its_objects_and_an_unknown_template_is_refused()
+    {
+        var templates = await Http.GetFromJsonAsync<JsonElement>("/api/templates");
+        Assert.Equal(["flowchart", "moodboard", "wireframe"], templates.EnumerateArray().Select(t => t.GetProperty("id").GetString()).Order());
+
+        var created = await Http.PostAsJsonAsync("/api/canvases", new { name = "Landing", template = "wireframe" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var objects = (await Http.GetFromJsonAsync<JsonElement>($"/api/canvases/{id}/document")).GetProperty("objects");
+        Assert.True(objects.EnumerateObject().Count() > 10);
+        // Inside their frame, as the file says: the parents came first in the batch.
+        var page = objects.EnumerateObject().Single(o => o.Value.GetProperty("type").GetString() == "frame").Name;
+        Assert.All(objects.EnumerateObject().Where(o => o.Name != page), o => Assert.Equal(page, o.Value.GetProperty("parentId").GetString()));
+
+        var unknown = await Http.PostAsJsonAsync("/api/canvases", new { name = "Nope", template = "nope" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("wireframe", await unknown.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("""{"name":""}""")]
     [InlineData("""{"name":"   "}""")]

@@ -2,6 +2,8 @@
 import type { Op, Role } from './sync/protocol';
 
 export interface CanvasInfo { id: string; name: string; createdAt: string; updatedAt: string; role?: Role }
+/** A starter canvas the dashboard offers (its objects stay on the server). */
+export interface TemplateInfo { id: string; name: string; description: string }
 export interface Me { id: string; name: string; email?: string; avatarUrl?: string }
 export interface Member { userId: string; displayName: string; email?: string; avatarUrl?: string; role: Role }
 /** Someone invited by email who has not come yet; it says nothing about whether they have an account. */
@@ -52,7 +54,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   list: () => call<CanvasInfo[]>('GET', '/api/canvases'),
   get: (id: string) => call<CanvasInfo>('GET', `/api/canvases/${id}`),
-  create: (name: string) => call<CanvasInfo>('POST', '/api/canvases', { name }),
+  create: (name: string, template?: string) => call<CanvasInfo>('POST', '/api/canvases', { name, template }),
+  templates: () => call<TemplateInfo[]>('GET', '/api/templates'),
   rename: (id: string, name: string) => call<CanvasInfo>('PATCH', `/api/canvases/${id}`, { name }),
   remove: (id: string) => call<void>('DELETE', `/api/canvases/${id}`),
   members: (id: string) => call<Member[]>('GET', `/api/canvases/${id}/members`),

@@ -3,10 +3,18 @@ import { api, type Me } from './api';
 
 let me: Promise<Me | null> | null = null;
 
-/** The signed-in account, or null (asked once per page). */
+/** Set once an account was signed in from this browser: not a secret, never sent to the server (docs/auth.md). */
+const RETURNING = 'collabcanvas.hasAccount';
+
+/** The signed-in account, or null (asked once per page). Seeing one marks this browser as a returning one. */
 export function currentUser(): Promise<Me | null> {
-  me ??= api.me().catch(() => null);
+  me ??= api.me().then(user => { localStorage.setItem(RETURNING, '1'); return user; }, () => null);
   return me;
+}
+
+/** Whether an account was ever signed in from this browser: the sign-in page then opens on sign-in, else on sign-up. */
+export function returningVisitor(): boolean {
+  return localStorage.getItem(RETURNING) !== null;
 }
 
 /** Sends the browser to the sign-in page, to come back here afterwards. */
@@ -29,15 +37,15 @@ export function shareLink(canvasId: string): string | undefined {
   return sessionStorage.getItem(key) ?? undefined;
 }
 
-/** A link guest's name, asked once and kept in this browser. */
-export function guestName(): string {
-  const key = 'collabcanvas.name';
-  let name = localStorage.getItem(key);
-  if (!name) {
-    name = (prompt('Your name, as others will see it:', '') ?? '').trim().slice(0, 40) || 'Guest';
-    localStorage.setItem(key, name);
-  }
-  return name;
+const GUEST_NAME = 'collabcanvas.name';
+
+/** A link guest's name as they gave it (auth/guest.ts asks for it), or null before they did. */
+export function guestName(): string | null {
+  return localStorage.getItem(GUEST_NAME);
+}
+
+export function keepGuestName(name: string): void {
+  localStorage.setItem(GUEST_NAME, name.trim().slice(0, 40));
 }
 
 /** One id per open editor tab and canvas: kept across reconnects and reloads of the tab, never shared by two tabs. */

@@ -4,6 +4,7 @@ import './styles.css';
 import { showDashboard } from './dashboard/dashboard';
 import { showEditor } from './editor/editor';
 import { showSignIn } from './auth/signin';
+import { askGuestName } from './auth/guest';
 import { currentUser, goSignIn, shareLink } from './identity';
 import { useShareLink } from './api';
 import { applyStoredTheme } from './theme';
@@ -17,6 +18,7 @@ async function route(app: HTMLElement): Promise<void> {
   if (canvas) useShareLink(canvas, link);
   const me = await currentUser();
   if (!me && !link) return goSignIn();
+  if (!me) await askGuestName(app);
   if (canvas) showEditor(app, canvas, me, link);
   else showDashboard(app, me!);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Realtime;
@@ -8,7 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CollabCanvas.Server.Canvases;
 
-public sealed record CreateCanvasRequest(string? Name);
+/// <param name="Template">The id of a starter template (GET /api/templates) whose objects the canvas starts with.</param>
+public sealed record CreateCanvasRequest(string? Name, string? Template = null);
 
 public sealed record RenameCanvasRequest(string? Name);
 
@@ -34,12 +36,14 @@ public static class CanvasEndpoints
     public static IServiceCollection AddCanvases(this IServiceCollection services)
     {
         services.AddSingleton<CanvasStore>();
+        services.AddSingleton<CanvasTemplates>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapCanvases(this IEndpointRouteBuilder app)
     {
         var canvases = app.MapGroup("/api/canvases").WithTags("Canvases");
+        app.MapGet("/api/templates", (CanvasTemplates templates) => TypedResults.Ok(templates.All)).WithTags("Canvases");
         canvases.MapPost("/", Create);
         canvases.MapGet("/", List);
         canvases.MapGet("/{id}", Get);
@@ -76,11 +80,31 @@ public static class CanvasEndpoints
         return (role, null);
     }
 
-    private static IResult Create(CreateCanvasRequest request, HttpContext context, CanvasStore store)
+    /// <summary>A new canvas owned by the caller; made from a template, its objects are the canvas's first batch.</summary>
+    private static async Task<IResult> Create(CreateCanvasRequest request, HttpContext context, CanvasStore store, CanvasTemplates templates,
+        RoomManager rooms)
     {
         if (context.User.FindUserId() is not { } userId) return TypedResults.Unauthorized();
         if (ValidateName(request.Name) is { } problem) return problem;
+        var ops = request.Template is null ? null : templates.Ops(request.Template);
+        if (request.Template is not null && ops is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["template"] = [$"The templates are {string.Join(", ", templates.All.Select(t => t.Id))}."],
+            });
         var canvas = store.Create(request.Name!.Trim(), userId);
+        if (ops is not null)
+        {
+            var room = await rooms.GetAsync(canvas.Id);
+            try
+            {
+                await room.SubmitFromServerAsync(userId, "template", ops, OpJson.ToUtf8(ops));
+            }
+            finally
+            {
+                _ = rooms.ReleaseAsync(room);
+            }
+        }
         return TypedResults.Created($"/api/canvases/{canvas.Id}", canvas);
     }
 

@@ -1,7 +1,9 @@
-// The sign-in page: a button per identity provider, and the local form (sign in or create an account) when the
-// server offers local accounts. When a provider identity waits to be linked to a local account, the page asks for
-// that account's password instead.
+// The sign-in page: a button per identity provider, and the local form (create an account, or sign in) when the
+// server offers local accounts. A browser that has never had an account here sees the form to create one first, one
+// click away from signing in. When a provider identity waits to be linked to a local account, the page asks for that
+// account's password instead.
 import { api, ApiError, type AuthConfig } from '../api';
+import { currentUser, returningVisitor } from '../identity';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 
@@ -34,7 +36,7 @@ export async function showSignIn(root: HTMLElement): Promise<void> {
   }
   const back = returnTarget(new URLSearchParams(location.search).get('returnUrl'), location.origin);
   // Already signed in (a bookmark, the back button): go on where they were going.
-  if (!config.pendingLink && (await api.me().catch(() => null))) { location.replace(back); return; }
+  if (!config.pendingLink && (await currentUser())) { location.replace(back); return; }
   const providerError = new URLSearchParams(location.search).get('error') === 'provider';
   root.innerHTML = `
     <main class="signin">
@@ -53,12 +55,13 @@ export async function showSignIn(root: HTMLElement): Promise<void> {
         </div>` : ''}
       ${config.providers.length && config.localAccounts ? '<p class="or">or</p>' : ''}
       ${config.localAccounts ? `
-        <form class="local" aria-label="Sign in with email">
-          <label class="name-field" hidden>Name <input name="name" autocomplete="name" maxlength="80" /></label>
+        <form class="local">
+          <h2 class="local-title"></h2>
+          <label class="name-field">Name <input name="name" autocomplete="name" maxlength="80" /></label>
           <label>Email <input name="email" type="email" autocomplete="email" required maxlength="254" /></label>
-          <label>Password <input name="password" type="password" autocomplete="current-password" required minlength="8" maxlength="128" /></label>
-          <button type="submit" class="primary">Sign in</button>
-          <button type="button" class="switch">Create an account instead</button>
+          <label>Password <input name="password" type="password" required minlength="8" maxlength="128" /></label>
+          <button type="submit" class="primary"></button>
+          <p class="switch-line"><span class="switch-question"></span> <button type="button" class="switch"></button></p>
         </form>` : ''}
       <p class="error" role="alert" ${providerError ? '' : 'hidden'}>${providerError ? 'The sign-in with the provider did not complete. Try again.' : ''}</p>
     </main>`;
@@ -83,14 +86,20 @@ export async function showSignIn(root: HTMLElement): Promise<void> {
   const submit = local.querySelector<HTMLButtonElement>('button[type=submit]')!;
   const switcher = local.querySelector<HTMLButtonElement>('.switch')!;
   const password = local.querySelector<HTMLInputElement>('input[name=password]')!;
-  switcher.addEventListener('click', () => {
-    creating = !creating;
-    nameField.hidden = !creating;
-    submit.textContent = creating ? 'Create account' : 'Sign in';
-    switcher.textContent = creating ? 'I have an account' : 'Create an account instead';
-    password.autocomplete = creating ? 'new-password' : 'current-password';
+  const show = (create: boolean) => {
+    creating = create;
+    document.title = `${create ? 'Create an account' : 'Sign in'} · CollabCanvas`;
+    local.setAttribute('aria-label', create ? 'Create an account' : 'Sign in with email');
+    local.querySelector('.local-title')!.textContent = create ? 'Create your account' : 'Sign in';
+    nameField.hidden = !create;
+    submit.textContent = create ? 'Create account' : 'Sign in';
+    local.querySelector('.switch-question')!.textContent = create ? 'Already have an account?' : 'New here?';
+    switcher.textContent = create ? 'Sign in instead' : 'Create an account instead';
+    password.autocomplete = create ? 'new-password' : 'current-password';
     error.hidden = true;
-  });
+  };
+  show(!returningVisitor());
+  switcher.addEventListener('click', () => show(!creating));
   local.addEventListener('submit', async event => {
     event.preventDefault();
     const form = new FormData(local);

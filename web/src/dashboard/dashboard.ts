@@ -1,5 +1,5 @@
-// The dashboard: list, create, rename, delete and open canvases.
-import { api, type CanvasInfo, type Me } from '../api';
+// The dashboard: list, create (empty or from a starter template), rename, delete and open canvases.
+import { api, type CanvasInfo, type Me, type TemplateInfo } from '../api';
 import { accountMenu } from '../auth/account';
 
 export function showDashboard(root: HTMLElement, me: Me): void {
@@ -12,6 +12,10 @@ export function showDashboard(root: HTMLElement, me: Me): void {
         <input id="new-name" name="name" maxlength="100" placeholder="Name, e.g. Landing page" required />
         <button type="submit">Create</button>
       </form>
+      <section class="templates" aria-labelledby="templates-title">
+        <h2 id="templates-title">Or start from a template</h2>
+        <ul></ul>
+      </section>
       <p class="error" role="alert" hidden></p>
       <ul class="canvases" aria-label="Canvases"></ul>
       <div class="empty" hidden>
@@ -63,16 +67,37 @@ export function showDashboard(root: HTMLElement, me: Me): void {
     return li;
   }
 
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
-    const name = new FormData(form).get('name')!.toString().trim();
+  async function create(name: string, template?: string): Promise<void> {
     try {
-      const canvas = await api.create(name);
+      const canvas = await api.create(name, template);
       location.href = `/c/${canvas.id}`;
     } catch (e) {
       fail(e);
     }
+  }
+
+  /** A card per template: the canvas takes the name typed above, or the template's. */
+  function templateCard(template: TemplateInfo): HTMLLIElement {
+    const li = document.createElement('li');
+    const card = button('', `New canvas from the ${template.name} template`, () => {
+      const typed = new FormData(form).get('name')!.toString().trim();
+      void create(typed || template.name, template.id);
+    });
+    card.className = 'template';
+    const name = document.createElement('strong');
+    name.textContent = template.name;
+    const about = document.createElement('span');
+    about.textContent = template.description;
+    card.append(name, about);
+    li.append(card);
+    return li;
+  }
+
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    void create(new FormData(form).get('name')!.toString().trim());
   });
+  api.templates().then(templates => root.querySelector('.templates ul')!.replaceChildren(...templates.map(templateCard)), fail);
   refresh().catch(fail);
 }
 

@@ -21,6 +21,8 @@ import { blobUrl, download, readCanvasFile, toJson, toPng, toSvg } from './expor
 import { snap } from './snapping';
 import { toggleTheme } from '../theme';
 import { Cursors } from './cursors';
+import { CanvasTitle } from './title';
+import { EmptyCanvasHint } from './hint';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -67,7 +69,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   root.querySelector('.tools')!.append(...toolButtons());
   fillHelpPanel(helpEl.querySelector('dl')!);
   installTooltips(root.querySelector('.editor')!);
-  api.get(canvasId).then(c => { root.querySelector('.title')!.textContent = c.name; document.title = `${c.name} · CollabCanvas`; }, () => {});
+  const title = new CanvasTitle(root.querySelector('.title')!, canvasId, message => { statusEl.textContent = message; });
   if (me) root.querySelector('.topbar')!.append(accountMenu(me));
 
   const protocol = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -75,7 +77,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     url: `${protocol}://${location.host}/ws/canvases/${canvasId}`,
     clientId: clientId(canvasId),
     link,
-    guestName: me ? undefined : guestName(),
+    guestName: me ? undefined : guestName() ?? undefined,
     // The socket ends with the sign-in behind its cookie. A ticket minted through the cookie the browser holds now
     // moves it onto that sign-in (a newer one, when the user signed in again elsewhere); none when signed out.
     renew: me ? async () => ({ ticket: (await api.wsTicket()).value }) : undefined,
@@ -85,6 +87,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   client.on('role', role => {
     root.querySelector<HTMLElement>('.editor')!.dataset.role = role;
     shareButton.hidden = role !== 'owner';
+    title.setEditable(role !== 'viewer');
     root.querySelector<HTMLElement>('.view-only')!.hidden = role !== 'viewer';
     root.querySelector<HTMLElement>('.ai-button')!.hidden = role === 'viewer' || !me;
     if (role === 'viewer') setTool('select');
@@ -156,6 +159,10 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   const history = new History(() => client.local, ops => client.submit(ops));
   const submit = (ops: Op[]) => history.apply(ops);
 
+  const hint = new EmptyCanvasHint(root.querySelector('.workspace')!);
+  const showHint = () => hint.update(client.local.size === 0, client.role !== 'viewer');
+  client.on('role', showHint);
+  client.on('change', showHint);
   client.on('change', ids => {
     renderer.update(client.local, ids);
     // Objects may have been replaced or deleted under the selection; peers hear of it only if the selection changed.

@@ -25,18 +25,21 @@ public class FirstRunTests(BrowserFixture fixture) : BrowserTest
             await Assertions.Expect(templates.GetByRole(AriaRole.Button, new() { Name = $"New canvas from the {name} template" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("first-run-dashboard.png") });
 
-        await templates.GetByRole(AriaRole.Button, new() { Name = "New canvas from the Flowchart template" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/c/[A-Za-z0-9_-]+$"));
-        await page.Locator(".status[data-status=online]").WaitForAsync();
-        await Assertions.Expect(page.Locator("h1.title")).ToHaveTextAsync("Flowchart");
-        var canvas = new Uri(page.Url).Segments[^1];
-        var document = await page.Context.APIRequest.GetAsync($"/api/canvases/{canvas}/document");
-        var objects = (await document.JsonAsync())!.Value.GetProperty("objects").EnumerateObject().Select(p => p.Value).ToList();
-        Assert.Contains(objects, o => o.GetProperty("type").GetString() == "arrow");
-        Assert.Contains(objects, o => o.TryGetProperty("text", out var text) && text.GetString() == "Start");
-        // Ordinary objects: they are drawn, and the canvas is not empty, so it gives no hint.
-        await Assertions.Expect(page.GetByRole(AriaRole.Note, new() { Name = "How to start" })).ToBeHiddenAsync();
-        await page.ScreenshotAsync(new() { Path = Shot("first-run-flowchart.png") });
+        foreach (var (name, text) in new[] { ("Flowchart", "Start"), ("Wireframe", "Logo"), ("Moodboard", "Moodboard") })
+        {
+            await page.GotoAsync("/");
+            await templates.GetByRole(AriaRole.Button, new() { Name = $"New canvas from the {name} template" }).ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/c/[A-Za-z0-9_-]+$"));
+            await page.Locator(".status[data-status=online]").WaitForAsync();
+            await Assertions.Expect(page.Locator("h1.title")).ToHaveTextAsync(name);
+            var canvas = new Uri(page.Url).Segments[^1];
+            var document = await page.Context.APIRequest.GetAsync($"/api/canvases/{canvas}/document");
+            var objects = (await document.JsonAsync())!.Value.GetProperty("objects").EnumerateObject().Select(p => p.Value).ToList();
+            Assert.Contains(objects, o => o.TryGetProperty("text", out var t) && t.GetString() == text);
+            // Ordinary objects: they are drawn, and the canvas is not empty, so it gives no hint.
+            await Assertions.Expect(page.GetByRole(AriaRole.Note, new() { Name = "How to start" })).ToBeHiddenAsync();
+            await page.ScreenshotAsync(new() { Path = Shot($"template-{name.ToLowerInvariant()}.png") });
+        }
     }
 
     [Fact]

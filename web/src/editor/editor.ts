@@ -597,6 +597,9 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   /** Pans so that `box` is in view (zooming out only when it does not fit); a box already in view leaves the view alone. */
   function reveal(box: { x: number; y: number; width: number; height: number } | null): void {
     if (!box) return;
+    // The selection just made may have opened the properties panel: measure the stage as it is laid out now, not as
+    // it was before the resize observer hears of it.
+    stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight });
     const scale = stage.scaleX();
     const view = { x: -stage.x() / scale, y: -stage.y() / scale, width: stage.width() / scale, height: stage.height() / scale };
     if (box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width && box.y + box.height <= view.y + view.height) return;

@@ -18,6 +18,8 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"a_b-C9","props":{"fill":"#fff","stroke":"#00ff0080","opacity":0.5,"locked":true}}]""")]
     [InlineData("""[{"op":"put","id":"t","props":{"type":"text","text":"hi","fontSize":16,"fontWeight":700,"textAlign":"center","fontFamily":"Inter, sans-serif"}}]""")]
     [InlineData("""[{"op":"put","id":"p","props":{"type":"path","points":[0,0,10,10,20,5]}}]""")]
+    [InlineData("""[{"op":"put","id":"f","props":{"type":"frame","fill":"auto","stroke":"auto"}}]""")] // the theme's colours
+    [InlineData("""[{"op":"put","id":"r","props":{"fill":"transparent"}}]""")]
     [InlineData("""[{"op":"put","id":"a","props":{"parentId":"f","z":"a0V","name":"Button","fill":null}}]""")]
     [InlineData("""[{"op":"delete","id":"a"}]""")]
     public void Valid_ops_are_accepted(string json) => Assert.True(Read(json).Ok, Read(json).Error);
@@ -33,6 +35,7 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"a","props":{"opacity":1.5}}]""", "ops[0].props.opacity: must be between 0 and 1")]
     [InlineData("""[{"op":"put","id":"a","props":{"fill":"red"}}]""", "ops[0].props.fill: must be a color")]
     [InlineData("""[{"op":"put","id":"a","props":{"fill":"#12345"}}]""", "ops[0].props.fill: must be a color")]
+    [InlineData("""[{"op":"put","id":"a","props":{"stroke":"Auto"}}]""", "ops[0].props.stroke: must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent or auto")]
     [InlineData("""[{"op":"put","id":"a","props":{"type":"circle"}}]""", "ops[0].props.type: must be one of")]
     [InlineData("""[{"op":"put","id":"a","props":{"type":null}}]""", "ops[0].props.type: cannot be removed")]
     [InlineData("""[{"op":"put","id":"a","props":{"points":[1,2,3]}}]""", "ops[0].props.points: must hold an even count")]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyBetween } from '../src/editor/zindex';
+import { compareStacking, keyBetween } from '../src/editor/zindex';
 
 describe('keyBetween', () => {
   it('always finds a key strictly between, however often it is asked', () => {
@@ -24,5 +24,18 @@ describe('keyBetween', () => {
     key = keyBetween(undefined, undefined);
     for (let i = 0; i < 50; i++) key = keyBetween(undefined, key);
     expect(key.length).toBeLessThan(12);
+  });
+});
+
+describe('compareStacking', () => {
+  it('puts frames first, then orders by z as code points (upper case before lower case), then by id', () => {
+    const objects = [
+      { id: 'b', type: 'rect', z: 'V00a' },
+      { id: 'a', type: 'rect', z: 'V00a' },
+      { id: 'c', type: 'text', z: 'V00B' },
+      { id: 'd', type: 'frame', z: 'V00z' },
+      { id: 'e', type: 'rect' },
+    ];
+    expect([...objects].sort(compareStacking).map(o => o.id)).toEqual(['d', 'e', 'c', 'a', 'b']);
   });
 });

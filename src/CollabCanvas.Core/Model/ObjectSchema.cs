@@ -134,16 +134,19 @@ public static class ObjectSchema
         return true;
     }
 
-    /// <summary><c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c>, <c>#rrggbbaa</c> or <c>transparent</c>.</summary>
+    /// <summary>
+    /// <c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c>, <c>#rrggbbaa</c>, <c>transparent</c>, or <c>auto</c>: the viewer's theme
+    /// chooses (text and lines in the theme's ink, frames in its surface), so defaults stay readable in light and dark.
+    /// </summary>
     private static bool Color(JsonElement json, Limits _, out PropValue value, out string error)
     {
         value = default;
-        error = "must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa or transparent";
+        error = "must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent or auto";
         if (json.ValueKind != JsonValueKind.String) return false;
         var s = json.GetString()!;
-        if (s == "transparent")
+        if (s is "transparent" or "auto")
         {
-            value = PropValue.String("transparent");
+            value = PropValue.String(s == "auto" ? "auto" : "transparent");
             error = "";
             return true;
         }

@@ -1,7 +1,7 @@
 // Copy and paste of objects as JSON text: through the system clipboard, so also between canvases and tabs.
 import type { CanvasModel } from '../sync/model';
 import type { CanvasObject, Op } from '../sync/protocol';
-import { keyBetween } from './zindex';
+import { compareZ, keyBetween } from './zindex';
 
 /** The selected objects and everything inside them, or null when nothing is selected. */
 export function copyOf(model: CanvasModel, ids: string[]): Record<string, CanvasObject> | null {
@@ -22,7 +22,7 @@ export function pasteOps(objects: Record<string, CanvasObject>, offset: number, 
   const ids = new Map(entries.map(([id]) => [id, newId()]));
   // Parents first, so that a child's parentId names an object that exists when it is applied.
   const depth = (id: string): number => { const p = objects[id]?.parentId; return typeof p === 'string' && ids.has(p) ? 1 + depth(p) : 0; };
-  entries.sort(([a, oa], [b, ob]) => depth(a) - depth(b) || String(oa.z ?? '').localeCompare(String(ob.z ?? '')));
+  entries.sort(([a, oa], [b, ob]) => depth(a) - depth(b) || compareZ(oa.z, ob.z));
   let z = top;
   const ops: Op[] = entries.map(([id, obj]) => {
     z = keyBetween(z, undefined);

@@ -14,12 +14,13 @@ import { TOOLS, findShortcut, type Command, type ToolName } from './tools';
 import { installTooltips, toolButtons } from './toolbar';
 import { fillHelpPanel } from './help';
 import { History } from './history';
-import { keyBetween } from './zindex';
+import { compareZ, keyBetween } from './zindex';
 import { PropertiesPanel } from './properties';
 import { copyOf, pasteOps } from './clipboard';
 import { blobUrl, download, readCanvasFile, toJson, toPng, toSvg } from './export';
 import { snap } from './snapping';
-import { toggleTheme } from '../theme';
+import { onThemeChange, toggleTheme } from '../theme';
+import { AUTO, currentPalette } from './colors';
 import { Cursors } from './cursors';
 import { CanvasTitle } from './title';
 import { EmptyCanvasHint } from './hint';
@@ -101,7 +102,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   // own keys). No flipping through zero: a size stays positive.
   const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false, flipEnabled: false });
   overlay.add(transformer);
-  const renderer = new Renderer(content);
+  const renderer = new Renderer(content, currentPalette());
+  onThemeChange(() => renderer.setPalette(currentPalette(), client.local));
   // Only what is in view is drawn: recompute on every pan, zoom and resize (before the next draw).
   const cull = () => {
     const scale = stage.scaleX(), margin = 100 / scale;
@@ -234,10 +236,12 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   const STYLE: Partial<Record<ToolName, Record<string, string | number>>> = {
     rect: { fill: '#4dabf7' },
     ellipse: { fill: '#ffa94d' },
-    frame: { fill: '#ffffff', stroke: '#adb5bd', strokeWidth: 1, name: 'Frame' },
-    line: { stroke: '#343a40', strokeWidth: 2 },
-    arrow: { stroke: '#343a40', strokeWidth: 2 },
-    path: { stroke: '#343a40', strokeWidth: 3 },
+    // Text, lines and frames take the theme's colours ("auto", docs/protocol.md) until someone picks one.
+    frame: { fill: AUTO, stroke: AUTO, strokeWidth: 1, name: 'Frame' },
+    text: { fill: AUTO },
+    line: { stroke: AUTO, strokeWidth: 2 },
+    arrow: { stroke: AUTO, strokeWidth: 2 },
+    path: { stroke: AUTO, strokeWidth: 3 },
   };
   let drawing: { id: string; kind: ToolName; x: number; y: number; points: number[] } | null = null;
   let marquee: { x: number; y: number; keep: string[] } | null = null;
@@ -258,7 +262,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     if (tool === 'text') {
       const id = newId();
       const parentId = frameAt(at.x, at.y);
-      submit([{ op: 'put', id, props: { type: 'text', x: at.x, y: at.y, text: 'Text', fontSize: 24, z: zTop(), ...(parentId ? { parentId } : {}) } }]);
+      submit([{ op: 'put', id, props: { type: 'text', x: at.x, y: at.y, text: 'Text', fontSize: 24, ...STYLE.text, z: zTop(), ...(parentId ? { parentId } : {}) } }]);
       setTool('select');
       select([id]);
       // After the browser has finished handling this press (which moves focus to the canvas), not before.
@@ -545,7 +549,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
 
   /** New `z` keys for the selection, in its current order, between `after` and `before`. */
   function restack(after: string | undefined, before: string | undefined): void {
-    const ordered = [...selection].sort((a, b) => String(client.local.get(a)?.z ?? '').localeCompare(String(client.local.get(b)?.z ?? '')));
+    const ordered = [...selection].sort((a, b) => compareZ(client.local.get(a)?.z, client.local.get(b)?.z));
     let previous = after;
     const ops: Op[] = [];
     for (const id of ordered) {
@@ -632,10 +636,10 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   root.querySelectorAll<HTMLButtonElement>('[data-export]').forEach(b => b.addEventListener('click', () => {
     const kind = b.dataset.export;
     if (kind === 'png') {
-      const url = toPng(stage, content, selection);
+      const url = toPng(content, selection, currentPalette().canvas);
       if (url) download(`${fileName()}.png`, url);
     } else if (kind === 'svg') {
-      download(`${fileName()}.svg`, blobUrl(toSvg(client.local, selection), 'image/svg+xml'));
+      download(`${fileName()}.svg`, blobUrl(toSvg(content, selection, currentPalette().canvas), 'image/svg+xml'));
     } else {
       download(`${fileName()}.json`, blobUrl(toJson(client.local), 'application/json'));
     }

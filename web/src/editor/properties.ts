@@ -1,6 +1,7 @@
 // The properties panel: the common props of the selection, edited for every selected object at once.
 import type { CanvasModel } from '../sync/model';
 import type { Op, PropValue } from '../sync/protocol';
+import { AUTO, colorOf, currentPalette } from './colors';
 
 interface Field { prop: string; label: string; kind: 'color' | 'number' | 'range' | 'align'; min?: number; max?: number; step?: number; types?: string[] }
 
@@ -29,8 +30,13 @@ export class PropertiesPanel {
     const signature = fields.map(f => f.prop).join(',');
     if (this.root.dataset.fields !== signature) {
       this.root.dataset.fields = signature;
-      this.root.innerHTML = `<h2>${objects.length === 1 ? objects[0].type : `${objects.length} objects`}</h2>` + fields.map(f => `
-        <label>${f.label}
+      this.root.innerHTML = `<h2>${objects.length === 1 ? objects[0].type : `${objects.length} objects`}</h2>` + fields.map(f => f.kind === 'color'
+        // "Auto" gives the part back to the theme: drawn in its colour in light and in dark (docs/protocol.md).
+        ? `<div class="color-field">
+            <label>${f.label} <input data-prop="${f.prop}" type="color" /></label>
+            <button type="button" data-auto="${f.prop}" aria-label="${f.label}: the theme's colour" title="The theme's colour, in light and in dark">Auto</button>
+          </div>`
+        : `<label>${f.label}
           ${f.kind === 'align'
             ? `<select data-prop="${f.prop}"><option>left</option><option>center</option><option>right</option></select>`
             : `<input data-prop="${f.prop}" type="${f.kind}" ${f.min !== undefined ? `min="${f.min}" max="${f.max}" step="${f.step}"` : ''} />`}
@@ -39,13 +45,23 @@ export class PropertiesPanel {
         input.addEventListener('change', () => this.apply(input));
         if (input.type === 'range' || input.type === 'color') input.addEventListener('input', () => this.apply(input));
       }
+      for (const button of this.root.querySelectorAll<HTMLButtonElement>('[data-auto]')) {
+        button.addEventListener('click', () => this.submit(this.ids.map(id => ({ op: 'put', id, props: { [button.dataset.auto!]: AUTO } }))));
+      }
     } else {
       this.root.querySelector('h2')!.textContent = objects.length === 1 ? objects[0].type : `${objects.length} objects`;
+    }
+    const palette = currentPalette();
+    for (const button of this.root.querySelectorAll<HTMLButtonElement>('[data-auto]')) {
+      button.setAttribute('aria-pressed', String(objects[0][button.dataset.auto!] === AUTO));
     }
     for (const input of this.root.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-prop]')) {
       if (document.activeElement === input) continue;
       const value = objects[0][input.dataset.prop!];
-      if (input.type === 'color') input.value = typeof value === 'string' && /^#[0-9a-f]{6}$/i.test(value) ? value : '#000000';
+      if (input.type === 'color') {
+        const shown = colorOf(objects[0], input.dataset.prop as 'fill' | 'stroke', palette); // "auto" as the theme draws it
+        input.value = /^#[0-9a-f]{6}$/i.test(shown) ? shown : '#000000';
+      }
       else input.value = value === undefined ? (input.dataset.prop === 'opacity' ? '1' : input.dataset.prop === 'textAlign' ? 'left' : '0') : String(value);
     }
   }

@@ -2,7 +2,9 @@
 // outside the view are not drawn at all (culling), so panning a large canvas draws only what is on screen.
 import Konva from 'konva';
 import type { CanvasModel } from '../sync/model';
+import type { Palette } from './colors';
 import { SHAPES } from './shapes';
+import { compareStacking } from './zindex';
 
 interface Bounds { x: number; y: number; width: number; height: number }
 
@@ -11,7 +13,14 @@ export class Renderer {
   private readonly bounds = new Map<string, Bounds>();
   private view: Bounds | null = null;
 
-  constructor(private readonly layer: Konva.Layer) {}
+  /** @param palette the theme's colours, which "auto" colours are drawn with. */
+  constructor(private readonly layer: Konva.Layer, private palette: Palette) {}
+
+  /** Draws every object again in another theme's colours. */
+  setPalette(palette: Palette, model: CanvasModel): void {
+    this.palette = palette;
+    this.update(model, 'all');
+  }
 
   update(model: CanvasModel, ids: Iterable<string> | 'all'): void {
     const todo = ids === 'all' ? new Set([...this.nodes.keys(), ...model.ids()]) : ids;
@@ -42,7 +51,7 @@ export class Renderer {
       }
       if (node.getAttr('z') !== obj.z) reorder = true;
       node.setAttr('z', obj.z);
-      SHAPES[obj.type].update(node, obj);
+      SHAPES[obj.type].update(node, obj, this.palette);
       const box = boundsOf(node);
       this.bounds.set(id, box);
       node.visible(!this.view || intersects(box, this.view));
@@ -68,14 +77,10 @@ export class Renderer {
     }
   }
 
-  /** Stacking order: frames first, then by the fractional index `z`, ties by id (docs/protocol.md). */
+  /** The layer's children in stacking order (docs/protocol.md), which exports keep. */
   private sortByZ(): void {
-    const sorted = [...this.nodes.entries()].sort(([a, na], [b, nb]) => {
-      const fa = na.getAttr('objectType') === 'frame' ? 0 : 1, fb = nb.getAttr('objectType') === 'frame' ? 0 : 1;
-      if (fa !== fb) return fa - fb;
-      const za = (na.getAttr('z') as string | undefined) ?? '', zb = (nb.getAttr('z') as string | undefined) ?? '';
-      return za < zb ? -1 : za > zb ? 1 : a < b ? -1 : a > b ? 1 : 0;
-    });
+    const stacked = (id: string, node: Konva.Shape) => ({ id, type: node.getAttr('objectType') as string, z: node.getAttr('z') });
+    const sorted = [...this.nodes.entries()].sort(([a, na], [b, nb]) => compareStacking(stacked(a, na), stacked(b, nb)));
     sorted.forEach(([, node], index) => node.zIndex(index));
   }
 }

@@ -3,13 +3,17 @@
 // in canvas units.
 import Konva from 'konva';
 import type { CanvasObject, ObjectType, PropValue } from '../sync/protocol';
+import { colorOf, type Palette } from './colors';
 
 interface ShapeUtil {
   create(): Konva.Shape;
-  update(node: Konva.Shape, obj: CanvasObject): void;
+  update(node: Konva.Shape, obj: CanvasObject, palette: Palette): void;
   /** The props that give the object the size its node shows when scaled by `scaleX`, `scaleY` (a handle's drag). */
   resized(obj: CanvasObject, node: Konva.Node, scaleX: number, scaleY: number): Record<string, PropValue>;
 }
+
+/** Text without a `fontFamily`. */
+export const DEFAULT_FONT = 'Inter, system-ui, sans-serif';
 
 const num = (obj: CanvasObject, prop: string, fallback: number): number =>
   typeof obj[prop] === 'number' ? (obj[prop] as number) : fallback;
@@ -32,14 +36,14 @@ const resizedPoints: ShapeUtil['resized'] = (obj, _node, scaleX, scaleY) => ({
   points: points(obj).map((value, index) => round(value * (index % 2 === 0 ? scaleX : scaleY))),
 });
 
-function common(node: Konva.Shape, obj: CanvasObject): void {
+function common(node: Konva.Shape, obj: CanvasObject, palette: Palette): void {
   node.setAttrs({
     x: num(obj, 'x', 0),
     y: num(obj, 'y', 0),
     rotation: num(obj, 'rotation', 0),
     opacity: num(obj, 'opacity', 1),
-    fill: str(obj, 'fill', 'transparent'),
-    stroke: str(obj, 'stroke', 'transparent'),
+    fill: colorOf(obj, 'fill', palette),
+    stroke: colorOf(obj, 'stroke', palette),
     strokeWidth: num(obj, 'strokeWidth', 0),
   });
 }
@@ -47,19 +51,19 @@ function common(node: Konva.Shape, obj: CanvasObject): void {
 export const SHAPES: Record<ObjectType, ShapeUtil> = {
   rect: {
     create: () => new Konva.Rect(),
-    update(node, obj) {
-      common(node, obj);
+    update(node, obj, palette) {
+      common(node, obj, palette);
       node.setAttrs({ width: num(obj, 'width', 100), height: num(obj, 'height', 100), cornerRadius: num(obj, 'cornerRadius', 0) });
     },
     resized: resizedBox(100, 100),
   },
   frame: {
     create: () => new Konva.Rect(),
-    update(node, obj) {
-      common(node, obj);
+    update(node, obj, palette) {
+      common(node, obj, palette);
       node.setAttrs({
         width: num(obj, 'width', 400), height: num(obj, 'height', 300), cornerRadius: num(obj, 'cornerRadius', 0),
-        fill: str(obj, 'fill', '#ffffff'), stroke: str(obj, 'stroke', '#adb5bd'), strokeWidth: num(obj, 'strokeWidth', 1),
+        strokeWidth: num(obj, 'strokeWidth', 1),
       });
     },
     resized: resizedBox(400, 300),
@@ -67,8 +71,8 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
   ellipse: {
     // Konva places an ellipse by its centre; objects are placed by their top-left corner.
     create: () => new Konva.Ellipse({ radiusX: 50, radiusY: 50 }),
-    update(node, obj) {
-      common(node, obj);
+    update(node, obj, palette) {
+      common(node, obj, palette);
       const w = num(obj, 'width', 100), h = num(obj, 'height', 100);
       node.setAttrs({ radiusX: w / 2, radiusY: h / 2, offsetX: -w / 2, offsetY: -h / 2 });
     },
@@ -76,16 +80,15 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
   },
   text: {
     create: () => new Konva.Text(),
-    update(node, obj) {
-      common(node, obj);
+    update(node, obj, palette) {
+      common(node, obj, palette);
       node.setAttrs({
         text: str(obj, 'text', ''),
         width: typeof obj.width === 'number' ? obj.width : undefined,
         fontSize: num(obj, 'fontSize', 16),
-        fontFamily: str(obj, 'fontFamily', 'Inter, system-ui, sans-serif'),
+        fontFamily: str(obj, 'fontFamily', DEFAULT_FONT),
         fontStyle: num(obj, 'fontWeight', 400) >= 600 ? 'bold' : 'normal',
         align: str(obj, 'textAlign', 'left'),
-        fill: str(obj, 'fill', '#1f2328'),
         wrap: 'word',
       });
     },
@@ -97,18 +100,18 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
   },
   line: {
     create: () => new Konva.Line(),
-    update(node, obj) {
-      common(node, obj);
-      node.setAttrs({ points: points(obj), stroke: str(obj, 'stroke', '#1f2328'), strokeWidth: num(obj, 'strokeWidth', 2), hitStrokeWidth: 12 });
+    update(node, obj, palette) {
+      common(node, obj, palette);
+      node.setAttrs({ points: points(obj), strokeWidth: num(obj, 'strokeWidth', 2), hitStrokeWidth: 12 });
     },
     resized: resizedPoints,
   },
   arrow: {
     create: () => new Konva.Arrow({ points: [0, 0, 100, 0] }),
-    update(node, obj) {
-      common(node, obj);
+    update(node, obj, palette) {
+      common(node, obj, palette);
       node.setAttrs({
-        points: points(obj), stroke: str(obj, 'stroke', '#1f2328'), fill: str(obj, 'stroke', '#1f2328'),
+        points: points(obj), fill: colorOf(obj, 'stroke', palette), // the head is filled with the line's colour
         strokeWidth: num(obj, 'strokeWidth', 2), hitStrokeWidth: 12,
       });
     },
@@ -116,9 +119,9 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
   },
   path: {
     create: () => new Konva.Line({ lineCap: 'round', lineJoin: 'round', tension: 0.4 }),
-    update(node, obj) {
-      common(node, obj);
-      node.setAttrs({ points: points(obj), stroke: str(obj, 'stroke', '#1f2328'), strokeWidth: num(obj, 'strokeWidth', 3), fill: undefined, hitStrokeWidth: 12 });
+    update(node, obj, palette) {
+      common(node, obj, palette);
+      node.setAttrs({ points: points(obj), strokeWidth: num(obj, 'strokeWidth', 3), fill: undefined, hitStrokeWidth: 12 });
     },
     resized: resizedPoints,
   },

@@ -33,3 +33,16 @@ function increment(key: string): string {
   }
   return `${key}V`;
 }
+
+/** Two `z` values (a missing one first) as ordinal strings: never by locale, which would put `V00a` below `V00B`. */
+export function compareZ(a: unknown, b: unknown): number {
+  const za = typeof a === 'string' ? a : '', zb = typeof b === 'string' ? b : '';
+  return za < zb ? -1 : za > zb ? 1 : 0;
+}
+
+export interface Stacked { id: string; type: string; z?: unknown }
+
+/** The stacking order, bottom first, as the screen and every export draw it: frames first, then by `z`, ties by id. */
+export function compareStacking(a: Stacked, b: Stacked): number {
+  return (a.type === 'frame' ? 0 : 1) - (b.type === 'frame' ? 0 : 1) || compareZ(a.z, b.z) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

@@ -63,6 +63,15 @@ public static class ServerMessages
         w.WriteEndObject();
     });
 
+    /// <summary>The canvas was renamed (by anyone, on any instance).</summary>
+    public static byte[] Canvas(string name) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "canvas"u8);
+        w.WriteString("name"u8, name);
+        w.WriteEndObject();
+    });
+
     /// <summary>
     /// How many more seconds the credentials the session rests on are accepted: sent after <c>welcome</c> and in
     /// answer to <c>auth</c>. The session is closed with 4401 then, unless the client re-authenticates before.

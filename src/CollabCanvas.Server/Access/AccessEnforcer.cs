@@ -6,7 +6,7 @@ namespace CollabCanvas.Server.Access;
 /// <summary>
 /// Makes open sockets follow changes of access made on any instance: reads <c>access_events</c> every
 /// <see cref="PollInterval"/> and, for each session it concerns, works its role out again: closed with 4403 when
-/// nothing is left (4401 after sign-out or account deletion), told its new role otherwise. It also ends sessions
+/// nothing is left (4401 after sign-out or account deletion), told its new role otherwise; told a canvas's new name. It also ends sessions
 /// whose sign-in or token expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a
 /// timer per socket.
 /// </summary>
@@ -53,12 +53,18 @@ public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, Realti
 
     private void Apply(AccessChange change)
     {
+        byte[]? renamed = null;
         foreach (var session in registry.OpenSessions)
         {
             var access = session.Access;
             if (change.SessionId is not null)
             {
                 if (access.AuthSessionId == change.SessionId) session.Close(CloseCodes.Unauthorized, "signed out");
+                continue;
+            }
+            if (change.CanvasName is not null)
+            {
+                if (access.CanvasId == change.CanvasId) session.Send(renamed ??= ServerMessages.Canvas(change.CanvasName));
                 continue;
             }
             if (change.CanvasId is null)

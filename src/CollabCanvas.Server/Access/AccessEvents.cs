@@ -5,9 +5,11 @@ namespace CollabCanvas.Server.Access;
 /// <summary>
 /// A change that open sockets must follow: a sign-in ended (<paramref name="SessionId"/>), a user's role on a
 /// canvas changed or was removed (<paramref name="CanvasId"/> and <paramref name="UserId"/>), an account was
-/// deleted (<paramref name="UserId"/> alone), or a share link was revoked (<paramref name="LinkId"/>).
+/// deleted (<paramref name="UserId"/> alone), a share link was revoked (<paramref name="LinkId"/>), or a canvas was
+/// renamed (<paramref name="CanvasId"/> and <paramref name="CanvasName"/>: its open editors show the new name).
 /// </summary>
-public sealed record AccessChange(string? CanvasId = null, string? UserId = null, string? SessionId = null, string? LinkId = null);
+public sealed record AccessChange(string? CanvasId = null, string? UserId = null, string? SessionId = null, string? LinkId = null,
+    string? CanvasName = null);
 
 /// <summary>
 /// The <c>access_events</c> table: every instance appends the changes it makes and reads everyone's, so a socket is
@@ -22,13 +24,15 @@ public sealed class AccessEvents(SqliteDatabase database)
         using var connection = database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO access_events (canvas_id, user_id, session_id, link_id, created_at) VALUES ($canvas, $user, $session, $link, $now);
+            INSERT INTO access_events (canvas_id, user_id, session_id, link_id, canvas_name, created_at)
+            VALUES ($canvas, $user, $session, $link, $name, $now);
             DELETE FROM access_events WHERE created_at < $old;
             """;
         command.Parameters.AddWithValue("$canvas", (object?)change.CanvasId ?? DBNull.Value);
         command.Parameters.AddWithValue("$user", (object?)change.UserId ?? DBNull.Value);
         command.Parameters.AddWithValue("$session", (object?)change.SessionId ?? DBNull.Value);
         command.Parameters.AddWithValue("$link", (object?)change.LinkId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$name", (object?)change.CanvasName ?? DBNull.Value);
         var now = DateTimeOffset.UtcNow;
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$old", (now - Keep).ToUnixTimeMilliseconds());
@@ -48,12 +52,12 @@ public sealed class AccessEvents(SqliteDatabase database)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, canvas_id, user_id, session_id, link_id FROM access_events WHERE id > $id ORDER BY id";
+        command.CommandText = "SELECT id, canvas_id, user_id, session_id, link_id, canvas_name FROM access_events WHERE id > $id ORDER BY id";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         var changes = new List<(long, AccessChange)>();
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-        while (reader.Read()) changes.Add((reader.GetInt64(0), new AccessChange(Text(1), Text(2), Text(3), Text(4))));
+        while (reader.Read()) changes.Add((reader.GetInt64(0), new AccessChange(Text(1), Text(2), Text(3), Text(4), Text(5))));
         return changes;
     }
 }

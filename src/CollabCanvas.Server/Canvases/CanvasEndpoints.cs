@@ -123,12 +123,15 @@ public static class CanvasEndpoints
         return store.Find(id) is { } canvas ? TypedResults.Ok(canvas with { Role = role.ToWire() }) : TypedResults.NotFound();
     }
 
-    private static IResult Rename(string id, RenameCanvasRequest request, HttpContext context, CanvasStore store, CanvasAccess access)
+    private static IResult Rename(string id, RenameCanvasRequest request, HttpContext context, CanvasStore store, CanvasAccess access,
+        AccessEvents events)
     {
         var (role, denied) = Authorize(context, id, Role.Editor, access);
         if (denied is not null) return denied;
         if (ValidateName(request.Name) is { } problem) return problem;
-        return store.Rename(id, request.Name!.Trim()) is { } canvas ? TypedResults.Ok(canvas with { Role = role.ToWire() }) : TypedResults.NotFound();
+        if (store.Rename(id, request.Name!.Trim()) is not { } canvas) return TypedResults.NotFound();
+        events.Publish(new AccessChange(CanvasId: id, CanvasName: canvas.Name));
+        return TypedResults.Ok(canvas with { Role = role.ToWire() });
     }
 
     private static async Task<IResult> Delete(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms, ICanvasLog log)

@@ -85,6 +85,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   });
   const shareButton = root.querySelector<HTMLButtonElement>('.share-button')!;
   shareButton.addEventListener('click', () => openShareDialog(canvasId, me?.id ?? ''));
+  client.on('renamed', name => title.renamed(name));
   client.on('role', role => {
     root.querySelector<HTMLElement>('.editor')!.dataset.role = role;
     shareButton.hidden = role !== 'owner';

@@ -12,8 +12,14 @@ export class CanvasTitle {
     heading.addEventListener('click', () => { if (this.editable && !this.field()) this.edit(); });
     heading.addEventListener('keydown', e => { if (e.key === 'Enter' && e.target === heading) { e.preventDefault(); heading.click(); } });
     void this.load();
-    // Someone else may have renamed it meanwhile: read it again when this tab is looked at again.
+    // The socket announces renames; one made while it was down is caught when this tab is looked at again.
     document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') void this.load(); });
+  }
+
+  /** Someone renamed the canvas (the socket says so): shown at once, unless this field is being edited. */
+  renamed(name: string): void {
+    this.name = name;
+    this.show();
   }
 
   /** Only roles that may rename can click it (the server checks too). */

@@ -47,6 +47,7 @@ export interface SyncEvents {
   peers: (peers: ReadonlyMap<string, Peer>) => void;
   error: (code: string, message: string) => void;
   role: (role: Role) => void;
+  renamed: (name: string) => void;
 }
 
 interface Batch { ref: string; ops: Op[]; sent: boolean }
@@ -83,7 +84,7 @@ export class SyncClient {
   /** When the credentials of the open socket expire (this client's clock), if they do. */
   private expiresAt: number | null = null;
   private presence: { cursor: Cursor | null; selection: string[] } | null = null;
-  private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [], role: [] };
+  private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [], role: [], renamed: [] };
   private readonly refPrefix = Math.random().toString(36).slice(2, 8);
 
   constructor(private readonly options: SyncOptions) {}
@@ -180,6 +181,7 @@ export class SyncClient {
       case 'welcome': return this.onWelcome(message);
       case 'ack': return this.onAck(message.ref, message.seq);
       case 'role': this.role = message.role; this.emit('role', message.role); return;
+      case 'canvas': this.emit('renamed', message.name); return;
       case 'auth': this.setExpiry(Date.now() + message.expiresInSeconds * 1000); return;
       case 'ops': return this.applyRemote(message.seq, message.ops);
       case 'presence': {

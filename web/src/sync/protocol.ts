@@ -20,6 +20,8 @@ export interface LoggedBatch { seq: number; actor: string; client: string; ref: 
 export type ServerMessage =
   | { type: 'welcome'; session: string; user: User; role: Role; seq: number; objects?: Objects; replay?: LoggedBatch[]; peers: Peer[] }
   | { type: 'role'; role: Role }
+  /** The canvas was renamed, by anyone on any instance. */
+  | { type: 'canvas'; name: string }
   /** After welcome and in answer to auth: the credentials the socket rests on last this long; it closes with 4401 then. */
   | { type: 'auth'; expiresInSeconds: number }
   | { type: 'ack'; ref: string; seq: number }

@@ -35,6 +35,23 @@ public class ClientMessageTests
     }
 
     [Fact]
+    public void A_presence_viewport_is_finite_bounded_and_at_least_one_unit_wide_and_tall()
+    {
+        var presence = Assert.IsType<PresenceMessage>(Assert.Single(Parse(
+            """{"type":"presence","cursor":null,"selection":[],"viewport":{"x":-1e7,"y":2.5,"width":1,"height":1e7}}""")));
+        Assert.Equal(new Viewport(-1e7, 2.5, 1, 1e7), presence.Viewport);
+        Assert.Null(Assert.IsType<PresenceMessage>(Assert.Single(Parse("""{"type":"presence","viewport":null}"""))).Viewport);
+        string[] bad =
+        [
+            """{"x":0,"y":0,"width":800}""", """{"x":0,"y":0,"width":"800","height":600}""", """{"x":1e308,"y":0,"width":800,"height":600}""",
+            """{"x":0,"y":0,"width":1e999,"height":600}""", """{"x":0,"y":0,"width":0,"height":600}""", """{"x":0,"y":0,"width":800,"height":-600}""",
+            """{"x":0,"y":0,"width":800,"height":10000001}""", """[0,0,800,600]""", """true""",
+        ];
+        foreach (var viewport in bad)
+            Assert.Equal(ErrorCodes.BadMessage, Assert.IsType<InvalidMessage>(Assert.Single(Parse($$"""{"type":"presence","viewport":{{viewport}}}"""))).Code);
+    }
+
+    [Fact]
     public void An_auth_message_carries_exactly_one_of_a_token_or_a_ticket()
     {
         Assert.Equal(new AuthMessage("eyJ.a.b", null), Assert.Single(Parse("""{"type":"auth","token":"eyJ.a.b"}""")));

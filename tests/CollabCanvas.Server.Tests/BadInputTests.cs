@@ -35,6 +35,7 @@ public class BadInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     [InlineData("""{"type":"ops","ref":"r","ops":[{"op":"put","id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","props":{"type":"rect"}}]}""", ErrorCodes.InvalidOp)]
     [InlineData("""{"type":"ops","ref":"r","ops":[{"op":"put","id":"<script>","props":{"type":"rect"}}]}""", ErrorCodes.InvalidOp)]
     [InlineData("""{"type":"presence","cursor":{"x":1}}""", ErrorCodes.BadMessage)]
+    [InlineData("""{"type":"presence","viewport":{"x":0,"y":0,"width":1e9,"height":600}}""", ErrorCodes.BadMessage)]
     [InlineData("""{"type":"hello"}""", ErrorCodes.AlreadyHello)]
     [InlineData("""{"type":"\ud800"}""", ErrorCodes.BadJson)]
     [InlineData("""{"type":"ops","ref":"\ud800","ops":[{"op":"put","id":"a","props":{"type":"rect"}}]}""", ErrorCodes.BadJson)]

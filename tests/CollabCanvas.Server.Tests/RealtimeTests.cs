@@ -58,11 +58,16 @@ public class RealtimeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var join = await alice.NextAsync("join");
         Assert.Equal("Bob", join.GetProperty("peer").GetProperty("user").GetProperty("name").GetString());
 
-        await bob.SendJsonAsync(new { type = "presence", cursor = new { x = 12.5, y = -3 }, selection = new[] { "a", "b" } });
+        await bob.SendJsonAsync(new
+        {
+            type = "presence", cursor = new { x = 12.5, y = -3 }, selection = new[] { "a", "b" },
+            viewport = new { x = -40, y = 20.5, width = 1280, height = 752 },
+        });
         var presence = await alice.NextAsync("presence");
         Assert.Equal(bob.Session, presence.GetProperty("session").GetString());
         Assert.Equal(12.5, presence.GetProperty("cursor").GetProperty("x").GetDouble());
         Assert.Equal(2, presence.GetProperty("selection").GetArrayLength());
+        Assert.Equal("""{"x":-40,"y":20.5,"width":1280,"height":752}""", presence.GetProperty("viewport").GetRawText());
 
         await bob.CloseAsync();
         var leave = await alice.NextAsync("leave");

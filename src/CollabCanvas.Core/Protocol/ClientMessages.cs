@@ -16,7 +16,8 @@ public sealed record HelloMessage(long? Since, string? Client, string? Link = nu
 /// <param name="OpsJson">The ops in canonical form: what is logged and sent to peers.</param>
 public sealed record OpsMessage(string Ref, Op[] Ops, byte[] OpsJson) : ClientMessage;
 
-public sealed record PresenceMessage(Cursor? Cursor, string[] Selection) : ClientMessage;
+/// <param name="Viewport">What the sender's view shows, so that others can follow it; null when it does not say.</param>
+public sealed record PresenceMessage(Cursor? Cursor, string[] Selection, Viewport? Viewport = null) : ClientMessage;
 
 /// <summary>
 /// Re-authentication on an open session, before its credentials expire: exactly one of a fresh bearer access token
@@ -37,6 +38,8 @@ public static class ClientMessages
 {
     public const int MaxRefLength = 64;
     public const int MaxSelection = 1000;
+    /// <summary>How far from the origin a cursor or a viewport's corner may be, and how wide or tall a viewport, in canvas units.</summary>
+    public const double MaxCoordinate = 1e7;
     public const int MaxSecretLength = 128;
     public const int MaxNameLength = 40;
     /// <summary>Access tokens are JWTs of one to two kilobytes; this leaves room for many claims.</summary>
@@ -162,14 +165,24 @@ public static class ClientMessages
                 selection[i++] = id.GetString()!;
             }
         }
-        return new PresenceMessage(cursor, selection);
+        Viewport? viewport = null;
+        if (json.TryGetProperty("viewport"u8, out var v) && v.ValueKind != JsonValueKind.Null)
+        {
+            if (v.ValueKind != JsonValueKind.Object ||
+                !TryCoordinate(v, "x"u8, out var x) || !TryCoordinate(v, "y"u8, out var y) ||
+                !TryCoordinate(v, "width"u8, out var width) || !TryCoordinate(v, "height"u8, out var height) || width < 1 || height < 1)
+                return new InvalidMessage(ErrorCodes.BadMessage,
+                    $"viewport: must be {{x, y, width, height}} with finite numbers (width and height 1 to {MaxCoordinate:0}) or null");
+            viewport = new Viewport(x, y, width, height);
+        }
+        return new PresenceMessage(cursor, selection, viewport);
     }
 
     private static bool TryCoordinate(JsonElement json, ReadOnlySpan<byte> name, out double value)
     {
         value = 0;
         return json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number &&
-               v.TryGetDouble(out value) && double.IsFinite(value) && Math.Abs(value) <= 1e7;
+               v.TryGetDouble(out value) && double.IsFinite(value) && Math.Abs(value) <= MaxCoordinate;
     }
 
     /// <summary>Short enough to quote in an error, and never a surrogate pair cut in half (it could not be written).</summary>

@@ -6,9 +6,12 @@ namespace CollabCanvas.Core.Protocol;
 
 public sealed record Cursor(double X, double Y);
 
+/// <summary>The part of the canvas a session's view shows, in canvas units: what a follower's view fits to.</summary>
+public sealed record Viewport(double X, double Y, double Width, double Height);
+
 public sealed record UserInfo(string Id, string Name, string Color);
 
-public sealed record PeerInfo(string Session, UserInfo User, Cursor? Cursor, string[] Selection);
+public sealed record PeerInfo(string Session, UserInfo User, Cursor? Cursor, string[] Selection, Viewport? Viewport = null);
 
 /// <summary>One logged batch as a client sees it in a <c>replay</c>.</summary>
 public sealed record ReplayBatch(long Seq, string Actor, string Client, string Ref, ReadOnlyMemory<byte> OpsJson);
@@ -17,6 +20,7 @@ public sealed record ReplayBatch(long Seq, string Actor, string Client, string R
 [JsonSerializable(typeof(UserInfo))]
 [JsonSerializable(typeof(PeerInfo))]
 [JsonSerializable(typeof(Cursor))]
+[JsonSerializable(typeof(Viewport))]
 [JsonSerializable(typeof(string))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
 
@@ -115,16 +119,18 @@ public static class ServerMessages
         w.WriteEndObject();
     }
 
-    public static byte[] Presence(string session, Cursor? cursor, string[] selection) => Write(w =>
+    public static byte[] Presence(PeerInfo peer) => Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("type"u8, "presence"u8);
-        w.WriteString("session"u8, session);
+        w.WriteString("session"u8, peer.Session);
         w.WritePropertyName("cursor"u8);
-        JsonSerializer.Serialize(w, cursor, ProtocolJsonContext.Default.Cursor);
+        JsonSerializer.Serialize(w, peer.Cursor, ProtocolJsonContext.Default.Cursor);
         w.WriteStartArray("selection"u8);
-        foreach (var id in selection) w.WriteStringValue(id);
+        foreach (var id in peer.Selection) w.WriteStringValue(id);
         w.WriteEndArray();
+        w.WritePropertyName("viewport"u8);
+        JsonSerializer.Serialize(w, peer.Viewport, ProtocolJsonContext.Default.Viewport);
         w.WriteEndObject();
     });
 

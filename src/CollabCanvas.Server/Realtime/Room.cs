@@ -268,8 +268,8 @@ public sealed class Room
     {
         lock (_gate)
         {
-            session.Peer = session.Peer with { Cursor = presence.Cursor, Selection = presence.Selection };
-            var message = ServerMessages.Presence(session.Id, presence.Cursor, presence.Selection);
+            session.Peer = session.Peer with { Cursor = presence.Cursor, Selection = presence.Selection, Viewport = presence.Viewport };
+            var message = ServerMessages.Presence(session.Peer);
             foreach (var other in _sessions)
                 if (other != session) other.Send(message);
             _relay?.Publish(CanvasId, session.Peer);
@@ -283,7 +283,7 @@ public sealed class Room
         {
             var known = _remotePeers.ContainsKey(peer.Session);
             _remotePeers[peer.Session] = peer;
-            var message = known ? ServerMessages.Presence(peer.Session, peer.Cursor, peer.Selection) : ServerMessages.Join(peer);
+            var message = known ? ServerMessages.Presence(peer) : ServerMessages.Join(peer);
             foreach (var session in _sessions) session.Send(message);
         }
     }

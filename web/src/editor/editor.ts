@@ -24,6 +24,7 @@ import { AUTO, currentPalette } from './colors';
 import { Cursors } from './cursors';
 import { CanvasTitle } from './title';
 import { EmptyCanvasHint } from './hint';
+import { Follow } from './follow';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -116,8 +117,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   new ResizeObserver(() => stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight })).observe(stageEl);
 
   let tool: ToolName = 'select';
-  /** The session whose cursor the view follows, if any; moving the view yourself stops it. */
-  let following: string | null = null;
+  const follow = new Follow(stage, client);
   let selection: string[] = [];
 
   const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops));
@@ -179,7 +179,6 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     statusEl.dataset.status = status;
   });
   client.on('peers', peers => {
-    if (following && !peers.has(following)) following = null;
     peersEl.replaceChildren(...[...peers.values()].map(p => {
       const avatar = document.createElement('button');
       avatar.type = 'button';
@@ -188,17 +187,11 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
       avatar.textContent = p.user.name.slice(0, 1).toUpperCase();
       avatar.title = `${p.user.name}: click to follow`;
       avatar.setAttribute('aria-label', p.user.name);
-      avatar.setAttribute('aria-pressed', String(following === p.session));
-      avatar.addEventListener('click', () => { following = following === p.session ? null : p.session; client.emitPeers(); });
+      avatar.setAttribute('aria-pressed', String(follow.session === p.session));
+      avatar.addEventListener('click', () => follow.toggle(p.session));
       return avatar;
     }));
-    // Following someone: keep their cursor in the middle of the view.
-    const followed = following ? peers.get(following) : undefined;
-    if (followed?.cursor) {
-      const scale = stage.scaleX();
-      stage.position({ x: stage.width() / 2 - followed.cursor.x * scale, y: stage.height() / 2 - followed.cursor.y * scale });
-      stage.batchDraw();
-    }
+    follow.peersChanged(peers);
     cursors.update(peers);
     cursors.updateSelections(peers, renderer.nodes);
   });
@@ -212,7 +205,6 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   // Pan and zoom: wheel pans, Ctrl/Cmd+wheel (and pinch) zooms at the pointer, space-drag or middle-drag pans.
   stage.on('wheel', e => {
     e.evt.preventDefault();
-    following = null;
     if (e.evt.ctrlKey || e.evt.metaKey) {
       const pointer = stage.getPointerPosition()!;
       const old = stage.scaleX();
@@ -253,7 +245,6 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   stage.on('pointerdown', e => {
     stageEl.focus();
     if (spaceDown || (e.evt as MouseEvent).button === 1) {
-      following = null;
       stage.draggable(true);
       stage.startDrag();
       return;

@@ -7,7 +7,7 @@
 import { CanvasModel } from './model';
 import type { Undo } from './model';
 import { FATAL_CLOSE_CODES } from './protocol';
-import type { ClientMessage, Cursor, LoggedBatch, Op, Peer, Renewal, Role, ServerMessage, User } from './protocol';
+import type { ClientMessage, Cursor, LoggedBatch, Op, Peer, Renewal, Role, ServerMessage, User, Viewport } from './protocol';
 
 export type Status = 'connecting' | 'online' | 'offline' | 'closed';
 
@@ -83,7 +83,7 @@ export class SyncClient {
   private renewTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the credentials of the open socket expire (this client's clock), if they do. */
   private expiresAt: number | null = null;
-  private presence: { cursor: Cursor | null; selection: string[] } | null = null;
+  private presence: { cursor: Cursor | null; selection: string[]; viewport: Viewport | null } | null = null;
   private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [], role: [], renamed: [] };
   private readonly refPrefix = Math.random().toString(36).slice(2, 8);
 
@@ -129,7 +129,18 @@ export class SyncClient {
   }
 
   setPresence(cursor: Cursor | null, selection: string[]): void {
-    this.presence = { cursor, selection };
+    this.presence = { cursor, selection, viewport: this.presence?.viewport ?? null };
+    this.schedulePresence();
+  }
+
+  /** What this session's view shows, sent with its presence. */
+  setViewport(viewport: Viewport): void {
+    this.presence = { cursor: this.presence?.cursor ?? null, selection: this.presence?.selection ?? [], viewport };
+    this.schedulePresence();
+  }
+
+  /** Presence goes at most once per `presenceMs`, with the latest of everything. */
+  private schedulePresence(): void {
     if (this.presenceTimer === null) {
       this.presenceTimer = setTimeout(() => {
         this.presenceTimer = null;
@@ -187,7 +198,7 @@ export class SyncClient {
       case 'presence': {
         const peer = this.peers.get(message.session);
         if (peer) {
-          this.peers.set(message.session, { ...peer, cursor: message.cursor, selection: message.selection });
+          this.peers.set(message.session, { ...peer, cursor: message.cursor, selection: message.selection, viewport: message.viewport });
           this.emit('peers', this.peers);
         }
         return;

@@ -14,7 +14,9 @@ export interface User { id: string; name: string; color: string }
 /** A viewer's ops are refused; the editor does not offer to change anything. */
 export type Role = 'owner' | 'editor' | 'viewer';
 export interface Cursor { x: number; y: number }
-export interface Peer { session: string; user: User; cursor: Cursor | null; selection: string[] }
+/** The part of the canvas a view shows, in canvas units: what someone following this session sees. */
+export interface Viewport { x: number; y: number; width: number; height: number }
+export interface Peer { session: string; user: User; cursor: Cursor | null; selection: string[]; viewport: Viewport | null }
 export interface LoggedBatch { seq: number; actor: string; client: string; ref: string; ops: Op[] }
 
 export type ServerMessage =
@@ -26,7 +28,7 @@ export type ServerMessage =
   | { type: 'auth'; expiresInSeconds: number }
   | { type: 'ack'; ref: string; seq: number }
   | { type: 'ops'; seq: number; actor: string; ops: Op[] }
-  | { type: 'presence'; session: string; cursor: Cursor | null; selection: string[] }
+  | { type: 'presence'; session: string; cursor: Cursor | null; selection: string[]; viewport: Viewport | null }
   | { type: 'join'; peer: Peer }
   | { type: 'leave'; session: string }
   | { type: 'pong' }
@@ -35,7 +37,7 @@ export type ServerMessage =
 export type ClientMessage =
   | { type: 'hello'; since?: number; client: string; link?: string; name?: string }
   | { type: 'ops'; ref: string; ops: Op[] }
-  | { type: 'presence'; cursor: Cursor | null; selection: string[] }
+  | { type: 'presence'; cursor: Cursor | null; selection: string[]; viewport: Viewport | null }
   | ({ type: 'auth' } & Renewal)
   | { type: 'ping' };
 

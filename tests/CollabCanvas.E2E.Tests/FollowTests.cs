@@ -39,11 +39,18 @@ public class FollowTests(BrowserFixture fixture) : BrowserTest
     private static async Task<Box> SameViewAsync(IPage follower, IPage followed)
     {
         Box? seen = null, shown = null;
-        await Eventually.Until(async () =>
+        try
         {
-            (seen, shown) = (await RectangleOnScreenAsync(follower), await RectangleOnScreenAsync(followed));
-            return seen is not null && shown is not null && seen.Near(shown);
-        }, $"the follower sees the rectangle where the followed does (last: {seen} against {shown})");
+            await Eventually.Until(async () =>
+            {
+                (seen, shown) = (await RectangleOnScreenAsync(follower), await RectangleOnScreenAsync(followed));
+                return seen is not null && shown is not null && seen.Near(shown);
+            }, "the follower sees the rectangle where the followed does");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last seen at {seen} against {shown}", e);
+        }
         return shown!;
     }
 

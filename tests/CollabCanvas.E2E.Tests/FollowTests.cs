@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CollabCanvas.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -103,8 +104,10 @@ public class FollowTests(BrowserFixture fixture) : BrowserTest
         await Eventually.Until(async () => (bobs = await RectangleOnScreenAsync(bob)) is { } b && b.Near(followed.Moved(0, 200)), "Bob's view moved");
         var stage = (await bob.Locator(".stage").BoundingBoxAsync())!;
         await bob.Mouse.ClickAsync(stage.X + bobs!.X + bobs.Width / 2, stage.Y + bobs.Y + bobs.Height / 2);
-        var avatarColour = await bobsAvatar.EvaluateAsync<string>("a => getComputedStyle(a).backgroundColor"); // rgb(r, g, b)
-        var channels = System.Text.RegularExpressions.Regex.Matches(avatarColour, @"\d+").Select(m => byte.Parse(m.Value)).ToArray();
+        // rgb(r, g, b); nothing while the avatar is being replaced (the avatars are made again on each change of the peers).
+        byte[] channels = [];
+        await Eventually.Until(async () => (channels = Regex.Matches(await bobsAvatar.EvaluateAsync<string>("a => getComputedStyle(a).backgroundColor"), @"\d+")
+            .Select(m => byte.Parse(m.Value)).ToArray()).Length >= 3, "Bob's colour, from his avatar");
         var bobsColour = new Rgba(channels[0], channels[1], channels[2], 255);
         Png? shot = null;
         await Eventually.Until(async () =>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using CollabCanvas.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -309,7 +308,8 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
     {
         var (x, y) = await OnPageAsync(page, point);
         var png = await page.ScreenshotAsync(new() { Clip = new() { X = (int)x, Y = (int)y, Width = 1, Height = 1 } });
-        return DecodeOnePixel(png);
+        var pixel = Png.Decode(png)[0, 0];
+        return (pixel.R, pixel.G, pixel.B);
     }
 
     private static async Task EventuallyPixelAsync(IPage page, (double X, double Y) point, (int R, int G, int B) colour, string what)
@@ -327,28 +327,5 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
         {
             Assert.Fail($"{e.Message}: {seen} at {point}, expected {colour}");
         }
-    }
-
-    /// <summary>
-    /// The colour of a 1×1 PNG (8 bits, RGB or RGBA): the one scanline's filter cannot change a lone pixel, as every
-    /// filter predicts it from neighbours that are zero.
-    /// </summary>
-    private static (int R, int G, int B) DecodeOnePixel(byte[] png)
-    {
-        using var compressed = new MemoryStream();
-        for (var at = 8; at < png.Length;)
-        {
-            var length = (png[at] << 24) | (png[at + 1] << 16) | (png[at + 2] << 8) | png[at + 3];
-            var type = System.Text.Encoding.ASCII.GetString(png, at + 4, 4);
-            if (type == "IHDR" && (png[at + 8 + 8] != 8 || png[at + 8 + 9] is not (2 or 6)))
-                throw new NotSupportedException("only 8-bit RGB or RGBA");
-            if (type == "IDAT") compressed.Write(png, at + 8, length);
-            at += 12 + length;
-        }
-        compressed.Position = 0;
-        using var inflated = new ZLibStream(compressed, CompressionMode.Decompress);
-        var scanline = new byte[4];
-        inflated.ReadExactly(scanline);
-        return (scanline[1], scanline[2], scanline[3]);
     }
 }

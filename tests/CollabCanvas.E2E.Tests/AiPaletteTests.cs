@@ -126,26 +126,41 @@ public class AiGalleryTests(BrowserFixture fixture) : BrowserTest
 {
     protected override BrowserFixture Fixture => fixture;
 
-    /// <summary>Every component, drawn by the server and rendered by the editor: a picture to look at (docs/images/ai-components.png).</summary>
-    [Fact]
-    public async Task Every_component_renders_in_the_editor()
+    public static TheoryData<string, string[], int> Galleries => new()
+    {
+        {
+            "ai-components.png", [
+                "a navbar", "a hero section", "a login form", "a sign up form", "a pricing table with 3 tiers", "3 cards", "a sidebar",
+                "tabs", "a modal dialog", "a table with 4 rows and 3 columns", "a list of 4 items", "a footer", "a button", "a text input",
+                "three checkboxes", "a toggle", "a dropdown", "4 avatars", "badges \"New\" and \"Beta\"", "a contact form",
+            ], 5
+        },
+        {
+            "ai-widgets.png", [
+                "a progress bar at 75%", "a volume slider", "a stepper", "breadcrumbs", "pagination", "an alert", "a toast", "a search field",
+                "an image placeholder", "a photo gallery", "3 KPI tiles", "a bar chart", "a newsletter signup", "a title saying Hello",
+                "some body text", "a rectangle labelled Server", "a square", "an oval", "a circle", "an arrow from Start to Finish",
+            ], 5
+        },
+        { "ai-diagrams.png", ["a flowchart", "an org chart", "a mind map", "a sequence diagram"], 2 },
+        { "ai-pages.png", ["a landing page", "a dashboard", "a mobile login screen", "a grid of 6 cards"], 4 },
+    };
+
+    /// <summary>Every builder, drawn by the server and rendered by the editor: pictures to look at (docs/images/ai-*.png).</summary>
+    [Theory]
+    [MemberData(nameof(Galleries))]
+    public async Task Every_builder_renders_in_the_editor(string picture, string[] prompts, int perRow)
     {
         await using var server = await CollabCanvas.Server.Tests.Infrastructure.ServerProcess.StartAsync(null, ("Ai:CommandsPerHour", "200"));
         var canvas = await server.CreateCanvasAsync("Gallery");
-        string[] prompts =
-        [
-            "a navbar", "a hero section", "a login form", "a sign up form", "a pricing table with 3 tiers", "3 cards", "a sidebar",
-            "tabs", "a modal dialog", "a table with 4 rows and 3 columns", "a list of 4 items", "a footer", "a button", "a text input",
-            "three checkboxes", "a toggle", "a dropdown", "4 avatars", "badges \"New\" and \"Beta\"", "a contact form",
-        ];
         var made = 0;
         var row = new List<string>();
         var previousRows = new List<string>();
         foreach (var (prompt, i) in prompts.Select((p, i) => (p, i)))
         {
             var theme = i % 2 == 0 ? "" : " in dark theme";
-            // Each to the right of the one before; every fifth starts a row below everything so far.
-            var newRow = i % 5 == 0 && i > 0;
+            // Each to the right of the one before; every row starts below everything so far.
+            var newRow = i % perRow == 0 && i > 0;
             if (newRow) { previousRows.AddRange(row); row.Clear(); }
             object request = i == 0 ? new { prompt = prompt + theme }
                 : newRow ? new { prompt = prompt + theme + " below", selection = previousRows.ToArray() }
@@ -164,6 +179,6 @@ public class AiGalleryTests(BrowserFixture fixture) : BrowserTest
         Assert.Equal(made, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
         await page.Locator(".stage").FocusAsync();
         await page.Keyboard.PressAsync("Shift+1");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-components.png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, picture) });
     }
 }

@@ -40,6 +40,8 @@ public sealed record ComponentSpec
 public sealed record StyleEdit
 {
     public string? Fill { get; init; }
+    /// <summary>A colour for the selected container itself (a component's frame), which a plain fill leaves neutral.</summary>
+    public string? Background { get; init; }
     public string? Stroke { get; init; }
     public string? TextColor { get; init; }
     /// <summary>Size factor: 1.25 "bigger", 0.8 "smaller".</summary>

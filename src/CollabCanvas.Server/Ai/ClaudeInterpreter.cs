@@ -93,9 +93,10 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
         return new AiPlan(actions, actions.Count == 0 ? (refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude", Usage = usage };
     }
 
-    /// <summary>Several components, several clauses or a long sentence go to the larger model.</summary>
+    /// <summary>Several components (a page's parts count), several clauses or a long sentence go to the larger model.</summary>
     private static bool IsComplex(string prompt) =>
-        prompt.Length > 120 || prompt.Count(c => c == ',') >= 2 || CommandParser.Parse(prompt, hasSelection: true).Actions.Count > 1;
+        prompt.Length > 120 || prompt.Count(c => c == ',') >= 2
+        || CommandParser.Parse(prompt, hasSelection: true).Actions.Sum(a => a is CreateComponent c ? 1 + (c.Spec.Parts?.Length ?? 0) : 1) > 1;
 
     /// <summary>The message: the sentence, the selection's summary (at most 20 objects, no document), the viewport, the theme.</summary>
     private static string Describe(string prompt, AiContext context)

@@ -74,8 +74,13 @@ public static partial class CommandParser
 
         if (ThemeChange(sentence) is { } theme) return new AiPlan([new SetDefaultTheme(theme)]);
 
+        // "a grid of 6 cards", "a grid of 9 photos": the grid is the component, what it holds is counted.
+        sentence = Regex.Replace(sentence, @" grid of (\w+ )?(cards?|tiles?) ", " card grid of $1cards ");
+        sentence = Regex.Replace(sentence, @" grid of (\w+ )?(photos?|images?|pictures?) ", " image grid of $1photos ");
         var components = FindComponents(sentence);
-        var refersToSelection = Regex.IsMatch(sentence, @" (these|this|them|it|selection|selected|those|everything selected|the shapes?) ");
+        // "make the text white": a component named with "the" and no verb of making is something already there.
+        var refersToSelection = Regex.IsMatch(sentence, @" (these|this|them|it|selection|selected|those|everything selected|the shapes?) ")
+            || components.Any(c => Regex.IsMatch(sentence[..(c.At + 1)], @" the $"));
         var creates = Regex.IsMatch(sentence, @" (create|add|insert|draw|build|generate|make an? |new) ");
         if (components.Count == 0 || (refersToSelection && !creates))
         {
@@ -84,6 +89,14 @@ public static partial class CommandParser
                     ? new AiPlan([action]) { Ignored = Ignored(words, sentence, []) }
                     : AiPlan.Refuse("Select the objects to change first, then say what to do with them.");
             if (components.Count == 0) return AiPlan.Refuse(NotUnderstood);
+        }
+
+        // "a landing page with pricing", "a mobile login screen": a page holds the other components named.
+        if (components.FirstOrDefault(c => Layouts.Contains(c.Component)) is { Component: not null } page)
+        {
+            var inside = Mentions(sentence).Select(m => m.Component).Where(c => c != page.Component && !Layouts.Contains(c)).Distinct().ToArray();
+            var spec = Spec(page.Component, sentence, quoted, original, true) with { Parts = inside.Length > 0 ? inside : null };
+            return new AiPlan([new CreateComponent(spec)]) { Ignored = Ignored(words, sentence, components) };
         }
 
         var actions = new List<AiAction>();
@@ -125,15 +138,18 @@ public static partial class CommandParser
     /// <summary>Small words that carry no request of their own.</summary>
     private static readonly HashSet<string> Stop = ["the", "and", "for", "with", "some", "any", "all", "its", "our", "my", "your", "plain", "simple", "basic", "standard", "regular", "typical", "default", "nice", "little", "new"];
 
-    private static ComponentSpec Spec(string component, string part, List<(string Text, string Before)> quoted, string original, bool only)
+    private static ComponentSpec Spec(string component, string part, List<(string Text, string Before, string After)> quoted, string original, bool only)
     {
         string? title = null, from = null, to = null;
         var labels = new List<string>();
         if (only)
         {
-            foreach (var (q, before) in quoted)
+            foreach (var (q, before, after) in quoted)
             {
-                if (Regex.IsMatch(before, @"\b(from|between)\s*$", RegexOptions.IgnoreCase)) from ??= q;
+                if (Regex.IsMatch(before, @"\b(from|between|connect|connecting|join)\s*$", RegexOptions.IgnoreCase)) from ??= q;
+                // "a flowchart for checkout: Cart, Pay": the subject after "for" is the heading, unless it starts a list.
+                else if (title is null && TitleFirst.Contains(component) && Regex.IsMatch(before, @"\b(for|about|of)\s*$", RegexOptions.IgnoreCase)
+                         && !Regex.IsMatch(after, "^\\s*(,|and\\b|or\\b)", RegexOptions.IgnoreCase)) title = q;
                 else if (from is not null && to is null && Regex.IsMatch(before, @"\b(to|and)\s*$", RegexOptions.IgnoreCase)) to = q;
                 else if (Regex.IsMatch(before, @"(titled|title|heading|headline|called|named|header|entitled|headed)\s*:?\s*$", RegexOptions.IgnoreCase)) title ??= q;
                 else labels.Add(q);
@@ -205,7 +221,7 @@ public static partial class CommandParser
         text = FromTo().Replace(text, m => $"{m.Groups["kw"].Value} “{Tidy(m.Groups["a"].Value)}” {m.Groups["and"].Value} “{Tidy(m.Groups["b"].Value)}”");
         text = ListAfterKeyword().Replace(text, m => QuoteList(m.Groups["list"].Value) is { } list ? m.Groups["kw"].Value + " " + list : m.Value);
         text = ColonList().Replace(text, m => QuoteList(m.Groups["list"].Value) is { } list ? ": " + list : m.Value);
-        text = LabelAfterKeyword().Replace(text, m => IsText(m.Groups["text"].Value) ? $"{m.Groups["kw"].Value} “{Tidy(m.Groups["text"].Value)}” " : m.Value);
+        text = LabelAfterKeyword().Replace(text, m => $"{m.Groups["kw"].Value} “{Capitalised(m.Groups["text"].Value.Trim())}” ");
         text = SubjectAfterFor().Replace(text, m => IsText(m.Groups["text"].Value) ? $"{m.Groups["kw"].Value} “{Tidy(m.Groups["text"].Value)}” " : m.Value);
         return text;
     }
@@ -214,7 +230,13 @@ public static partial class CommandParser
     private static string? QuoteList(string list)
     {
         var items = Regex.Split(list, @"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+").Select(Tidy).Where(x => x.Length > 0).ToList();
-        return items.All(IsText) ? string.Join(", ", items.Select(x => $"“{x}”")) + " " : null;
+        return items.Any(NamesComponent) ? null : string.Join(", ", items.Select(x => $"“{x}”")) + " ";
+    }
+
+    private static bool NamesComponent(string phrase)
+    {
+        var joined = " " + string.Join(' ', Tokens(Tidy(phrase))) + " ";
+        return Phrases.Any(p => Regex.IsMatch(joined, $"^ {Regex.Escape(p.Phrase)}s? $"));
     }
 
     /// <summary>A text worth quoting: not a count, a theme, a colour, a size or a component ("a grid of cards", "for dark mode").</summary>
@@ -222,9 +244,7 @@ public static partial class CommandParser
     {
         var words = Tokens(Tidy(phrase)).ToList();
         if (words.Count == 0 || Regex.IsMatch(words[0], $"^(?:{Numbers})$")) return false;
-        if (words.All(w => Themes.All.ContainsKey(w) || Colors.Named.ContainsKey(w) || Modifiers.Contains(w))) return false;
-        var joined = " " + string.Join(' ', words) + " ";
-        return !Phrases.Any(p => Regex.IsMatch(joined, $"^ {Regex.Escape(p.Phrase)}s? $"));
+        return !words.All(w => Themes.All.ContainsKey(w) || Colors.Named.ContainsKey(w) || Modifiers.Contains(w)) && !NamesComponent(phrase);
     }
 
     /// <summary>Words that say how, not what: never a label.</summary>
@@ -234,6 +254,8 @@ public static partial class CommandParser
         "you", "it", "them", "this", "these", "that", "those", "now", "later", "free", "example", "instance", "each", "every", "all", "canvas",
         "selection", "selected", "night", "dim", "page", "screen", "real", "sure",
     ];
+
+    private static string Capitalised(string t) => t.Length == 0 ? t : char.ToUpperInvariant(t[0]) + t[1..];
 
     /// <summary>"the login box" → "login box"; "email alerts" → "Email alerts".</summary>
     private static string Tidy(string text)
@@ -245,20 +267,26 @@ public static partial class CommandParser
     /// <summary>What may follow a text without being part of it.</summary>
     private const string TextEnd = @"(?=\s*(?:$|[,.;:!?]|\s(?:and|or|with|in|on|at|below|under|underneath|beneath|above|to|next|beside|using|that|which|plus|then|inside|into|please|as|from|placed|themed|coloured|colored|sized|for)\b))";
 
+    /// <summary>What may follow a label ("says I agree to the terms in red"): fewer words end it than end a subject.</summary>
+    private const string LabelEnd = @"(?=\s*(?:$|[,.;:]|\s(?:in|with|below|under|underneath|beneath|above|next|beside|using|that|which|placed|themed|coloured|colored|sized|on the|to the (?:right|left))\b))";
+
+    /// <summary>One to eight words.</summary>
+    private const string LongPhrase = @"[\p{L}\p{N}$][\p{L}\p{N}'&/+$%-]*(?:\s+[\p{L}\p{N}$][\p{L}\p{N}'&/+$%-]*){0,7}?";
+
     /// <summary>One to six words.</summary>
     private const string Phrase = @"[\p{L}\p{N}$][\p{L}\p{N}'&/+$-]*(?:\s+[\p{L}\p{N}$][\p{L}\p{N}'&/+$-]*){0,5}?";
 
-    [GeneratedRegex(@"(?<kw>\b(?:from|between))\s+(?<a>" + Phrase + @")\s+(?<and>to|and)\s+(?<b>" + Phrase + ")" + TextEnd, RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<kw>\b(?:from|between|connect|connecting|join))\s+(?<a>" + Phrase + @")\s+(?<and>to|and)\s+(?<b>" + Phrase + ")" + TextEnd, RegexOptions.IgnoreCase)]
     private static partial Regex FromTo();
 
-    [GeneratedRegex(@"(?<kw>\b(?:for|with|items?|tabs?|links?|options?|labels?|steps?|stages?|buttons?|called|named|columns?|headers?|reports|branches|participants)\b\s*:?|:)\s+(?<list>(?:[A-Z][\p{L}\p{N}'&-]*(?:\s[A-Z][\p{L}\p{N}'&-]*){0,3})(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z][\p{L}\p{N}'&-]*(?:\s[A-Z][\p{L}\p{N}'&-]*){0,3})+)")]
+    [GeneratedRegex(@"(?<kw>\b(?:for|with|items?|tabs?|links?|options?|labels?|steps?|stages?|buttons?|called|named|columns?|headers?|reports|branches|participants|plans?|tiers?|pages?|names?|people|members|values|choices|categories|sections)\b\s*[:,]?|:)\s+(?<list>(?:[A-Z][\p{L}\p{N}'&-]*(?:\s[A-Z][\p{L}\p{N}'&-]*){0,3})(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z][\p{L}\p{N}'&-]*(?:\s[A-Z][\p{L}\p{N}'&-]*){0,3})+)")]
     private static partial Regex ListAfterKeyword();
 
     /// <summary>"a list: milk, eggs, bread": anything after a colon, when commas separate it.</summary>
     [GeneratedRegex(@":\s*(?<list>[\p{L}\p{N}$][^,;:.“”""]*(?:,\s*[^,;:.“”""]+)+)")]
     private static partial Regex ColonList();
 
-    [GeneratedRegex(@"(?<kw>\b(?:(?:that|which|it)\s+)?(?:says|reads|saying|reading|labell?ed|showing|displaying|titled|entitled|called|named|headed|with\s+the\s+(?:text|label|words?|title|heading|headline)|with\s+(?:a\s+)?(?:text|label|title|heading|headline)\s+of|with\s+(?:text|label|title|heading))\s*:?)\s+(?<text>" + Phrase + @"[!?]?)" + TextEnd, RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<kw>\b(?:(?:that|which|it)\s+)?(?:says|reads|saying|reading|labell?ed|showing|displaying|titled|entitled|called|named|headed|with\s+the\s+(?:text|label|words?|title|heading|headline)|with\s+(?:a\s+)?(?:text|label|title|heading|headline)\s+of|with\s+(?:text|label|title|heading))\s*:?)\s+(?<text>" + LongPhrase + @"[!?]?)" + LabelEnd, RegexOptions.IgnoreCase)]
     private static partial Regex LabelAfterKeyword();
 
     [GeneratedRegex(@"(?<kw>\b(?:for|about|of))\s+(?<text>(?!(?:me|us|you|it|them|this|these|that|those|now|later|free|example|instance|each|every|all)\b)" + Phrase + ")" + TextEnd, RegexOptions.IgnoreCase)]
@@ -297,6 +325,7 @@ public static partial class CommandParser
         if (color is not null)
         {
             if (Regex.IsMatch(s, @" (text|font|label|words?) ")) edit = edit with { TextColor = color };
+            else if (Regex.IsMatch(s, @" (background|backdrop|container|surface) ")) edit = edit with { Background = color };
             else if (Regex.IsMatch(s, @" (border|outline|stroke) ")) edit = edit with { Stroke = color };
             else edit = edit with { Fill = color };
         }
@@ -324,24 +353,35 @@ public static partial class CommandParser
         return m.Success && Themes.All.ContainsKey(m.Groups[1].Value) ? m.Groups[1].Value : null;
     }
 
-    private static List<(int At, string Component)> FindComponents(string s)
+    /// <summary>Page layouts: what else a sentence names goes inside them.</summary>
+    private static readonly HashSet<string> Layouts = ["dashboard", "landing_page", "mobile_screen"];
+
+    /// <summary>Every component phrase in the sentence, longest first where they overlap.</summary>
+    private static List<(int At, int End, string Component)> Mentions(string s)
     {
         var found = new List<(int At, int End, string Component)>();
         foreach (var (phrase, component) in Phrases)
         {
-            foreach (Match m in Regex.Matches(s, $" {Regex.Escape(phrase)}s? "))
+            // "square corners", "round edges" are edits, not shapes.
+            foreach (Match m in Regex.Matches(s, $" {Regex.Escape(phrase)}s? (?!corners? |edges? )"))
             {
-                var (at, end) = (m.Index, m.Index + m.Length);
+                // The phrase with its leading space only: "mobile login screen" holds two, side by side.
+                var (at, end) = (m.Index, m.Index + m.Length - 1);
                 if (found.Any(f => at < f.End && end > f.At)) continue; // inside a longer phrase already found
                 found.Add((at, end, component));
             }
         }
-        var ordered = found.OrderBy(f => f.At).ToList();
+        return found.OrderBy(f => f.At).ToList();
+    }
+
+    private static List<(int At, string Component)> FindComponents(string s)
+    {
+        var ordered = Mentions(s);
         var result = new List<(int At, string Component)>();
         foreach (var (at, _, component) in ordered)
         {
             // "a sidebar with 6 items", "a tab bar with 4 tabs": a counted word after a component counts, it is not another component.
-            if (result.Count > 0 && (result[^1].Component == component || CountWord().IsMatch(s[..at]) || PartOf().IsMatch(s[..at]))) continue;
+            if (result.Count > 0 && (result[^1].Component == component || CountWord().IsMatch(s[..(at + 1)]) || PartOf().IsMatch(s[..at]))) continue;
             result.Add((at, component));
         }
         return result;
@@ -410,14 +450,14 @@ public static partial class CommandParser
         int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 1_000_000)
         : NumberWords.TryGetValue(word, out var w) ? w : null;
 
-    /// <summary>Quoted texts ("...", '...', “...”), with the words just before each, and the sentence without them.</summary>
-    private static (string Remaining, List<(string Text, string Before)> Quoted) TakeQuoted(string prompt)
+    /// <summary>Quoted texts ("...", '...', “...”), with the words before and after each, and the sentence without them.</summary>
+    private static (string Remaining, List<(string Text, string Before, string After)> Quoted) TakeQuoted(string prompt)
     {
-        var quoted = new List<(string, string)>();
+        var quoted = new List<(string, string, string)>();
         var rest = QuotedText().Replace(prompt, m =>
         {
             var value = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value;
-            quoted.Add((value.Trim(), prompt[..m.Index]));
+            quoted.Add((value.Trim(), prompt[..m.Index], prompt[(m.Index + m.Length)..]));
             return " ";
         });
         return (rest, quoted.Where(q => q.Item1.Length > 0).ToList());

@@ -10,6 +10,15 @@ public static class ComponentCatalog
         new Button(), new TextInput(), new ContactForm(), new Checkbox(), new Toggle(), new Dropdown(), new LoginForm(), new SignUpForm(), new Card(),
         new Navbar(), new Sidebar(), new Tabs(), new ModalDialog(), new Hero(), new PricingTable(), new ListComponent(), new Table(),
         new Avatar(), new Badge(), new Footer(), new SearchField(),
+        // The canvas's own shapes and texts
+        new Heading(), new TextBlock(), new Rectangle(), new Square(), new Ellipse(), new Circle(), new Frame(), new Arrow(),
+        // More components
+        new ProgressBar(), new Slider(), new Stepper(), new Breadcrumb(), new Pagination(), new Alert(), new Toast(), new Image(),
+        new ImageGrid(), new StatTile(), new Chart(), new Newsletter(),
+        // Diagrams, laid out automatically
+        new Flowchart(), new OrgChart(), new MindMap(), new SequenceDiagram(),
+        // Whole screens, composed of the others
+        new Dashboard(), new LandingPage(), new CardGrid(), new MobileScreen(),
     ];
 
     /// <summary>By name ("login_form") and by every synonym, spaces and dashes read as underscores ("sign_in_form").</summary>
@@ -32,6 +41,7 @@ public static class ComponentCatalog
         if (Colors.Parse(spec.Color) is { } primary) theme = theme.WithPrimary(primary);
         var drawing = new Drawing(theme, newId);
         component.Build(drawing, spec);
+        drawing.MakeTextReadable();
         return drawing;
     }
 }

@@ -67,17 +67,62 @@ public sealed class Drawing(Theme theme, Func<string> newId)
         return Add("rect", parent, x, y, width, height, props);
     }
 
-    public string Ellipse(string? parent, double x, double y, double width, double height, string fill, string? stroke = null) =>
-        Add("ellipse", parent, x, y, width, height, stroke is null
-            ? new JsonObject { ["fill"] = fill }
-            : new JsonObject { ["fill"] = fill, ["stroke"] = stroke, ["strokeWidth"] = 1 });
+    public string Ellipse(string? parent, double x, double y, double width, double height, string fill, string? stroke = null, string? name = null)
+    {
+        var props = stroke is null ? new JsonObject { ["fill"] = fill } : new JsonObject { ["fill"] = fill, ["stroke"] = stroke, ["strokeWidth"] = 1 };
+        if (name is not null) props["name"] = name;
+        return Add("ellipse", parent, x, y, width, height, props);
+    }
 
     public string Line(string? parent, double x1, double y1, double x2, double y2, string stroke, double width = 1) =>
-        Add("line", parent, Math.Min(x1, x2), Math.Min(y1, y2), Math.Abs(x2 - x1), Math.Abs(y2 - y1), new JsonObject
+        Segment("line", parent, x1, y1, x2, y2, stroke, width);
+
+    /// <summary>An arrow from (x1, y1) to its head at (x2, y2).</summary>
+    public string Arrow(string? parent, double x1, double y1, double x2, double y2, string stroke, double width = 2) =>
+        Segment("arrow", parent, x1, y1, x2, y2, stroke, width);
+
+    private string Segment(string type, string? parent, double x1, double y1, double x2, double y2, string stroke, double width) =>
+        Add(type, parent, Math.Min(x1, x2), Math.Min(y1, y2), Math.Abs(x2 - x1), Math.Abs(y2 - y1), new JsonObject
         {
             ["points"] = new JsonArray(x1 - Math.Min(x1, x2), y1 - Math.Min(y1, y2), x2 - Math.Min(x1, x2), y2 - Math.Min(y1, y2)),
             ["stroke"] = stroke, ["strokeWidth"] = width,
         });
+
+    /// <summary>Gives a shape drawn earlier its final size: a frame sized once its contents are laid out.</summary>
+    public void Resize(string id, double width, double height)
+    {
+        var i = _shapes.FindIndex(s => s.Id == id);
+        _shapes[i] = _shapes[i] with { Width = Math.Ceiling(width), Height = Math.Ceiling(height) };
+    }
+
+    /// <summary>Another component drawn inside this one at (x, y) of <paramref name="parent"/>: its frame becomes a child. Returns its frame and size.</summary>
+    public (string Root, double Width, double Height) Embed(string parent, double x, double y, ComponentSpec spec)
+    {
+        var inner = new Drawing(Theme, newId);
+        (ComponentCatalog.Find(spec.Component) ?? throw new ArgumentException($"unknown component \"{spec.Component}\"")).Build(inner, spec);
+        _shapes.AddRange(inner._shapes.Select(s => s with { X = s.X + x, Y = s.Y + y, Parent = s.Parent ?? parent }));
+        return (inner._shapes[0].Id, inner.Size.Width, inner.Size.Height);
+    }
+
+    /// <summary>The size a component will have, to lay it out before drawing it.</summary>
+    public static (double Width, double Height) SizeOf(ComponentSpec spec, Theme theme)
+    {
+        var n = 0;
+        var drawing = new Drawing(theme, () => $"m{n++}");
+        ComponentCatalog.Find(spec.Component)!.Build(drawing, spec);
+        return drawing.Size;
+    }
+
+    /// <summary>
+    /// Every text recoloured, where it must be, to read at 4.5:1 on what is behind it (the theme's page colour for loose
+    /// text): a custom accent may be as light as yellow or as dark as navy.
+    /// </summary>
+    public void MakeTextReadable()
+    {
+        var boxes = _shapes.Select(s => new Contrast.Box(s.Id, s.Type, s.X, s.Y, s.Width, s.Height, s.Props["fill"]?.GetValue<string>())).ToList();
+        foreach (var (id, color) in Contrast.Fixes(boxes, Theme.Background))
+            _shapes.Single(s => s.Id == id).Props["fill"] = color;
+    }
 
     /// <summary>One line of text in a box at least as wide as the text; returns the box's width.</summary>
     public double Text(string? parent, double x, double y, string text, double fontSize, string? color = null, bool bold = false,

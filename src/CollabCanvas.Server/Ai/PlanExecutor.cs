@@ -34,6 +34,8 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
     private string _topZ = context.Objects.Values.Select(o => o["z"]?.GetValue<string>()).Where(z => z is not null).Max(StringComparer.Ordinal) ?? "V000";
     private (double X, double Y, double W, double H)? _lastPlaced;
     private readonly List<string> _done = [];
+    /// <summary>Texts recoloured to stay readable, said in the summary.</summary>
+    private int _readable;
 
     public AiResult Run(AiPlan plan)
     {
@@ -79,6 +81,7 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
     {
         var done = _done.Count == 0 ? "Nothing to do" : string.Join(_done.Count == 2 ? " and " : ", ", _done);
         done = char.ToUpperInvariant(done[0]) + done[1..];
+        if (_readable > 0) done += $" (recoloured {(_readable == 1 ? "1 text" : $"{_readable} texts")} to keep it readable)";
         return ignored.Count == 0 ? done : $"{done}; ignored {string.Join(", ", ignored.Select(w => $"'{w}'"))}";
     }
 
@@ -94,6 +97,11 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
 
     private void Create(ComponentSpec spec)
     {
+        if (spec.Component == "arrow" && Find(spec.From) is { } from && Find(spec.To) is { } to && from != to)
+        {
+            Connect(from, to);
+            return;
+        }
         var drawing = ComponentCatalog.Draw(spec, Themes.Get(spec.Theme ?? context.DefaultTheme), newId);
         var (w, h) = drawing.Size;
         var (x, y) = PlaceFor(w, h, spec.Placement);
@@ -158,18 +166,66 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
         return (x, blocked.Max(b => b.Y2));
     }
 
+    /// <summary>
+    /// The object a name or text in a request means ("the login box"): the one whose name or text shares the most words
+    /// with it, a whole component before its parts. A text found stands for the box it is written on.
+    /// </summary>
+    private string? Find(string? label)
+    {
+        if (label is null) return null;
+        var wanted = Words(label).Except(["box", "shape", "frame", "component", "screen", "page", "node", "one"]).ToHashSet();
+        if (wanted.Count == 0) return null;
+        var best = _objects
+            .Select(o => (Id: o.Key, Score: Words(o.Value["name"]?.GetValue<string>() + " " + o.Value["text"]?.GetValue<string>()).Count(wanted.Contains)))
+            .Where(c => c.Score > 0)
+            .OrderByDescending(c => c.Score).ThenBy(c => Ancestors(c.Id).Count()).ThenBy(c => c.Id, StringComparer.Ordinal)
+            .Select(c => c.Id).FirstOrDefault();
+        return best is not null && Type(best) == "text" && Parent(best) is { } frame ? frame : best;
+
+        static IEnumerable<string> Words(string? text) =>
+            Regex.Split((text ?? "").ToLowerInvariant(), "[^a-z0-9]+").Where(w => w.Length > 1);
+    }
+
+    /// <summary>An arrow from one object's edge to the other's, across the larger gap between them.</summary>
+    private void Connect(string from, string to)
+    {
+        var (a, b) = (Bounds([from])!.Value, Bounds([to])!.Value);
+        var (acx, acy, bcx, bcy) = (a.X + a.W / 2, a.Y + a.H / 2, b.X + b.W / 2, b.Y + b.H / 2);
+        var sideways = Math.Abs(bcx - acx) - (a.W + b.W) / 2 >= Math.Abs(bcy - acy) - (a.H + b.H) / 2;
+        var (x1, y1, x2, y2) = sideways
+            ? (bcx > acx ? a.X + a.W : a.X, acy, bcx > acx ? b.X : b.X + b.W, bcy)
+            : (acx, bcy > acy ? a.Y + a.H : a.Y, bcx, bcy > acy ? b.Y : b.Y + b.H);
+        var (x, y) = (Math.Min(x1, x2), Math.Min(y1, y2));
+        var id = newId();
+        Emit(new JsonObject
+        {
+            ["op"] = "put", ["id"] = id,
+            ["props"] = new JsonObject
+            {
+                ["type"] = "arrow", ["x"] = Math.Round(x, 2), ["y"] = Math.Round(y, 2),
+                ["points"] = new JsonArray(Math.Round(x1 - x, 2), Math.Round(y1 - y, 2), Math.Round(x2 - x, 2), Math.Round(y2 - y, 2)),
+                ["stroke"] = Themes.Get(context.DefaultTheme).Text, ["strokeWidth"] = 2, ["z"] = _topZ = NextKey(_topZ),
+            },
+        });
+        _created.Add(id);
+    }
+
     private void Edit(StyleEdit edit)
     {
         foreach (var id in TopLevel(_selection))
         {
             if (edit.Scale is { } scale) ScaleSubtree(id, Math.Min(Math.Clamp(scale, 0.1, 10), FittingScale(id)));
+            var accented = Subtree(id).Skip(1).Any(t => IsAccent(_objects[t]));
             foreach (var target in Subtree(id))
             {
                 var obj = _objects[target];
                 var type = Type(target);
                 var props = new JsonObject();
-                // A colour goes to what carries the colour of a component: its filled shapes (and the selected object itself).
-                if (edit.Fill is { } fill && type is "rect" or "ellipse" or "frame" && (target == id || IsAccent(obj))) props["fill"] = fill;
+                // A colour goes to what carries the colour of a component (its buttons, tracks, markers); a container keeps
+                // its neutral surface unless it has no such parts (a plain shape) or the request names it ("the background").
+                if (edit.Fill is { } fill && type is "rect" or "ellipse" or "frame" && (IsAccent(obj) || target == id && !accented))
+                    props["fill"] = IsAccent(obj) ? Contrast.Legible(fill) : fill; // a label sits on an accent: it must be able to read
+                if (edit.Background is { } background && target == id && type is "rect" or "ellipse" or "frame") props["fill"] = background;
                 if (edit.Fill is { } textFill && type == "text" && target == id) props["fill"] = textFill;
                 if (edit.TextColor is { } color && type == "text") props["fill"] = color;
                 if (edit.Stroke is { } stroke && type is "rect" or "ellipse" or "frame" or "line" or "arrow" or "path") props["stroke"] = stroke;
@@ -178,6 +234,21 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
                 if (edit.FontWeight is { } weight && type == "text") props["fontWeight"] = weight == "bold" ? 700 : 400;
                 if (props.Count > 0) Emit(new JsonObject { ["op"] = "put", ["id"] = target, ["props"] = props });
             }
+            KeepTextReadable(id);
+        }
+    }
+
+    /// <summary>After a recolour, every text of the component reads at 4.5:1 on what is now behind it, whatever was asked.</summary>
+    private void KeepTextReadable(string root)
+    {
+        var boxes = Subtree(root).OrderBy(t => _objects[t]["z"]?.GetValue<string>(), StringComparer.Ordinal)
+            .Select(t => (Id: t, B: Bounds([t])!.Value, O: _objects[t]))
+            .Select(t => new Contrast.Box(t.Id, Type(t.Id), t.B.X, t.B.Y, t.B.W, t.B.H, t.O["fill"]?.GetValue<string>(), Num(t.O, "opacity", 1)))
+            .ToList();
+        foreach (var (text, color) in Contrast.Fixes(boxes, Themes.Get(context.DefaultTheme).Background))
+        {
+            Emit(new JsonObject { ["op"] = "put", ["id"] = text, ["props"] = new JsonObject { ["fill"] = color } });
+            _readable++;
         }
     }
 

@@ -4,8 +4,8 @@ namespace CollabCanvas.Server.Ai;
 public sealed record Theme(string Name, string Background, string Surface, string Primary, string OnPrimary, string Text, string Muted,
     string Border)
 {
-    /// <summary>The same theme with another primary colour (and a readable text colour on it).</summary>
-    public Theme WithPrimary(string primary) => this with { Primary = primary, OnPrimary = Colors.ReadableOn(primary) };
+    /// <summary>The same theme with another primary colour (and the text colour with the higher contrast on it).</summary>
+    public Theme WithPrimary(string primary) => Contrast.Legible(primary) is var legible ? this with { Primary = legible, OnPrimary = Contrast.BestOn(legible) } : this;
 }
 
 /// <summary>The themes, as data. <c>light</c> is the default of a canvas that has none.</summary>
@@ -17,7 +17,7 @@ public static class Themes
         ["dark"] = new("dark", "#16181d", "#1f2228", "#4dabf7", "#0b1220", "#e6e8eb", "#9aa3ad", "#343a43"),
         ["ocean"] = new("ocean", "#eef7fb", "#ffffff", "#0b7285", "#ffffff", "#0b2e3a", "#4f6d7a", "#b8dce6"),
         ["sunset"] = new("sunset", "#fff5f0", "#ffffff", "#e8590c", "#ffffff", "#3d1f12", "#8a5a44", "#f3c9b2"),
-        ["forest"] = new("forest", "#f1f8f2", "#ffffff", "#2b8a3e", "#ffffff", "#16301c", "#55705b", "#c3dfc8"),
+        ["forest"] = new("forest", "#f1f8f2", "#ffffff", "#237a34", "#ffffff", "#16301c", "#55705b", "#c3dfc8"),
     };
 
     public const string Default = "light";
@@ -49,17 +49,4 @@ public static class Colors
     /// <summary>A named colour or a hex code, as #rrggbb; null when it is neither.</summary>
     public static string? Parse(string? text) =>
         text is null ? null : Named.TryGetValue(text.Trim(), out var named) ? named : NormalizeHex(text);
-
-    /// <summary>Black or white, whichever reads better on <paramref name="background"/> (WCAG relative luminance).</summary>
-    public static string ReadableOn(string background)
-    {
-        var hex = NormalizeHex(background) ?? "#ffffff";
-        double Channel(int i)
-        {
-            var c = Convert.ToInt32(hex.Substring(1 + 2 * i, 2), 16) / 255.0;
-            return c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
-        }
-        var luminance = 0.2126 * Channel(0) + 0.7152 * Channel(1) + 0.0722 * Channel(2);
-        return luminance > 0.4 ? "#111111" : "#ffffff";
-    }
 }

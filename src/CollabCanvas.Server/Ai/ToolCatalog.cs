@@ -45,7 +45,7 @@ public static class ToolCatalog
             },
             spec => RepairSpec(spec) is { } repaired ? new CreateComponent(repaired) : null),
         Define<StyleEdit>("edit_selection",
-            "Change the style of the selected objects: fill colour, text colour, border colour (#rrggbb), scale (1.25 = bigger, 0.8 = smaller), corner radius, opacity, font weight (normal or bold).",
+            "Change the style of the selected objects: fill colour (a component's accent parts; plain shapes), background (a component's container), text colour, border colour (#rrggbb), scale (1.25 = bigger, 0.8 = smaller), corner radius, opacity, font weight (normal or bold).",
             schema => Enum(schema, "fontWeight", ["normal", "bold"]),
             edit => RepairEdit(edit) is { } repaired ? new EditSelection(repaired) : null),
         Define<ArrangeSpec>("arrange_selection",
@@ -124,6 +124,7 @@ public static class ToolCatalog
         var repaired = new StyleEdit
         {
             Fill = Colors.Parse(edit.Fill),
+            Background = Colors.Parse(edit.Background),
             Stroke = Colors.Parse(edit.Stroke),
             TextColor = Colors.Parse(edit.TextColor),
             Scale = edit.Scale is { } s && double.IsFinite(s) ? Math.Clamp(s, 0.1, 10) : null,

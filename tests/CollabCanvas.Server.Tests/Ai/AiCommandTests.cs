@@ -82,7 +82,11 @@ public class AiCommandTests(PeopleFixture fixture) : IClassFixture<PeopleFixture
         var (status, body) = await RunAsync(Server.Http, canvas, new { prompt = "make these purple and bigger", selection = new[] { badges } });
         Assert.Equal(HttpStatusCode.OK, status);
         var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects");
-        Assert.Equal("#7048e8", objects.GetProperty(badges!).GetProperty("fill").GetString());
+        // The badges take the colour; their container keeps its neutral surface.
+        Assert.Equal("#ffffff", objects.GetProperty(badges!).GetProperty("fill").GetString());
+        var badgeShapes = objects.EnumerateObject().Where(o => o.Value.TryGetProperty("name", out var n) && n.GetString() == "badge").ToList();
+        Assert.Equal(2, badgeShapes.Count);
+        Assert.All(badgeShapes, b => Assert.Equal("#7048e8", b.Value.GetProperty("fill").GetString()));
         var button = other.GetProperty("created")[0].GetString()!;
         Assert.NotEqual("#7048e8", objects.GetProperty(button).GetProperty("fill").GetString());
         Assert.Empty(body.GetProperty("created").EnumerateArray());

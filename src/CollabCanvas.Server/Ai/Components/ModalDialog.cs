@@ -3,7 +3,7 @@ namespace CollabCanvas.Server.Ai.Components;
 public sealed class ModalDialog : IComponent
 {
     public string Name => "modal";
-    public string[] Synonyms => ["modal dialog", "dialog", "dialog box", "popup", "pop up", "pop-up", "confirm dialog", "confirmation dialog", "lightbox"];
+    public string[] Synonyms => ["modal dialog", "dialog", "dialog box", "popup", "pop up", "pop-up", "confirm dialog", "alert dialog", "alert popup", "alert modal", "confirmation dialog", "lightbox"];
     public string Description => "A dialog: title, a message, a primary button (Labels[0]), a secondary one (Labels[1], Cancel by default), a close mark.";
 
     public void Build(Drawing d, ComponentSpec spec)

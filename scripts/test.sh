@@ -76,6 +76,9 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1 # the test run itself failed (a crash or a hang) without a failed test to show for it
 fi
 
+# The AI evaluation's score (EvaluationTests writes it to its test output, which the trx keeps).
+grep -ho "AI evaluation (built-in path): [^<&]*" "$results"/*.trx 2>/dev/null | head -n 1
+
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 echo "$summary"

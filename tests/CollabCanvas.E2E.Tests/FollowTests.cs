@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace CollabCanvas.E2E.Tests;
 
-/// <summary>Following another person's view, checked on what each window shows.</summary>
+/// <summary>Another person's cursor and view as this window shows them: following them, and their cursor at any zoom.</summary>
 public class FollowTests(BrowserFixture fixture) : BrowserTest
 {
     protected override BrowserFixture Fixture => fixture;
@@ -53,6 +53,16 @@ public class FollowTests(BrowserFixture fixture) : BrowserTest
             throw new TimeoutException($"{e.Message}; last seen at {seen} against {shown}", e);
         }
         return shown!;
+    }
+
+    /// <summary>A person's colour, from their avatar in the top bar.</summary>
+    private static async Task<Rgba> ColourOfAsync(ILocator avatar)
+    {
+        // rgb(r, g, b); nothing while the avatar is being replaced (the avatars are made again on each change of the peers).
+        byte[] channels = [];
+        await Eventually.Until(async () => (channels = Regex.Matches(await avatar.EvaluateAsync<string>("a => getComputedStyle(a).backgroundColor"), @"\d+")
+            .Select(m => byte.Parse(m.Value)).ToArray()).Length >= 3, "the person's colour, from their avatar");
+        return new Rgba(channels[0], channels[1], channels[2], 255);
     }
 
     private async Task<IPage> OpenAsync(string canvas, string name)
@@ -104,11 +114,7 @@ public class FollowTests(BrowserFixture fixture) : BrowserTest
         await Eventually.Until(async () => (bobs = await RectangleOnScreenAsync(bob)) is { } b && b.Near(followed.Moved(0, 200)), "Bob's view moved");
         var stage = (await bob.Locator(".stage").BoundingBoxAsync())!;
         await bob.Mouse.ClickAsync(stage.X + bobs!.X + bobs.Width / 2, stage.Y + bobs.Y + bobs.Height / 2);
-        // rgb(r, g, b); nothing while the avatar is being replaced (the avatars are made again on each change of the peers).
-        byte[] channels = [];
-        await Eventually.Until(async () => (channels = Regex.Matches(await bobsAvatar.EvaluateAsync<string>("a => getComputedStyle(a).backgroundColor"), @"\d+")
-            .Select(m => byte.Parse(m.Value)).ToArray()).Length >= 3, "Bob's colour, from his avatar");
-        var bobsColour = new Rgba(channels[0], channels[1], channels[2], 255);
+        var bobsColour = await ColourOfAsync(bobsAvatar);
         Png? shot = null;
         await Eventually.Until(async () =>
         {
@@ -118,5 +124,38 @@ public class FollowTests(BrowserFixture fixture) : BrowserTest
         }, "Alice sees Bob's selection");
         Assert.True(RectangleIn(shot!)?.Near(own), $"Alice's view stayed hers ({own}) while Bob panned: {RectangleIn(shot!)}");
         await Assertions.Expect(bobsAvatar).ToHaveAttributeAsync("aria-pressed", "false");
+    }
+
+    [Fact]
+    public async Task Another_persons_cursor_and_name_keep_their_size_on_screen_when_you_zoom()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Cursors");
+        var alice = await OpenAsync(canvas, "Alice");
+        var bob = await OpenAsync(canvas, "Bob");
+        var bobsColour = await ColourOfAsync(alice.GetByRole(AriaRole.Button, new() { Name = "Bob" }));
+        // A rectangle shows how far Alice zoomed; Bob's cursor rests beside it (the two views are the same).
+        await bob.Keyboard.PressAsync("r");
+        await EditorSteps.DragAsync(bob, 560, 340, 620, 380);
+        await bob.Keyboard.PressAsync("Escape");
+        await bob.Mouse.MoveAsync(500, 400);
+        await bob.Mouse.MoveAsync(520, 420);
+        var stage = (await alice.Locator(".stage").BoundingBoxAsync())!;
+        var (cursorX, cursorY) = ((int)(520 - stage.X), (int)(420 - stage.Y));
+
+        // Bob's colour below and right of his cursor's tip, where his arrow and name label are drawn.
+        async Task<int> CursorPixelsAsync() =>
+            (await CanvasShotAsync(alice)).Region(cursorX - 2, cursorY - 2, 200, 80).Count(p => p.DistanceTo(bobsColour) <= 24);
+        var unzoomed = 0;
+        await Eventually.Until(async () => (unzoomed = await CursorPixelsAsync()) > 200, "Alice sees Bob's cursor");
+        var rectangle = (await RectangleOnScreenAsync(alice))!;
+
+        // Alice zooms in about threefold at Bob's cursor: his cursor stays where it is, and as large as it was.
+        await alice.Mouse.MoveAsync(520, 420);
+        await alice.Keyboard.DownAsync("Control");
+        await alice.Mouse.WheelAsync(0, -330);
+        await alice.Keyboard.UpAsync("Control");
+        await Eventually.Until(async () => await RectangleOnScreenAsync(alice) is { } r && r.Width > rectangle.Width * 2.5, "Alice's view zoomed in");
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "cursor-zoomed.png") });
+        Assert.InRange(await CursorPixelsAsync(), unzoomed * 0.7, unzoomed * 1.3);
     }
 }

@@ -1,4 +1,5 @@
-// Other people's cursors (name label in their colour, eased towards each new position) and their selections.
+// Other people's cursors (name label in their colour, eased towards each new position, the same size on screen at
+// any zoom) and their selections.
 import Konva from 'konva';
 import type { Peer } from '../sync/protocol';
 
@@ -8,6 +9,14 @@ export class Cursors {
 
   constructor(private readonly layer: Konva.Layer) {
     layer.add(this.outlines);
+    layer.getStage().on('scaleXChange', () => {
+      for (const { group } of this.cursors.values()) this.keepScreenSize(group);
+    });
+  }
+
+  private keepScreenSize(group: Konva.Group): void {
+    const zoom = this.layer.getStage().scaleX();
+    group.scale({ x: 1 / zoom, y: 1 / zoom });
   }
 
   update(peers: ReadonlyMap<string, Peer>): void {
@@ -23,6 +32,7 @@ export class Cursors {
         label.add(new Konva.Tag({ fill: peer.user.color, cornerRadius: 4 }));
         label.add(new Konva.Text({ text: peer.user.name, fill: '#fff', padding: 4, fontSize: 12, fontFamily: 'system-ui, sans-serif' }));
         group.add(label);
+        this.keepScreenSize(group);
         this.layer.add(group);
         entry = { group };
         this.cursors.set(peer.session, entry);

@@ -23,6 +23,7 @@ import { onThemeChange, toggleTheme } from '../theme';
 import { AUTO, currentPalette } from './colors';
 import { Cursors } from './cursors';
 import { CanvasTitle } from './title';
+import { clampZoom } from './zoom';
 import { EmptyCanvasHint } from './hint';
 import { Follow } from './follow';
 
@@ -208,7 +209,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     if (e.evt.ctrlKey || e.evt.metaKey) {
       const pointer = stage.getPointerPosition()!;
       const old = stage.scaleX();
-      const scale = Math.min(8, Math.max(0.1, old * Math.exp(-e.evt.deltaY / 300)));
+      const scale = clampZoom(old * Math.exp(-e.evt.deltaY / 300));
       const at = { x: (pointer.x - stage.x()) / old, y: (pointer.y - stage.y()) / old };
       stage.scale({ x: scale, y: scale });
       stage.position({ x: pointer.x - at.x * scale, y: pointer.y - at.y * scale });
@@ -607,7 +608,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   /** Zooms (10% to 800%) and pans so that `box` fills the view with a margin. */
   function zoomTo(box: { x: number; y: number; width: number; height: number } | null): void {
     if (!box) return;
-    const scale = Math.min(8, Math.max(0.1, Math.min(stage.width() / (box.width + 80), stage.height() / (box.height + 80))));
+    const scale = clampZoom(Math.min(stage.width() / (box.width + 80), stage.height() / (box.height + 80)));
     stage.scale({ x: scale, y: scale });
     stage.position({ x: -box.x * scale + (stage.width() - box.width * scale) / 2, y: -box.y * scale + (stage.height() - box.height * scale) / 2 });
     stage.batchDraw();

@@ -3,8 +3,7 @@
 import type Konva from 'konva';
 import type { Peer, Viewport } from '../sync/protocol';
 import type { SyncClient } from '../sync/SyncClient';
-
-const MIN_SCALE = 0.1, MAX_SCALE = 8;
+import { clampZoom } from './zoom';
 
 export class Follow {
   private followed: string | null = null;
@@ -61,7 +60,7 @@ export class Follow {
     const view = peer.viewport;
     if (!view) return;
     const { stage } = this;
-    const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.min(stage.width() / view.width, stage.height() / view.height)));
+    const scale = clampZoom(Math.min(stage.width() / view.width, stage.height() / view.height));
     this.moving = true;
     try {
       stage.scale({ x: scale, y: scale });

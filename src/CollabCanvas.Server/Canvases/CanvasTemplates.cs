@@ -10,15 +10,16 @@ public sealed record TemplateInfo(string Id, string Name, string Description);
 
 /// <summary>
 /// Starter canvases (Templates/*.json, embedded): ordinary objects in the document's form (id → props, frames before
-/// what they hold), which a canvas made from the template starts with, as its first batch. They are read and validated
-/// at start, so a template that breaks the object schema stops the server, not a user's canvas.
+/// what they hold), which a canvas made from the template starts with, as its first batch. Each is validated once, against
+/// the limits this server is configured with: one that does not fit them (an operator's smaller text limit, say) is
+/// not offered, and a warning says why; the tests hold every template to the default limits.
 /// </summary>
 public sealed class CanvasTemplates
 {
     private const string ResourcePrefix = "Templates.";
     private readonly Dictionary<string, (TemplateInfo Info, Op[] Ops)> _templates = new(StringComparer.Ordinal);
 
-    public CanvasTemplates(IOptions<RealtimeOptions> realtime)
+    public CanvasTemplates(IOptions<RealtimeOptions> realtime, ILogger<CanvasTemplates> logger)
     {
         var assembly = typeof(CanvasTemplates).Assembly;
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order())
@@ -30,7 +31,10 @@ public sealed class CanvasTemplates
                 .Select(o => new Dictionary<string, object> { ["op"] = "put", ["id"] = o.Name, ["props"] = o.Value });
             using var batch = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(ops));
             if (!OpJson.TryRead(batch.RootElement, realtime.Value.ToLimits(), out var read, out var error))
-                throw new InvalidDataException($"Template {id}: {error}");
+            {
+                logger.LogWarning("template {Template} is not offered: it does not fit this server's limits ({Error})", id, error);
+                continue;
+            }
             var info = new TemplateInfo(id, file.RootElement.GetProperty("name").GetString()!, file.RootElement.GetProperty("description").GetString()!);
             _templates[id] = (info, read);
         }

@@ -33,7 +33,7 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
             await page.WaitForFunctionAsync("() => window.collabcanvas.client.local.size >= 5");
         var size = await alice.EvaluateAsync<int>("() => window.collabcanvas.client.local.size");
         Assert.Equal(size, await bob.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
-        await Assertions.Expect(alice.Locator(".status")).ToContainTextAsync("AI commands left this hour");
+        await Assertions.Expect(alice.Locator(".notice")).ToContainTextAsync("AI commands left this hour");
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-login-form.png") });
 
         // One undo takes the whole component back, for everyone.
@@ -115,7 +115,7 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
         // The palette stays open to say what was left out; the cards are made all the same.
         await Assertions.Expect(palette.GetByRole(AriaRole.Status)).ToContainTextAsync("Made 3 cards; ignored 'animated'");
         await Assertions.Expect(palette.GetByLabel("Command")).ToHaveValueAsync("");
-        await Assertions.Expect(page.Locator(".status")).ToContainTextAsync("Made 3 cards");
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Made 3 cards");
         var objects = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject()
             .Count(o => o.Value.TryGetProperty("name", out var name) && name.GetString() == "card");
         Assert.Equal(3, objects);

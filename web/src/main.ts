@@ -1,5 +1,6 @@
-// Routes: `/` is the dashboard, `/c/{canvasId}` the editor, `/signin` the sign-in page. The dashboard needs an
-// account; the editor needs an account or a share link.
+// Routes: `/` is the dashboard, `/c/{canvasId}` the editor, `/signin` the sign-in page; any other address is "Page not
+// found" (the server sends this page for it with status 404). The dashboard needs an account; the editor needs an
+// account or a share link.
 import './styles.css';
 import { showDashboard } from './dashboard/dashboard';
 import { showEditor } from './editor/editor';
@@ -8,12 +9,14 @@ import { askGuestName } from './auth/guest';
 import { currentUser, goSignIn, shareLink } from './identity';
 import { useShareLink } from './api';
 import { applyStoredTheme } from './theme';
+import { showNotFound } from './deadEnd';
 
 applyStoredTheme();
 
 async function route(app: HTMLElement): Promise<void> {
   if (location.pathname === '/signin') return showSignIn(app);
   const canvas = /^\/c\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname)?.[1];
+  if (!canvas && location.pathname !== '/') return showNotFound(app);
   const link = canvas ? shareLink(canvas) : undefined;
   if (canvas) useShareLink(canvas, link);
   const me = await currentUser();

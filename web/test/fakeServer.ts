@@ -121,6 +121,9 @@ export class FakeServer {
         }
         return;
       }
+      case 'ping':
+        this.sendTo(socket, { type: 'pong' });
+        return;
       default:
         return;
     }

@@ -13,10 +13,12 @@ function start(renew: () => Promise<Renewal | null>): SyncClient {
   return client;
 }
 
-/** Lets time pass (running the renewals it brings, and their promises), then delivers what is in flight. */
+/** Lets time pass (running the renewals it brings, and their promises), delivering what is in flight every second. */
 async function pass(seconds: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(seconds * 1000);
-  server.settle();
+  for (let second = 0; second < seconds; second++) {
+    await vi.advanceTimersByTimeAsync(1000);
+    server.settle();
+  }
 }
 
 beforeEach(() => { vi.useFakeTimers(); server = new FakeServer(); server.expiresInSeconds = 600; });

@@ -26,6 +26,10 @@ import { CanvasTitle } from './title';
 import { clampZoom } from './zoom';
 import { EmptyCanvasHint } from './hint';
 import { Follow } from './follow';
+import { deadEnd } from '../deadEnd';
+
+/** A line drawing of a download, for the Export menu's button when its word does not fit. */
+const EXPORT_ICON = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7 10l5 5 5-5M5 19h14"/></svg>';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -35,13 +39,13 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   root.innerHTML = `
     <div class="editor">
       <header class="topbar">
-        <a href="/" class="home" aria-label="All canvases">◧ CollabCanvas</a>
+        <a href="/" class="home" aria-label="All canvases" data-tooltip="All canvases">◧<span class="wide-only"> CollabCanvas</span></a>
         <h1 class="title"></h1>
         <nav class="tools" aria-label="Tools"></nav>
         <div class="peers" aria-label="People here"></div>
         <span class="status" role="status" aria-live="polite"></span>
         <details class="menu">
-          <summary aria-label="Export and import">Export</summary>
+          <summary aria-label="Export and import" data-tooltip="Export and import">${EXPORT_ICON}<span class="wide-only">Export</span></summary>
           <div class="menu-items">
             <button type="button" data-export="png">PNG</button>
             <button type="button" data-export="svg">SVG</button>
@@ -49,7 +53,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
             <label class="import">Import JSON<input type="file" accept="application/json,.json" /></label>
           </div>
         </details>
-        <button type="button" class="theme-button" aria-label="Switch between light and dark">◐</button>
+        <button type="button" class="theme-button" aria-label="Switch between light and dark" data-tooltip="Light or dark">◐</button>
         <button type="button" class="ai-button" aria-label="AI command (Ctrl/⌘+K)" title="AI command (Ctrl/⌘+K)">✦ AI</button>
         <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
         <span class="view-only" hidden>View only</span>
@@ -58,6 +62,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
       </header>
       <div class="workspace">
         <div class="stage" tabindex="0" aria-label="Canvas"></div>
+        <p class="notice" role="status" hidden></p>
         <aside class="properties" aria-label="Properties" hidden></aside>
       </div>
       <aside class="help" hidden aria-label="Keyboard shortcuts">
@@ -67,12 +72,15 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     </div>`;
   const stageEl = root.querySelector<HTMLDivElement>('.stage')!;
   const statusEl = root.querySelector<HTMLElement>('.status')!;
+  const noticeEl = root.querySelector<HTMLElement>('.notice')!;
+  /** Tells of something that just happened (what an AI command made, a file that could not be read), over the canvas. */
+  const notify = (text: string) => { noticeEl.textContent = text; noticeEl.hidden = false; };
   const peersEl = root.querySelector<HTMLElement>('.peers')!;
   const helpEl = root.querySelector<HTMLElement>('.help')!;
   root.querySelector('.tools')!.append(...toolButtons());
   fillHelpPanel(helpEl.querySelector('dl')!);
   installTooltips(root.querySelector('.editor')!);
-  const title = new CanvasTitle(root.querySelector('.title')!, canvasId, message => { statusEl.textContent = message; });
+  const title = new CanvasTitle(root.querySelector('.title')!, canvasId, notify);
   if (me) root.querySelector('.topbar')!.append(accountMenu(me));
 
   const protocol = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -90,6 +98,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   client.on('renamed', name => title.renamed(name));
   client.on('role', role => {
     root.querySelector<HTMLElement>('.editor')!.dataset.role = role;
+    for (const b of root.querySelectorAll<HTMLButtonElement>('[data-tool]')) b.disabled = role === 'viewer';
     shareButton.hidden = role !== 'owner';
     title.setEditable(role !== 'viewer');
     root.querySelector<HTMLElement>('.view-only')!.hidden = role !== 'viewer';
@@ -158,7 +167,10 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     showSelection(selection);
   };
   setTool('select');
-  root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => b.addEventListener('click', () => setTool(b.dataset.tool as ToolName)));
+  root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => {
+    b.disabled = true; // until the server says what this session may do
+    b.addEventListener('click', () => setTool(b.dataset.tool as ToolName));
+  });
 
   const history = new History(() => client.local, ops => client.submit(ops));
   const submit = (ops: Op[]) => history.apply(ops);
@@ -168,6 +180,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   client.on('role', showHint);
   client.on('change', showHint);
   client.on('change', ids => {
+    showStatus();
     renderer.update(client.local, ids);
     // Objects may have been replaced or deleted under the selection; peers hear of it only if the selection changed.
     const kept = selection.filter(id => client.local.has(id));
@@ -175,10 +188,21 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     else showSelection(selection);
     cursors.updateSelections(client.peers, renderer.nodes);
   });
-  client.on('status', status => {
-    statusEl.textContent = { connecting: 'Connecting…', online: 'Online', offline: 'Offline: changes are kept and sent on reconnect', closed: 'Closed' }[status];
-    statusEl.dataset.status = status;
-  });
+  /** Why the connection ended for good, when the status alone does not say it. */
+  let closedBecause = 'Closed';
+  /** Whether the server has every change: the connection's state and the count of changes it does not have yet. */
+  const showStatus = () => {
+    const unsaved = client.unsavedCount;
+    const text = {
+      connecting: 'Connecting…',
+      online: unsaved > 0 ? 'Saving…' : 'Saved',
+      offline: unsaved > 0 ? `Offline: ${unsaved} change${unsaved === 1 ? '' : 's'} not yet saved` : 'Offline: reconnecting…',
+      closed: closedBecause,
+    }[client.status];
+    statusEl.dataset.status = client.status;
+    if (statusEl.textContent !== text) statusEl.textContent = statusEl.title = text; // called on every change: no needless layout
+  };
+  client.on('status', showStatus);
   client.on('peers', peers => {
     peersEl.replaceChildren(...[...peers.values()].map(p => {
       const avatar = document.createElement('button');
@@ -197,11 +221,44 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     cursors.updateSelections(peers, renderer.nodes);
   });
   client.on('error', (code, message) => {
-    if (code === 'close_4404' || code === 'close_4410') statusEl.textContent = 'This canvas does not exist (any more).';
-    else if (code === 'close_4401') statusEl.textContent = 'Signed out. Sign in again to go on.';
-    else if (code === 'close_4403') statusEl.textContent = 'You no longer have access to this canvas.';
+    if (code === 'close_4404') showDeadEnd('This canvas does not exist', 'It may have been deleted, or the address is mistyped.');
+    else if (code === 'close_4410') showDeadEnd('This canvas was deleted', 'Its owner deleted it; nothing more can be done here.');
+    else if (code === 'close_4403') showNoAccess();
+    else if (code === 'close_4401') { closedBecause = 'Signed out. Sign in again to go on.'; showStatus(); }
     else console.warn(code, message);
   });
+
+  /** Puts a message with a way on where the canvas was, and takes every tool away: nothing done here would be kept. */
+  function showDeadEnd(heading: string, text: string, ...actions: Parameters<typeof deadEnd>[2]): void {
+    statusEl.hidden = true; // the message says it
+    root.querySelector<HTMLElement>('.workspace')!.hidden = true;
+    helpEl.hidden = true;
+    for (const b of root.querySelectorAll<HTMLButtonElement>('[data-tool]')) b.disabled = true;
+    for (const hidden of root.querySelectorAll<HTMLElement>('.topbar .menu:not(.account), .ai-button, .share-button')) hidden.hidden = true;
+    root.querySelector('.editor')!.append(deadEnd(heading, text, [...actions, { label: 'Back to your canvases', href: '/' }]));
+  }
+
+  /**
+   * A member whose access was taken away is told so; someone who never had it (a signed-in stranger, a guest whose link
+   * was revoked) is told how to get it.
+   */
+  function showNoAccess(): void {
+    const heading = client.user ? 'You no longer have access to this canvas' : "You don't have access to this canvas";
+    if (!me) {
+      showDeadEnd(heading, 'The share link you came with no longer works. Ask whoever sent it for a new one, or sign in.',
+        { label: 'Sign in', href: `/signin?returnUrl=${encodeURIComponent(location.pathname)}` });
+      return;
+    }
+    const account = me.email ?? me.name;
+    const address = `${location.origin}/c/${canvasId}`;
+    const request = `Could you give me access to this canvas? ${address} (my account: ${account})`;
+    showDeadEnd(heading, `You are signed in as ${account}. Ask the canvas's owner to invite this address, or to send you a share link.`, {
+      label: 'Copy an access request',
+      run: button => navigator.clipboard.writeText(request).then(
+        () => { button.textContent = 'Copied: send it to the owner'; },
+        () => { button.replaceWith(Object.assign(document.createElement('p'), { className: 'request', textContent: request })); }),
+    });
+  }
 
   // Pan and zoom: wheel pans, Ctrl/Cmd+wheel (and pinch) zooms at the pointer, space-drag or middle-drag pans.
   stage.on('wheel', e => {
@@ -250,8 +307,10 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
       stage.startDrag();
       return;
     }
+    noticeEl.hidden = true;
     const at = pointerOnCanvas();
     if (!at) return;
+    if (tool !== 'select' && (client.role === null || client.role === 'viewer')) setTool('select'); // nothing it drew would be kept
     if (tool === 'text') {
       const id = newId();
       const parentId = frameAt(at.x, at.y);
@@ -499,7 +558,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     applied: result => {
       history.record(result.undo);
       const left = `${result.remaining} AI commands left this hour`;
-      statusEl.textContent = `${result.summary} · ${left}`;
+      notify(`${result.summary} · ${left}`);
       // Once the batch is here (it may come before or after this answer), select what was made: its top objects.
       const seq = result.seq;
       const arrived = (): boolean => {
@@ -508,7 +567,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
         const roots = result.created.filter(id => { const p = client.local.get(id)?.parentId; return typeof p !== 'string' || !made.has(p); });
         select(roots);
         reveal(unionBox(roots));
-        statusEl.textContent = `${result.summary} · ${left}`;
+        notify(`${result.summary} · ${left}`);
         return true;
       };
       if (result.created.length > 0 && !arrived()) {
@@ -644,7 +703,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     try {
       paste(readCanvasFile(await file.text()), 0);
     } catch (error) {
-      statusEl.textContent = error instanceof Error ? error.message : String(error);
+      notify(error instanceof Error ? error.message : String(error));
     }
     (e.target as HTMLInputElement).value = '';
   });

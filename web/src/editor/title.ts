@@ -6,7 +6,7 @@ export class CanvasTitle {
   private name = '';
   private editable = false;
 
-  /** @param say shows why a rename did not happen (the editor's status line). */
+  /** @param say shows why a rename did not happen (a notice over the canvas). */
   constructor(private readonly heading: HTMLElement, private readonly canvasId: string, private readonly say: (message: string) => void) {
     // The heading itself takes the click (and Enter from the keyboard), so its accessible name stays the canvas's name.
     heading.addEventListener('click', () => { if (this.editable && !this.field()) this.edit(); });

@@ -39,6 +39,12 @@ export interface SyncOptions {
    * in `auth`). Null (or a failure) when there are none, e.g. after signing out: the server then closes with 4401.
    */
   renew?: () => Promise<Renewal | null>;
+  /**
+   * Where the browser says it lost or regained the network (`offline` and `online` events); `window` by default.
+   * The events are believed when they say the network is gone, never used to hold back a connection attempt: a
+   * machine with only a loopback interface reports itself offline and still reaches a server on localhost.
+   */
+  network?: EventTarget;
 }
 
 export interface SyncEvents {
@@ -53,6 +59,23 @@ export interface SyncEvents {
 interface Batch { ref: string; ops: Op[]; sent: boolean }
 
 const OPEN = 1;
+/**
+ * The heartbeat. A socket whose network died silently stays open for minutes (TCP retries), so the client asks: after
+ * this much quiet it sends a ping (any frame from the server counts as an answer)...
+ */
+const PING_WHEN_IDLE_MS = 15_000;
+/** ...or after this much, while changes wait for their ack... */
+const PING_WHEN_WAITING_MS = 1_000;
+/** ...and gives the socket up when nothing came this long after the ping. */
+const PONG_TIMEOUT_MS = 2_500;
+const HEARTBEAT_TICK_MS = 250;
+/**
+ * So a change made on a dead network shows as not saved, "offline", within PING_WHEN_WAITING_MS + PONG_TIMEOUT_MS +
+ * 2 ticks = 4 s of the cut (or of the change, when the cut came earlier): docs/architecture.md, "Connection status".
+ */
+export const OFFLINE_NOTICED_WITHIN_MS = PING_WHEN_WAITING_MS + PONG_TIMEOUT_MS + 2 * HEARTBEAT_TICK_MS;
+/** A connection attempt that has not been welcomed this long is given up (a network that swallows packets never refuses). */
+const WELCOME_TIMEOUT_MS = 10_000;
 /** Credentials are renewed this long before they expire; with less than twice this left, halfway to the end, again and again. */
 const RENEW_LEAD_MS = 60_000;
 /** setTimeout's longest delay; a sign-in may last longer (it is checked again then). */
@@ -81,13 +104,22 @@ export class SyncClient {
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private renewTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private welcomeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the open socket last brought a frame, and when the ping still unanswered went (this client's clock). */
+  private lastHeard = 0;
+  private pingSentAt: number | null = null;
   /** When the credentials of the open socket expire (this client's clock), if they do. */
   private expiresAt: number | null = null;
   private presence: { cursor: Cursor | null; selection: string[]; viewport: Viewport | null } | null = null;
   private readonly listeners: { [K in keyof SyncEvents]: SyncEvents[K][] } = { change: [], status: [], peers: [], error: [], role: [], renamed: [] };
   private readonly refPrefix = Math.random().toString(36).slice(2, 8);
 
-  constructor(private readonly options: SyncOptions) {}
+  private readonly network: EventTarget | undefined;
+
+  constructor(private readonly options: SyncOptions) {
+    this.network = options.network ?? (typeof window === 'undefined' ? undefined : window);
+  }
 
   on<K extends keyof SyncEvents>(event: K, listener: SyncEvents[K]): () => void {
     this.listeners[event].push(listener);
@@ -96,6 +128,16 @@ export class SyncClient {
 
   /** Batches not yet acknowledged (sent or not). */
   get pendingCount(): number { return this.pending.length + (this.unsent.length > 0 ? 1 : 0); }
+
+  /**
+   * The changes the server does not have yet, as the user counts them: the objects with a change not acknowledged
+   * (ten shapes drawn are ten, one shape dragged many times is one).
+   */
+  get unsavedCount(): number {
+    const ids = new Set<string>();
+    for (const op of [...this.pending.flatMap(b => b.ops), ...this.unsent]) ids.add(op.id);
+    return ids.size;
+  }
 
   /**
    * The server's state at `seq` (every acknowledged batch in log order), as a copy: `local` with the pending changes
@@ -107,13 +149,19 @@ export class SyncClient {
     return model;
   }
 
-  start(): void { this.connect(); }
+  start(): void {
+    this.network?.addEventListener('offline', this.onNetworkLost);
+    this.network?.addEventListener('online', this.onNetworkBack);
+    this.connect();
+  }
 
   /** Tells the peers listeners again (e.g. after the UI's own state about peers changed). */
   emitPeers(): void { this.emit('peers', this.peers); }
 
   stop(): void {
     this.setStatus('closed');
+    this.network?.removeEventListener('offline', this.onNetworkLost);
+    this.network?.removeEventListener('online', this.onNetworkBack);
     this.clearTimers();
     this.socket?.close(1000, 'bye');
     this.socket = null;
@@ -156,6 +204,7 @@ export class SyncClient {
     this.setStatus(this.welcomed ? 'offline' : 'connecting');
     const socket = (this.options.createSocket ?? (url => new WebSocket(url) as unknown as SocketLike))(this.options.url);
     this.socket = socket;
+    this.welcomeTimer = setTimeout(() => { this.welcomeTimer = null; this.giveUp(socket); }, WELCOME_TIMEOUT_MS);
     socket.onopen = () => {
       const hello: ClientMessage = { type: 'hello', client: this.options.clientId };
       if (this.options.link) hello.link = this.options.link;
@@ -165,26 +214,74 @@ export class SyncClient {
     };
     socket.onmessage = ev => {
       if (this.socket !== socket) return;
+      this.lastHeard = Date.now();
+      this.pingSentAt = null;
       const parsed = JSON.parse(String(ev.data)) as ServerMessage | ServerMessage[];
       for (const message of Array.isArray(parsed) ? parsed : [parsed]) this.receive(message);
     };
-    socket.onclose = ev => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.setExpiry(null);
-      for (const batch of this.pending) batch.sent = false;
-      this.peers.clear();
-      this.emit('peers', this.peers);
-      if (this.status === 'closed') return;
-      if (FATAL_CLOSE_CODES.has(ev.code)) {
-        this.setStatus('closed');
-        this.emit('error', `close_${ev.code}`, ev.reason);
-        return;
-      }
-      this.setStatus('offline');
-      const delay = (this.options.backoff ?? defaultBackoff)(this.attempt++);
-      this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.connect(); }, delay);
-    };
+    socket.onclose = ev => { if (this.socket === socket) this.lost(ev.code, ev.reason); };
+  }
+
+  /** The socket is gone (closed, or given up): what was sent on it is sent again on the next one. */
+  private lost(code: number, reason: string): void {
+    this.socket = null;
+    this.stopWatching();
+    this.setExpiry(null);
+    for (const batch of this.pending) batch.sent = false;
+    this.peers.clear();
+    this.emit('peers', this.peers);
+    if (this.status === 'closed') return;
+    if (FATAL_CLOSE_CODES.has(code)) {
+      this.setStatus('closed');
+      this.emit('error', `close_${code}`, reason);
+      return;
+    }
+    this.setStatus('offline');
+    const delay = (this.options.backoff ?? defaultBackoff)(this.attempt++);
+    this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.connect(); }, delay);
+  }
+
+  /**
+   * Stops waiting for a socket that does not answer. Closing it asks the other end to agree, which a dead network
+   * never does, so the client lets go at once instead of waiting for the close.
+   */
+  private giveUp(socket: SocketLike): void {
+    if (this.socket !== socket) return;
+    this.socket = null; // first: the close below may call onclose at once
+    socket.close(4000, 'no answer');
+    this.lost(1006, 'no answer');
+  }
+
+  /** Sends a ping after a quiet spell and gives the socket up when nothing answers in time. */
+  private heartbeat(): void {
+    const socket = this.socket;
+    if (!socket || this.status !== 'online') return;
+    const now = Date.now();
+    if (this.pingSentAt !== null) {
+      if (now - this.pingSentAt >= PONG_TIMEOUT_MS) this.giveUp(socket);
+      return;
+    }
+    const quiet = this.pendingCount > 0 ? PING_WHEN_WAITING_MS : PING_WHEN_IDLE_MS;
+    if (now - this.lastHeard >= quiet && this.sendMessage({ type: 'ping' })) this.pingSentAt = now;
+  }
+
+  private readonly onNetworkLost = (): void => { if (this.socket) this.giveUp(this.socket); };
+
+  /** Back online: try at once rather than at the end of the backoff, and afresh (an attempt made meanwhile may hang). */
+  private readonly onNetworkBack = (): void => {
+    if (this.status !== 'offline') return;
+    if (this.socket) this.giveUp(this.socket);
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.attempt = 0;
+    this.connect();
+  };
+
+  private stopWatching(): void {
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
+    if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
+    this.heartbeatTimer = this.welcomeTimer = null;
+    this.pingSentAt = null;
   }
 
   private receive(message: ServerMessage): void {
@@ -223,6 +320,9 @@ export class SyncClient {
       this.seq = message.seq;
     }
     this.welcomed = true;
+    if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
+    this.welcomeTimer = null;
+    this.heartbeatTimer ??= setInterval(() => this.heartbeat(), HEARTBEAT_TICK_MS);
     this.peers.clear();
     for (const peer of message.peers) this.peers.set(peer.session, peer);
     this.emit('peers', this.peers);
@@ -363,6 +463,7 @@ export class SyncClient {
   private clearTimers(): void {
     for (const timer of [this.flushTimer, this.presenceTimer, this.reconnectTimer, this.renewTimer]) if (timer !== null) clearTimeout(timer);
     this.flushTimer = this.presenceTimer = this.reconnectTimer = this.renewTimer = null;
+    this.stopWatching();
   }
 }
 

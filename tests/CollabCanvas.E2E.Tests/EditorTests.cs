@@ -19,7 +19,7 @@ public class EditorTests(BrowserFixture fixture) : BrowserTest
     {
         var page = await fixture.NewPageAsync("Alice");
         await page.GotoAsync("/");
-        await page.GetByLabel("New canvas").FillAsync("Launch plan");
+        await page.GetByLabel("New canvas", new() { Exact = true }).FillAsync("Launch plan");
         var navigated = page.WaitForURLAsync("**/c/*", new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         try

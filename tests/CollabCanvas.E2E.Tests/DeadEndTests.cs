@@ -65,6 +65,18 @@ public class DeadEndTests(BrowserFixture fixture) : BrowserTest
     }
 
     [Theory]
+    [InlineData("/")]
+    [InlineData("/signin")]
+    [InlineData("/c/abc123")]
+    public async Task The_pages_of_the_editor_answer_200(string path)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.BaseUri };
+        using var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
     [InlineData("/api/no-such-thing")]
     [InlineData("/api/canvases/x/no-such-thing")]
     [InlineData("/auth/no-such-thing")]

@@ -16,6 +16,8 @@ public static class WebEndpoints
 
     public static IEndpointRouteBuilder MapEditor(this IEndpointRouteBuilder app)
     {
+        // The dashboard too: routing runs before the static files, so the catch-all below would otherwise take "/".
+        app.MapFallbackToFile("/", "index.html").ExcludeFromDescription();
         app.MapFallbackToFile("/c/{canvasId}", "index.html").ExcludeFromDescription();
         app.MapFallbackToFile("/signin", "index.html").ExcludeFromDescription();
         // "nonfile": a missing script or image (a path with a dot in its last segment) stays a plain 404. GET and HEAD

@@ -67,9 +67,8 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
     /// <summary>Whether the account a session belongs to has been deleted since it opened.</summary>
     public bool AccountDeleted(SessionAccess session) => session.UserId is { } userId && users.Find(userId) is null;
 
-    /// <summary>The role a session has now, after a change of access; None ends it.</summary>
-    public Role Reconsider(SessionAccess session) =>
-        AccountDeleted(session) ? Role.None : access.RoleOf(session.CanvasId, session.UserId, session.LinkId);
+    /// <summary>The role a session of an account that still exists has now, after a change of access; None ends it.</summary>
+    public Role Reconsider(SessionAccess session) => access.RoleOf(session.CanvasId, session.UserId, session.LinkId);
 
     private static Admission Refuse(int code, string reason) => new(null, SessionAccess.Nobody, Role.None, code, reason);
 

@@ -142,11 +142,15 @@ public sealed class Drawing(Theme theme, Func<string> newId)
         bool bold = true) =>
         Text(parent, x, y + (height - fontSize) / 2, text, fontSize, color, bold, "center", width);
 
+    /// <summary>How wide a button is drawn: at least <paramref name="minWidth"/>, more when the label needs it.</summary>
+    public static double ButtonWidth(string label, double fontSize = 15, double minWidth = 96) =>
+        Math.Max(minWidth, Measure(label, fontSize, true) + 4 * U);
+
     /// <summary>A rounded button; returns its width (at least <paramref name="minWidth"/>, more when the label needs it).</summary>
     public double Button(string? parent, double x, double y, string label, string variant = "primary", double height = 40,
         double fontSize = 15, double minWidth = 96, double? width = null)
     {
-        var w = width ?? Math.Max(minWidth, Measure(label, fontSize, true) + 4 * U);
+        var w = width ?? ButtonWidth(label, fontSize, minWidth);
         var (fill, stroke, text) = variant switch
         {
             "secondary" => (Theme.Surface, Theme.Border, Theme.Text),

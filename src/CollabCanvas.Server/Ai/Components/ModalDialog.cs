@@ -11,17 +11,14 @@ public sealed class ModalDialog : IComponent
         var u = Drawing.U;
         var title = spec.Title ?? "Are you sure?";
         const string message = "This action cannot be undone.";
-        var confirm = spec.Label(0, "Confirm");
-        var buttons = Math.Max(96, Drawing.Measure(confirm, 15, true) + 4 * u) + Math.Max(96, Drawing.Measure(spec.Label(1, "Cancel"), 15, true) + 4 * u);
-        var width = Math.Max(Math.Max(420, buttons + 10 * u), Math.Max(Drawing.Measure(title, 22, true), Drawing.Measure(message, 15)) + 10 * u);
+        var (confirm, cancel) = (spec.Label(0, "Confirm"), spec.Label(1, "Cancel"));
+        var (confirmWidth, cancelWidth) = (Drawing.ButtonWidth(confirm), Drawing.ButtonWidth(cancel));
+        var width = Math.Max(Math.Max(420, confirmWidth + cancelWidth + 10 * u), Math.Max(Drawing.Measure(title, 22, true), Drawing.Measure(message, 15)) + 10 * u);
         var frame = d.Frame("Modal dialog", 0, 0, width, 24 * u, radius: 16);
         d.Text(frame, 4 * u, 4 * u, title, 22, bold: true);
         d.Text(frame, width - 5 * u, 3.5 * u, "×", 22, d.Theme.Muted);
         d.Text(frame, 4 * u, 9 * u, message, 15, d.Theme.Muted);
-        var confirmWidth = Math.Max(96, Drawing.Measure(confirm, 15, true) + 4 * u);
         d.Button(frame, width - 4 * u - confirmWidth, 15 * u, confirm, width: confirmWidth);
-        var cancel = spec.Label(1, "Cancel");
-        var cancelWidth = Math.Max(96, Drawing.Measure(cancel, 15, true) + 4 * u);
         d.Button(frame, width - 4 * u - confirmWidth - 2 * u - cancelWidth, 15 * u, cancel, "secondary", width: cancelWidth);
     }
 }

@@ -268,7 +268,7 @@ public sealed class Newsletter : IComponent
         var title = spec.Title ?? "Stay in the loop";
         const string line = "Get the news in your inbox, once a month.";
         var button = spec.Label(0, "Subscribe");
-        var buttonWidth = Math.Max(120, Drawing.Measure(button, 15, true) + 4 * u);
+        var buttonWidth = Drawing.ButtonWidth(button, minWidth: 120);
         var width = Math.Max(Math.Max(Drawing.Measure(title, 22, true), Drawing.Measure(line, 15)), 240 + u + buttonWidth) + 8 * u;
         var frame = d.Frame("Newsletter", 0, 0, width, 21 * u, radius: 16);
         d.Text(frame, 4 * u, 4 * u, title, 22, bold: true);

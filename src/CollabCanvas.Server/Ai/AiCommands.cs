@@ -15,10 +15,11 @@ public sealed record AiRequest(string? Prompt, string[]? Selection, Viewport? Vi
 
 /// <summary>
 /// What a command did: the objects it created, the batch's seq, the ops that undo it, what is left this hour, and a
-/// sentence for the person who asked ("Made 3 cards; ignored 'animated'") with the words it ignored.
+/// sentence for the person who asked ("Made 3 cards; ignored 'animated'") with the words it ignored, and a note when
+/// the interpreter asked for is not the one that answered.
 /// </summary>
 public sealed record AiResponse(IReadOnlyList<string> Created, long? Seq, JsonArray Undo, int Remaining, string Interpreter, string? Theme,
-    string Summary, IReadOnlyList<string> Ignored);
+    string Summary, IReadOnlyList<string> Ignored, string? Note);
 
 /// <summary>Why a command did nothing: a refusal (with help), the limit, or bad input.</summary>
 public sealed record AiFailure(int Status, string Message, int Remaining, TimeSpan? RetryAfter = null);
@@ -59,7 +60,8 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             if (plan.Refusal is not null || plan.Actions.Count == 0)
             {
                 CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "refused"));
-                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Refusal ?? CommandParser.NotUnderstood, 0)));
+                var refusal = plan.Refusal ?? CommandParser.NotUnderstood;
+                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Note is null ? refusal : $"{plan.Note} {refusal}", 0)));
             }
 
             var result = new PlanExecutor(context, () => "ai" + Ids.New(12)).Run(plan);
@@ -91,7 +93,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             CanvasMetrics.AiDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("interpreter", plan.Interpreter));
             logger.LogInformation("AI command on {Canvas} by {User}: {Actions} actions, {Ops} ops, seq {Seq}, {Interpreter}, {Ms:F1} ms",
                 canvasId, userId, plan.Actions.Count, result.Ops.Count, seq, plan.Interpreter, watch.Elapsed.TotalMilliseconds);
-            return (new AiResponse(result.Created, seq, result.Undo, slot.Remaining, plan.Interpreter, result.NewDefaultTheme, result.Summary, plan.Ignored), null);
+            return (new AiResponse(result.Created, seq, result.Undo, slot.Remaining, plan.Interpreter, result.NewDefaultTheme, result.Summary, plan.Ignored, plan.Note), null);
         }
         catch
         {
@@ -112,18 +114,28 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         return failure with { Remaining = quota.Remaining(userId) };
     }
 
+    /// <summary>
+    /// Claude within the command's time budget (whatever the SDK's timeout and retries), else the parser: a person
+    /// waits seconds for an answer, never a hung API's minute, and is told which interpreter made the result.
+    /// </summary>
     private async Task<AiPlan> InterpretAsync(string prompt, AiContext context, CancellationToken cancellationToken)
     {
         if (!claude.Enabled) return CommandParser.Parse(prompt, context.Selection.Count > 0);
+        var budget = options.Value.Claude.BudgetSeconds;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(budget));
         try
         {
-            return await claude.InterpretAsync(prompt, context, cancellationToken);
+            return await claude.InterpretAsync(prompt, context, deadline.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Any failure of the model path (limits, errors, timeouts, unusable answers) falls back to the parser.
+            // Any failure of the model path (limits, errors, the budget, unusable answers) falls back to the parser.
             logger.LogWarning("Claude failed ({Error}); the built-in parser answers instead", e.GetType().Name + ": " + e.Message);
-            return CommandParser.Parse(prompt, context.Selection.Count > 0) with { Interpreter = "claude->builtin" };
+            var note = deadline.IsCancellationRequested ? $"Claude did not answer in {budget} s; the built-in parser made this."
+                : e is ClaudeAnswerUnusableException ? "Claude's answer could not be used; the built-in parser made this."
+                : "Claude is unavailable right now; the built-in parser made this.";
+            return CommandParser.Parse(prompt, context.Selection.Count > 0) with { Interpreter = "claude->builtin", Note = note };
         }
     }
 

@@ -31,6 +31,14 @@ public sealed class ClaudeOptions
     /// <summary>The model for longer commands (several components, layouts, many labels).</summary>
     public string ComplexModel { get; set; } = "claude-sonnet-4-5";
 
+    /// <summary>
+    /// The whole command's wait for Claude, retries and a repair turn included: past it the built-in parser answers, so a
+    /// hung API costs a person seconds, not <see cref="TimeoutSeconds"/> × (1 + <see cref="MaxRetries"/>).
+    /// </summary>
+    [Range(1, 120)]
+    public int BudgetSeconds { get; set; } = 8;
+
+    /// <summary>One request's limit; within the budget, an attempt has what is left of it.</summary>
     [Range(1, 120)]
     public int TimeoutSeconds { get; set; } = 20;
 

@@ -89,6 +89,8 @@ public sealed record AiPlan(IReadOnlyList<AiAction> Actions, string? Refusal = n
     /// <summary>Words of the request the plan does not carry out ("animated"): the answer says so.</summary>
     public IReadOnlyList<string> Ignored { get; init; } = [];
     public AiUsage? Usage { get; init; }
+    /// <summary>What happened on the way, for the person: "Claude did not answer in 8 s; the built-in parser made this."</summary>
+    public string? Note { get; init; }
 
     public static AiPlan Refuse(string message) => new([], message);
 }

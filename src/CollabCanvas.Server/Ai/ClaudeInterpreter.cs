@@ -6,12 +6,15 @@ using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Ai;
 
+/// <summary>An answer that arrived but that the server cannot use: no tool call, or none that reads.</summary>
+public sealed class ClaudeAnswerUnusableException(string message) : Exception(message);
+
 /// <summary>
 /// The Claude path: the official Anthropic SDK with tool use, where the tools are the builders and edit operations
 /// (<see cref="ToolCatalog"/>). Haiku for simple commands, a larger model for complex ones; the system prompt and
-/// the tools are marked for prompt caching; the SDK's timeout and retries apply. The context sent is small: the
-/// selection's summary and the viewport, never the document. Any failure throws, and the caller falls back to the
-/// built-in parser.
+/// the tools are marked for prompt caching; the SDK's timeout and retries apply within the caller's time budget
+/// (its cancellation token). The context sent is small: the selection's summary and the viewport, never the document.
+/// Any failure throws, and the caller falls back to the built-in parser.
 /// </summary>
 public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<ClaudeInterpreter> logger) : IDisposable
 {
@@ -89,7 +92,7 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
         logger.LogInformation("Claude {Model}: {Actions} tool calls used, {Invalid} dropped, {In} in / {Out} out tokens, ${Cost:F5}",
             model, actions.Count, invalid, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
         if (actions.Count == 0 && refusal is null)
-            throw new InvalidOperationException($"the model's answer held no usable tool call ({invalid} invalid)");
+            throw new ClaudeAnswerUnusableException($"the model's answer held no usable tool call ({invalid} invalid)");
         return new AiPlan(actions, actions.Count == 0 ? (refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude", Usage = usage };
     }
 

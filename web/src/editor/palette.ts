@@ -80,9 +80,10 @@ export class CommandPalette {
       try {
         const result = await api.ai(this.host.canvasId, prompt, this.host.selection(), this.host.viewport());
         this.host.applied(result);
-        // When part of the request was not carried out, the palette stays open to say so; otherwise it gets out of the way.
-        if (result.ignored.length > 0) {
-          say(`${result.summary} (${result.remaining} left this hour)`, 'error');
+        // When part of the request was not carried out, or another interpreter than the one shown made it, the palette
+        // stays open to say so; otherwise it gets out of the way.
+        if (result.ignored.length > 0 || result.note) {
+          say(`${result.note ? result.note + ' ' : ''}${result.summary} (${result.remaining} left this hour)`, 'error');
           input.value = '';
         } else {
           this.close();

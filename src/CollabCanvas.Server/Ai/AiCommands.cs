@@ -124,9 +124,10 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         var budget = options.Value.Claude.BudgetSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(budget));
+        var paid = new List<AiUsage>();
         try
         {
-            return await claude.InterpretAsync(prompt, context, deadline.Token);
+            return await claude.InterpretAsync(prompt, context, paid, deadline.Token) with { Usage = AiUsage.Sum(paid) };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -135,7 +136,8 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             var note = deadline.IsCancellationRequested ? $"Claude did not answer in {budget} s; the built-in parser made this."
                 : e is ClaudeAnswerUnusableException ? "Claude's answer could not be used; the built-in parser made this."
                 : "Claude is unavailable right now; the built-in parser made this.";
-            return CommandParser.Parse(prompt, context.Selection.Count > 0) with { Interpreter = "claude->builtin", Note = note };
+            // An answer paid for but not used is on the command's bill all the same.
+            return CommandParser.Parse(prompt, context.Selection.Count > 0) with { Interpreter = "claude->builtin", Note = note, Usage = AiUsage.Sum(paid) };
         }
     }
 

@@ -79,8 +79,14 @@ public sealed record DuplicateSelection(int Count) : AiAction;
 
 public sealed record SetDefaultTheme(string Theme) : AiAction;
 
-/// <summary>Tokens and estimated cost of one model call (zero for the built-in parser).</summary>
-public sealed record AiUsage(string Model, long InputTokens, long OutputTokens, long CacheReadTokens, long CacheWriteTokens, decimal CostUsd);
+/// <summary>Tokens and estimated cost of one model call, or of a command's calls added up.</summary>
+public sealed record AiUsage(string Model, long InputTokens, long OutputTokens, long CacheReadTokens, long CacheWriteTokens, decimal CostUsd)
+{
+    /// <summary>What a command's calls cost together (they share one model), or null when it made none.</summary>
+    public static AiUsage? Sum(IReadOnlyCollection<AiUsage> calls) => calls.Count == 0 ? null : new(calls.Last().Model,
+        calls.Sum(c => c.InputTokens), calls.Sum(c => c.OutputTokens), calls.Sum(c => c.CacheReadTokens), calls.Sum(c => c.CacheWriteTokens),
+        calls.Sum(c => c.CostUsd));
+}
 
 /// <summary>The interpreter's answer: actions to run, or a refusal that tells the user what would work.</summary>
 public sealed record AiPlan(IReadOnlyList<AiAction> Actions, string? Refusal = null)
@@ -88,6 +94,7 @@ public sealed record AiPlan(IReadOnlyList<AiAction> Actions, string? Refusal = n
     public string Interpreter { get; init; } = "builtin";
     /// <summary>Words of the request the plan does not carry out ("animated"): the answer says so.</summary>
     public IReadOnlyList<string> Ignored { get; init; } = [];
+    /// <summary>What the command's model calls cost, used or not (null for the built-in parser alone).</summary>
     public AiUsage? Usage { get; init; }
     /// <summary>What happened on the way, for the person: "Claude did not answer in 8 s; the built-in parser made this."</summary>
     public string? Note { get; init; }

@@ -50,7 +50,9 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
 
     public bool Enabled => _options.Enabled;
 
-    public async Task<AiPlan> InterpretAsync(string prompt, AiContext context, CancellationToken cancellationToken)
+    /// <param name="paid">Gets every answer's usage as soon as it arrives, so that what a command cost is known even
+    /// when the answer cannot be used and the parser takes over.</param>
+    public async Task<AiPlan> InterpretAsync(string prompt, AiContext context, ICollection<AiUsage> paid, CancellationToken cancellationToken)
     {
         var model = IsComplex(prompt) ? _options.ComplexModel : _options.SimpleModel;
         var parameters = new MessageCreateParams
@@ -64,6 +66,7 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
         };
         var message = await _client.Value.Messages.Create(parameters, cancellationToken);
         var usage = Cost(model, message.Usage);
+        paid.Add(usage);
         var actions = new List<AiAction>();
         string? refusal = null;
         var invalid = 0;
@@ -93,7 +96,7 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
             model, actions.Count, invalid, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
         if (actions.Count == 0 && refusal is null)
             throw new ClaudeAnswerUnusableException($"the model's answer held no usable tool call ({invalid} invalid)");
-        return new AiPlan(actions, actions.Count == 0 ? (refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude", Usage = usage };
+        return new AiPlan(actions, actions.Count == 0 ? (refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude" };
     }
 
     /// <summary>Several components (a page's parts count), several clauses or a long sentence go to the larger model.</summary>

@@ -109,6 +109,28 @@ public class ClaudePathTests(ClaudeFixture fixture) : IClassFixture<ClaudeFixtur
         Assert.True(body.GetProperty("created").GetArrayLength() >= 2);
     }
 
+    [Fact]
+    public async Task An_unusable_answer_is_recorded_with_what_it_cost()
+    {
+        Anthropic.Answer = _ => (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("create_component", new { component = "spaceship" })), TimeSpan.Zero);
+        var canvas = await Server.CreateCanvasAsync("Claude");
+        var response = await Server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", new { prompt = "add a button" });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        Assert.Equal("claude->builtin", body.GetProperty("interpreter").GetString());
+        var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects");
+        Assert.Contains(objects.EnumerateObject(), o => o.Value.TryGetProperty("text", out var text) && text.GetString() == "Button"); // the parser's
+
+        // The answer was paid for (the fake's usage: 1,500 input tokens, 90 output, 1,400 read from the cache) though unused.
+        async Task<object?> Row(string column) =>
+            await Server.ScalarAsync($"SELECT {column} FROM ai_commands WHERE canvas_id = $canvas", ("$canvas", canvas));
+        Assert.Equal("claude->builtin", await Row("interpreter"));
+        Assert.Equal("claude-haiku-4-5", await Row("model"));
+        Assert.Equal(1500L, await Row("input_tokens"));
+        Assert.Equal(90L, await Row("output_tokens"));
+        Assert.True((double)(await Row("cost_usd"))! > 0);
+    }
+
     [Theory]
     [InlineData(429, "rate_limit_error")]
     [InlineData(500, "api_error")]

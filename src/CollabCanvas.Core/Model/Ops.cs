@@ -156,7 +156,8 @@ public static class OpJson
         }
     }
 
-    internal static bool TryReadProps(JsonElement json, Limits limits, out PropChange[] changes, out string error)
+    /// <summary>Reads and validates one object's props; <paramref name="error"/> starts <c>.props</c> (<c>.props.fill: must be a color</c>).</summary>
+    public static bool TryReadProps(JsonElement json, Limits limits, out PropChange[] changes, out string error)
     {
         changes = [];
         if (json.ValueKind != JsonValueKind.Object)

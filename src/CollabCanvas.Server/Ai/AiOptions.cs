@@ -45,8 +45,9 @@ public sealed class ClaudeOptions
     [Range(0, 5)]
     public int MaxRetries { get; set; } = 2;
 
+    /// <summary>Output limit of one answer: room for a drawing of about 80 objects (place_objects, ≈ 45 tokens each).</summary>
     [Range(64, 8192)]
-    public int MaxTokens { get; set; } = 1024;
+    public int MaxTokens { get; set; } = 4096;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey);
 }

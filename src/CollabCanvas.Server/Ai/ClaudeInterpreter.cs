@@ -2,6 +2,8 @@ using System.Text.Json;
 using Anthropic;
 using Anthropic.Core;
 using Anthropic.Models.Messages;
+using CollabCanvas.Core.Model;
+using CollabCanvas.Server.Realtime;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Ai;
@@ -16,16 +18,19 @@ public sealed class ClaudeAnswerUnusableException(string message) : Exception(me
 /// (its cancellation token). The context sent is small: the selection's summary and the viewport, never the document.
 /// Any failure throws, and the caller falls back to the built-in parser.
 /// </summary>
-public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<ClaudeInterpreter> logger) : IDisposable
+public sealed class ClaudeInterpreter(IOptions<AiOptions> options, IOptions<RealtimeOptions> realtime, ILogger<ClaudeInterpreter> logger)
+    : IDisposable
 {
     private const string SystemPrompt =
         "You turn a user's sentence into calls of the tools given, which draw UI components on a collaborative design " +
         "canvas or change the selected objects. Call one tool per component or change, in order. Fill in labels and titles " +
         "from the sentence (keep the user's wording); choose counts, sizes, variants and themes only when asked or clearly " +
-        "implied. Colours are #rrggbb. If the request has nothing to do with drawing or changing UI on this canvas, call " +
-        "refuse with a one-sentence answer of what you can do.";
+        "implied. Colours are #rrggbb. Prefer create_component whenever a component, shape or diagram it lists fits; " +
+        "call place_objects for what none draws, writing plausible copy for the subject. If the request has nothing to " +
+        "do with drawing or changing UI on this canvas, call refuse with a one-sentence answer of what you can do.";
 
     private readonly ClaudeOptions _options = options.Value.Claude;
+    private readonly Limits _limits = realtime.Value.ToLimits();
     private readonly Lazy<AnthropicClient> _client = new(() =>
     {
         var claude = options.Value.Claude;
@@ -55,21 +60,48 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
     public async Task<AiPlan> InterpretAsync(string prompt, AiContext context, ICollection<AiUsage> paid, CancellationToken cancellationToken)
     {
         var model = IsComplex(prompt) ? _options.ComplexModel : _options.SimpleModel;
-        var parameters = new MessageCreateParams
+        List<MessageParam> messages = [new UserMessageParam(Describe(prompt, context))];
+        var (answer, usage) = await AskAsync(model, messages, paid, cancellationToken);
+        var reading = Read(answer, usage);
+        if (reading.Failed.Count > 0)
+        {
+            // One repair turn: the model sees exactly what the validation said; the calls that were used stay done.
+            messages.Add(new AssistantMessageParam(AsParams(answer.Content)));
+            messages.Add(new UserMessageParam(Results(answer.Content, reading)));
+            var (repaired, repairUsage) = await AskAsync(model, messages, paid, cancellationToken);
+            var repair = Read(repaired, repairUsage);
+            if (repair.Failed.Count > 0)
+                throw new ClaudeAnswerUnusableException("objects still invalid after the repair turn: " +
+                    string.Join("; ", repair.Failed.Values.SelectMany(errors => errors).Take(3)));
+            reading = new Reading([.. reading.Actions, .. repair.Actions], reading.Refusal ?? repair.Refusal, [], []);
+        }
+        if (reading.Actions.Count == 0 && reading.Refusal is null)
+            throw new ClaudeAnswerUnusableException($"the model's answer held no usable tool call ({reading.Dropped.Count} invalid)");
+        return new AiPlan(reading.Actions, reading.Actions.Count == 0 ? (reading.Refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude" };
+    }
+
+    private async Task<(Message Answer, AiUsage Usage)> AskAsync(string model, List<MessageParam> messages, ICollection<AiUsage> paid, CancellationToken cancellationToken)
+    {
+        var message = await _client.Value.Messages.Create(new MessageCreateParams
         {
             Model = model,
             MaxTokens = _options.MaxTokens,
             System = new List<TextBlockParam> { new(SystemPrompt) { CacheControl = new CacheControlEphemeral() } },
             Tools = Tools,
             ToolChoice = new ToolChoiceAny(),
-            Messages = [new UserMessageParam(Describe(prompt, context))],
-        };
-        var message = await _client.Value.Messages.Create(parameters, cancellationToken);
+            Messages = messages,
+        }, cancellationToken);
         var usage = Cost(model, message.Usage);
         paid.Add(usage);
-        var actions = new List<AiAction>();
-        string? refusal = null;
-        var invalid = 0;
+        return (message, usage);
+    }
+
+    /// <summary>An answer's calls: the actions used, a refusal, the ids of calls dropped, and the errors of calls to repair.</summary>
+    private sealed record Reading(List<AiAction> Actions, string? Refusal, List<string> Dropped, Dictionary<string, IReadOnlyList<string>> Failed);
+
+    private Reading Read(Message message, AiUsage usage)
+    {
+        var reading = new Reading([], null, [], []);
         foreach (var block in message.Content)
         {
             if (!block.TryPickToolUse(out var call)) continue;
@@ -77,26 +109,53 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, ILogger<Claud
             var input = JsonSerializer.SerializeToElement(call!.Input);
             if (tool?.Name == "refuse")
             {
-                refusal = input.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                reading = reading with { Refusal = input.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null };
                 continue;
             }
-            AiAction? action = null;
+            ToolCatalog.ToolReading? read = null;
             try
             {
-                action = tool?.Read(input);
+                read = tool?.Read(input, _limits);
             }
             catch (JsonException)
             {
                 // Input of the wrong shape: the call is dropped, as an unknown tool is.
             }
-            if (action is null) invalid++;
-            else actions.Add(action);
+            if (read?.Action is { } action) reading.Actions.Add(action);
+            else if (read?.Errors is { Count: > 0 } errors) reading.Failed[call.ID] = errors;
+            else reading.Dropped.Add(call.ID);
         }
-        logger.LogInformation("Claude {Model}: {Actions} tool calls used, {Invalid} dropped, {In} in / {Out} out tokens, ${Cost:F5}",
-            model, actions.Count, invalid, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
-        if (actions.Count == 0 && refusal is null)
-            throw new ClaudeAnswerUnusableException($"the model's answer held no usable tool call ({invalid} invalid)");
-        return new AiPlan(actions, actions.Count == 0 ? (refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude" };
+        logger.LogInformation("Claude {Model}: {Actions} tool calls used, {Dropped} dropped, {Failed} to repair, {In} in / {Out} out tokens, ${Cost:F5}",
+            usage.Model, reading.Actions.Count, reading.Dropped.Count, reading.Failed.Count, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
+        return reading;
+    }
+
+    /// <summary>The answer as the next request repeats it: its text and its tool calls.</summary>
+    private static List<ContentBlockParam> AsParams(IReadOnlyList<ContentBlock> content)
+    {
+        var blocks = new List<ContentBlockParam>();
+        foreach (var block in content)
+        {
+            if (block.TryPickText(out var text)) blocks.Add(new TextBlockParam(text!.Text));
+            else if (block.TryPickToolUse(out var call)) blocks.Add(new ToolUseBlockParam { ID = call!.ID, Name = call.Name, Input = call.Input });
+        }
+        return blocks;
+    }
+
+    /// <summary>A result for every call of the answer (the API wants one each): done, not usable, or the errors to fix.</summary>
+    private static List<ContentBlockParam> Results(IReadOnlyList<ContentBlock> content, Reading reading)
+    {
+        var blocks = new List<ContentBlockParam>();
+        foreach (var block in content)
+        {
+            if (!block.TryPickToolUse(out var call)) continue;
+            var (result, error) = reading.Failed.TryGetValue(call!.ID, out var errors) ? (string.Join("\n", errors), true)
+                : reading.Dropped.Contains(call.ID) ? ("Not used: an unknown tool, or input of the wrong shape.", true)
+                : ("Done.", false);
+            blocks.Add(new ToolResultBlockParam(call.ID) { Content = result, IsError = error });
+        }
+        blocks.Add(new TextBlockParam("Fix the errors and call the tools again for those calls only; what is done stays done."));
+        return blocks;
     }
 
     /// <summary>Several components (a page's parts count), several clauses or a long sentence go to the larger model.</summary>

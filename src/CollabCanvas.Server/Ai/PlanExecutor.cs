@@ -65,6 +65,10 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
                     Duplicate(times);
                     _done.Add($"duplicated {Objects(selected)} {(times == 1 ? "once" : times + " times")}");
                     break;
+                case PlaceObjects place:
+                    Place(place);
+                    _done.Add($"placed {Objects(place.Objects.Count)}");
+                    break;
                 case SetDefaultTheme theme:
                     _newTheme = Themes.Get(theme.Theme).Name;
                     _done.Add($"set the canvas's theme to {_newTheme}");
@@ -117,6 +121,31 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
             props["z"] = _topZ = NextKey(_topZ);
             Emit(new JsonObject { ["op"] = "put", ["id"] = shape.Id, ["props"] = props });
             _created.Add(shape.Id);
+        }
+        _lastPlaced = (x, y, w, h);
+    }
+
+    /// <summary>
+    /// What the model drew in its own coordinates, moved as a whole to the free spot nearest where it is wanted (as a
+    /// component is), with canvas ids for the model's ids and the stacking order it was listed in.
+    /// </summary>
+    private void Place(PlaceObjects place)
+    {
+        var boxes = place.Objects.Select(o => ObjectPlacement.Bounds(o.Props)).ToList();
+        var (left, top) = (boxes.Min(b => b.X1), boxes.Min(b => b.Y1));
+        var (w, h) = (boxes.Max(b => b.X2) - left, boxes.Max(b => b.Y2) - top);
+        var (x, y) = PlaceFor(w, h, placement: null);
+        (x, y) = (Fit(x, w), Fit(y, h));
+        var ids = place.Objects.ToDictionary(o => o.Id, _ => newId(), StringComparer.Ordinal);
+        foreach (var item in place.Objects)
+        {
+            var props = (JsonObject)item.Props.DeepClone();
+            props["x"] = Math.Round(props["x"]!.GetValue<double>() - left + x, 2);
+            props["y"] = Math.Round(props["y"]!.GetValue<double>() - top + y, 2);
+            if (props["parentId"]?.GetValue<string>() is { } parent) props["parentId"] = ids[parent];
+            props["z"] = _topZ = NextKey(_topZ);
+            Emit(new JsonObject { ["op"] = "put", ["id"] = ids[item.Id], ["props"] = props });
+            _created.Add(ids[item.Id]);
         }
         _lastPlaced = (x, y, w, h);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
+using CollabCanvas.Core.Model;
 
 namespace CollabCanvas.Server.Ai;
 
@@ -27,7 +28,13 @@ public static class ToolCatalog
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
     };
 
-    public sealed record ToolDefinition(string Name, string Description, JsonObject Schema, Func<JsonElement, AiAction?> Read);
+    /// <summary>
+    /// A call read: its action, or null when it is dropped. Errors (place_objects only: the builders' inputs are
+    /// repaired instead) say what to fix, and the model gets one turn to fix them.
+    /// </summary>
+    public sealed record ToolReading(AiAction? Action, IReadOnlyList<string> Errors);
+
+    public sealed record ToolDefinition(string Name, string Description, JsonObject Schema, Func<JsonElement, Limits, ToolReading> Read);
 
     public static readonly IReadOnlyList<ToolDefinition> All =
     [
@@ -70,6 +77,15 @@ public static class ToolCatalog
         Define<ThemeInput>("set_default_theme", "Set the canvas's default theme for components created from now on.",
             schema => Enum(schema, "theme", Themes.All.Keys),
             input => input.Theme is { } t && Themes.All.ContainsKey(t) ? new SetDefaultTheme(t) : null),
+        new ToolDefinition("place_objects",
+            "Place shapes, text, lines, arrows and frames you design yourself, for what no component draws (a custom " +
+            "diagram, an illustration, a free layout). Coordinates are your own: (0, 0) is the top left of what you place, " +
+            "and the server puts the whole group in free space on the canvas. Positions are absolute in that system, " +
+            "children's too. A line or arrow starts at x, y and follows points [x0, y0, x1, y1, ...] relative to x, y " +
+            "(an arrow points at its last point). Give every object an id unique in this call; parentId names a frame " +
+            "listed before the object, which must lie inside it. Colours are #rrggbb; fontWeight 100 to 900. " +
+            $"At most {ObjectPlacement.MaxObjects} objects.",
+            PlaceObjectsSchema(), ObjectPlacement.Read),
         Define<RefuseInput>("refuse",
             "Use when the request is not about drawing or changing UI components on this canvas: say briefly what you can do.",
             schema => schema["required"] = new JsonArray("message"), _ => null),
@@ -77,11 +93,33 @@ public static class ToolCatalog
 
     private static ToolDefinition Define<T>(string name, string description, Action<JsonObject> refine, Func<T, AiAction?> toAction)
     {
+        var schema = SchemaOf<T>();
+        refine(schema);
+        return new ToolDefinition(name, description, schema, (element, _) =>
+            new ToolReading(JsonSerializer.Deserialize<T>(element, Json) is { } input ? toAction(input) : null, []));
+    }
+
+    private static JsonObject SchemaOf<T>()
+    {
         var schema = (JsonObject)Json.GetJsonSchemaAsNode(typeof(T), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
         schema.Remove("$schema");
-        refine(schema);
-        return new ToolDefinition(name, description, schema, element =>
-            JsonSerializer.Deserialize<T>(element, Json) is { } input ? toAction(input) : null);
+        return schema;
+    }
+
+    /// <summary><c>{objects: [PlacedObject]}</c>, with the allowed types and alignments, and nothing else allowed.</summary>
+    private static JsonObject PlaceObjectsSchema()
+    {
+        var item = SchemaOf<PlacedObject>();
+        Enum(item, "type", ObjectPlacement.Types);
+        Enum(item, "textAlign", ["left", "center", "right"]);
+        item["required"] = new JsonArray("id", "type", "x", "y");
+        item["additionalProperties"] = false;
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject { ["objects"] = new JsonObject { ["type"] = "array", ["items"] = item } },
+            ["required"] = new JsonArray("objects"),
+        };
     }
 
     private static void Enum(JsonObject schema, string property, IEnumerable<string> values)

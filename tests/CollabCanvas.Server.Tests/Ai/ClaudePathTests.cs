@@ -122,13 +122,116 @@ public class ClaudePathTests(ClaudeFixture fixture) : IClassFixture<ClaudeFixtur
         Assert.Contains(objects.EnumerateObject(), o => o.Value.TryGetProperty("text", out var text) && text.GetString() == "Button"); // the parser's
 
         // The answer was paid for (the fake's usage: 1,500 input tokens, 90 output, 1,400 read from the cache) though unused.
-        async Task<object?> Row(string column) =>
-            await Server.ScalarAsync($"SELECT {column} FROM ai_commands WHERE canvas_id = $canvas", ("$canvas", canvas));
-        Assert.Equal("claude->builtin", await Row("interpreter"));
-        Assert.Equal("claude-haiku-4-5", await Row("model"));
-        Assert.Equal(1500L, await Row("input_tokens"));
-        Assert.Equal(90L, await Row("output_tokens"));
-        Assert.True((double)(await Row("cost_usd"))! > 0);
+        Assert.Equal("claude->builtin", await CommandRowAsync(canvas, "interpreter"));
+        Assert.Equal("claude-haiku-4-5", await CommandRowAsync(canvas, "model"));
+        Assert.Equal(1500L, await CommandRowAsync(canvas, "input_tokens"));
+        Assert.Equal(90L, await CommandRowAsync(canvas, "output_tokens"));
+        Assert.True((double)(await CommandRowAsync(canvas, "cost_usd"))! > 0);
+    }
+
+    /// <summary>A card drawn freely: a frame, a rectangle and a text inside it, and an arrow beside it (model coordinates).</summary>
+    private static object[] FreeDrawing(string fill) =>
+    [
+        new { id = "card", type = "frame", x = 100, y = 50, width = 300, height = 200, fill = "#ffffff", name = "Lamp card" },
+        new { id = "photo", type = "rect", x = 116, y = 66, width = 268, height = 120, fill, cornerRadius = 8, parentId = "card" },
+        new { id = "title", type = "text", x = 116, y = 200, width = 268, height = 24, text = "Desk lamp", fontSize = 18, fontWeight = 700, fill = "#1f2328", parentId = "card" },
+        new { id = "next", type = "arrow", x = 400, y = 150, points = new[] { 0, 0, 80, 0 }, stroke = "#1f2328", strokeWidth = 2 },
+    ];
+
+    private async Task<(string Canvas, JsonElement Body)> PostAsync(string prompt, string? canvas = null)
+    {
+        canvas ??= await Server.CreateCanvasAsync("Claude");
+        var response = await Server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", new { prompt });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        return (canvas, body);
+    }
+
+    private Task<object?> CommandRowAsync(string canvas, string column) =>
+        Server.ScalarAsync($"SELECT {column} FROM ai_commands WHERE canvas_id = $canvas", ("$canvas", canvas));
+
+    [Fact]
+    public async Task Placed_objects_are_appended_as_one_batch_in_free_space()
+    {
+        Anthropic.Answer = _ => (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("place_objects", new { objects = FreeDrawing("#dbeafe") })), TimeSpan.Zero);
+        var (canvas, first) = await PostAsync("a card for a desk lamp with an arrow to the next one");
+        Assert.Equal("claude", first.GetProperty("interpreter").GetString());
+        Assert.Equal("Placed 4 objects", first.GetProperty("summary").GetString());
+        var created = first.GetProperty("created").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Equal(4, created.Count);
+        Assert.Equal(1L, await Server.ScalarAsync("SELECT COUNT(*) FROM message_queue WHERE canvas_id = $canvas", ("$canvas", canvas)));
+
+        var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects");
+        var (frame, photo, title, arrow) = (objects.GetProperty(created[0]), objects.GetProperty(created[1]), objects.GetProperty(created[2]), objects.GetProperty(created[3]));
+        Assert.Equal(["frame", "rect", "text", "arrow"], created.Select(id => objects.GetProperty(id).GetProperty("type").GetString()));
+        // The drawing keeps its shape, wherever it lands; the model's ids became the canvas's.
+        double X(JsonElement o) => o.GetProperty("x").GetDouble();
+        double Y(JsonElement o) => o.GetProperty("y").GetDouble();
+        Assert.Equal((16, 16), (X(photo) - X(frame), Y(photo) - Y(frame)));
+        Assert.Equal((300, 100), (X(arrow) - X(frame), Y(arrow) - Y(frame)));
+        Assert.Equal(created[0], photo.GetProperty("parentId").GetString());
+        Assert.Equal(created[0], title.GetProperty("parentId").GetString());
+        Assert.Equal("Desk lamp", title.GetProperty("text").GetString());
+        Assert.Equal("#dbeafe", photo.GetProperty("fill").GetString());
+        Assert.Equal([0, 0, 80, 0], arrow.GetProperty("points").EnumerateArray().Select(p => p.GetDouble()));
+
+        // The same drawing again lands in free space, not on the first.
+        var (_, second) = await PostAsync("another one", canvas);
+        var secondFrame = (await Server.DocumentAsync(canvas)).GetProperty("objects").GetProperty(second.GetProperty("created")[0].GetString()!);
+        var (ax, ay, bx, by) = (X(frame), Y(frame), X(secondFrame), Y(secondFrame));
+        Assert.True(bx >= ax + 380 || by >= ay + 200 || bx + 380 <= ax || by + 200 <= ay, $"the second drawing at ({bx}, {by}) overlaps the first at ({ax}, {ay})");
+    }
+
+    [Fact]
+    public async Task An_invalid_placement_gets_one_repair_turn_with_the_errors()
+    {
+        var invalid = FreeDrawing("blue");
+        invalid[2] = new { id = "title", type = "text", x = 116, y = 240, width = 268, height = 24, text = "Desk lamp", parentId = "card" }; // below the frame's end
+        Anthropic.Answer = request => request.GetProperty("messages").GetArrayLength() == 1
+            ? (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("place_objects", new { objects = invalid })), TimeSpan.Zero)
+            : (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("place_objects", new { objects = FreeDrawing("#2563eb") })), TimeSpan.Zero);
+        var before = Anthropic.Requests.Count;
+        var (canvas, body) = await PostAsync("a card for a desk lamp");
+
+        Assert.Equal("claude", body.GetProperty("interpreter").GetString());
+        Assert.Equal(before + 2, Anthropic.Requests.Count);
+        var repair = Anthropic.Requests[before + 1].Body;
+        var messages = repair.GetProperty("messages");
+        Assert.Equal(3, messages.GetArrayLength());
+        Assert.Equal("assistant", messages[1].GetProperty("role").GetString());
+        Assert.Equal("place_objects", messages[1].GetProperty("content")[0].GetProperty("name").GetString());
+        var result = messages[2].GetProperty("content")[0];
+        Assert.Equal("tool_result", result.GetProperty("type").GetString());
+        Assert.Equal(messages[1].GetProperty("content")[0].GetProperty("id").GetString(), result.GetProperty("tool_use_id").GetString());
+        Assert.True(result.GetProperty("is_error").GetBoolean());
+        var errors = result.GetProperty("content").ValueKind == JsonValueKind.String
+            ? result.GetProperty("content").GetString()! : result.GetProperty("content")[0].GetProperty("text").GetString()!;
+        Assert.Equal(
+            "objects[1].fill: must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent or auto\n" +
+            "objects[2]: lies outside its frame 'card' (x 116 to 384, y 240 to 264; the frame: x 100 to 400, y 50 to 250)", errors);
+        // The repair turn is cached like the first: same tools, same system prompt.
+        Assert.Equal("ephemeral", repair.GetProperty("tools")[repair.GetProperty("tools").GetArrayLength() - 1].GetProperty("cache_control").GetProperty("type").GetString());
+
+        var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects");
+        Assert.Equal(4, objects.EnumerateObject().Count());
+        Assert.Equal("#2563eb", objects.GetProperty(body.GetProperty("created")[1].GetString()!).GetProperty("fill").GetString());
+        Assert.Equal(3000L, await CommandRowAsync(canvas, "input_tokens")); // both calls paid for
+    }
+
+    [Fact]
+    public async Task An_invalid_placement_twice_falls_back_to_the_parser()
+    {
+        Anthropic.Answer = _ => (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("place_objects", new { objects = FreeDrawing("blue") })), TimeSpan.Zero);
+        var before = Anthropic.Requests.Count;
+        var (canvas, body) = await PostAsync("a blue square");
+
+        Assert.Equal("claude->builtin", body.GetProperty("interpreter").GetString());
+        Assert.Equal(before + 2, Anthropic.Requests.Count); // one repair turn, no more
+        var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().ToList();
+        Assert.Equal(body.GetProperty("created").EnumerateArray().Select(e => e.GetString()).Order(), objects.Select(o => o.Name).Order());
+        Assert.DoesNotContain(objects, o => o.Value.TryGetProperty("name", out var name) && name.GetString() == "Lamp card");
+        Assert.Equal(3000L, await CommandRowAsync(canvas, "input_tokens"));
+        Assert.True((double)(await CommandRowAsync(canvas, "cost_usd"))! > 0);
     }
 
     [Theory]

@@ -197,12 +197,26 @@ public class ToolCatalogTests
     public void The_tools_schemas_come_from_the_plan_records_with_the_allowed_values()
     {
         var tools = CollabCanvas.Server.Ai.ToolCatalog.All.ToDictionary(t => t.Name);
-        Assert.Equal(["arrange_selection", "create_component", "delete_selection", "duplicate_selection", "edit_selection", "refuse", "set_default_theme"],
+        Assert.Equal(["arrange_selection", "create_component", "delete_selection", "duplicate_selection", "edit_selection", "place_objects", "refuse",
+            "set_default_theme"],
             tools.Keys.Order());
         var create = tools["create_component"].Schema;
         Assert.Equal(CollabCanvas.Server.Ai.ComponentCatalog.Names, create["properties"]!["component"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal("component", create["required"]![0]!.GetValue<string>());
         Assert.NotNull(create["properties"]!["labels"]);
         Assert.NotNull(tools["edit_selection"].Schema["properties"]!["cornerRadius"]);
+    }
+
+    [Fact]
+    public void Place_objects_offers_the_canvas_props_and_nothing_else()
+    {
+        var tool = CollabCanvas.Server.Ai.ToolCatalog.All.Single(t => t.Name == "place_objects");
+        var item = tool.Schema["properties"]!["objects"]!["items"]!;
+        var offered = item["properties"]!.AsObject().Select(p => p.Key).Where(name => name != "id").ToList(); // the model's own id is extra
+        // Core's props under Core's names, all but those the server decides (stacking, locking) and the font family (the theme's).
+        Assert.Equal(CollabCanvas.Core.Model.ObjectSchema.Props.Keys.Except(["z", "locked", "fontFamily"]).Order(), offered.Order());
+        Assert.Equal(CollabCanvas.Server.Ai.ObjectPlacement.Types, item["properties"]!["type"]!["enum"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Subset(CollabCanvas.Core.Model.ObjectSchema.Types.ToHashSet(), CollabCanvas.Server.Ai.ObjectPlacement.Types.ToHashSet());
+        Assert.False(item["additionalProperties"]!.GetValue<bool>());
     }
 }

@@ -137,17 +137,45 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
         var (x, y) = PlaceFor(w, h, placement: null);
         (x, y) = (Fit(x, w), Fit(y, h));
         var ids = place.Objects.ToDictionary(o => o.Id, _ => newId(), StringComparer.Ordinal);
-        foreach (var item in place.Objects)
+        var placed = place.Objects.Select(item =>
         {
             var props = (JsonObject)item.Props.DeepClone();
             props["x"] = Math.Round(props["x"]!.GetValue<double>() - left + x, 2);
             props["y"] = Math.Round(props["y"]!.GetValue<double>() - top + y, 2);
             if (props["parentId"]?.GetValue<string>() is { } parent) props["parentId"] = ids[parent];
             props["z"] = _topZ = NextKey(_topZ);
-            Emit(new JsonObject { ["op"] = "put", ["id"] = ids[item.Id], ["props"] = props });
-            _created.Add(ids[item.Id]);
+            return (Id: ids[item.Id], Props: props);
+        }).ToList();
+        KeepDrawnTextReadable(placed);
+        foreach (var (id, props) in placed)
+        {
+            Emit(new JsonObject { ["op"] = "put", ["id"] = id, ["props"] = props });
+            _created.Add(id);
         }
         _lastPlaced = (x, y, w, h);
+    }
+
+    /// <summary>
+    /// Every text drawn on a shape of a fixed colour reads on it at 4.5:1: a colour given is darkened or lightened just
+    /// enough, a text left to the theme's ink gets the best of black and white, since the shape under it does not follow
+    /// the viewer's theme. A text on the page alone keeps the theme's ink, which reads on both themes' canvas.
+    /// </summary>
+    private void KeepDrawnTextReadable(IReadOnlyList<(string Id, JsonObject Props)> placed)
+    {
+        var boxes = placed.Select(p =>
+        {
+            var (x1, y1, x2, y2) = ObjectPlacement.Bounds(p.Props);
+            return new Contrast.Box(p.Id, p.Props["type"]!.GetValue<string>(), x1, y1, x2 - x1, y2 - y1, p.Props["fill"]?.GetValue<string>(), Num(p.Props, "opacity", 1));
+        }).ToList();
+        for (var i = 0; i < boxes.Count; i++)
+        {
+            if (boxes[i].Type != "text" || Contrast.BackgroundOf(boxes, i, page: "") is not { Length: > 0 } behind) continue;
+            var given = boxes[i].Fill is { } fill ? Colors.NormalizeHex(fill) : null;
+            var readable = given is null ? Contrast.BestOn(behind) : Contrast.Readable(given, behind);
+            if (readable == given) continue;
+            placed[i].Props["fill"] = readable;
+            if (given is not null) _readable++;
+        }
     }
 
     /// <summary>

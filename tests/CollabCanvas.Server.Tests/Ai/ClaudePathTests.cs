@@ -183,6 +183,29 @@ public class ClaudePathTests(ClaudeFixture fixture) : IClassFixture<ClaudeFixtur
     }
 
     [Fact]
+    public async Task Placed_text_reads_on_the_shapes_drawn_under_it()
+    {
+        object[] drawing =
+        [
+            new { id = "banner", type = "rect", x = 0, y = 0, width = 300, height = 60, fill = "#ffd43b" },
+            new { id = "white", type = "text", x = 16, y = 18, width = 268, height = 24, text = "Sale", fill = "#ffffff" }, // 1.4:1 on yellow
+            new { id = "panel", type = "rect", x = 0, y = 80, width = 300, height = 60, fill = "#1e293b" },
+            new { id = "ink", type = "text", x = 16, y = 98, width = 268, height = 24, text = "Details" }, // the theme's ink: dark in the light theme
+            new { id = "loose", type = "text", x = 16, y = 160, width = 268, height = 24, text = "On the page" },
+        ];
+        Anthropic.Answer = _ => (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("place_objects", new { objects = drawing })), TimeSpan.Zero);
+        var (canvas, body) = await PostAsync("a yellow sale banner over a dark details panel");
+        Assert.Equal("Placed 5 objects (recoloured 1 text to keep it readable)", body.GetProperty("summary").GetString());
+        var objects = (await Server.DocumentAsync(canvas)).GetProperty("objects");
+        JsonElement Made(int i) => objects.GetProperty(body.GetProperty("created")[i].GetString()!);
+
+        var onYellow = Made(1).GetProperty("fill").GetString()!;
+        Assert.True(CollabCanvas.Server.Ai.Contrast.Ratio(onYellow, "#ffd43b") >= 4.5, $"{onYellow} on #ffd43b");
+        Assert.Equal("#ffffff", Made(3).GetProperty("fill").GetString()); // on the dark panel in every theme
+        Assert.False(Made(4).TryGetProperty("fill", out _)); // the viewer's theme draws it in its ink
+    }
+
+    [Fact]
     public async Task An_invalid_placement_gets_one_repair_turn_with_the_errors()
     {
         var invalid = FreeDrawing("blue");

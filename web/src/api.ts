@@ -26,7 +26,7 @@ export interface AiResult {
   created: string[]; seq: number | null; undo: Op[]; remaining: number; interpreter: string; theme: string | null;
   /** "Made 3 cards; ignored 'animated'" */
   summary: string; ignored: string[];
-  /** Set when the interpreter asked for did not answer: "Claude did not answer in 8 s; the built-in parser made this." */
+  /** Set when the interpreter asked for did not answer: "Claude did not answer in 8 s; the built-in parser answered instead." */
   note: string | null;
 }
 export interface AiInfo { remaining: number; interpreter: string; components: string[]; themes: string[] }

@@ -133,9 +133,9 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         {
             // Any failure of the model path (limits, errors, the budget, unusable answers) falls back to the parser.
             logger.LogWarning("Claude failed ({Error}); the built-in parser answers instead", e.GetType().Name + ": " + e.Message);
-            var note = deadline.IsCancellationRequested ? $"Claude did not answer in {budget} s; the built-in parser made this."
-                : e is ClaudeAnswerUnusableException ? "Claude's answer could not be used; the built-in parser made this."
-                : "Claude is unavailable right now; the built-in parser made this.";
+            var note = deadline.IsCancellationRequested ? $"Claude did not answer in {budget} s; the built-in parser answered instead."
+                : e is ClaudeAnswerUnusableException ? "Claude's answer could not be used; the built-in parser answered instead."
+                : "Claude is unavailable right now; the built-in parser answered instead.";
             // An answer paid for but not used is on the command's bill all the same.
             return CommandParser.Parse(prompt, context.Selection.Count > 0) with { Interpreter = "claude->builtin", Note = note, Usage = AiUsage.Sum(paid) };
         }

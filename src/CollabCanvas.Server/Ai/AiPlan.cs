@@ -96,7 +96,7 @@ public sealed record AiPlan(IReadOnlyList<AiAction> Actions, string? Refusal = n
     public IReadOnlyList<string> Ignored { get; init; } = [];
     /// <summary>What the command's model calls cost, used or not (null for the built-in parser alone).</summary>
     public AiUsage? Usage { get; init; }
-    /// <summary>What happened on the way, for the person: "Claude did not answer in 8 s; the built-in parser made this."</summary>
+    /// <summary>What happened on the way, for the person: "Claude did not answer in 8 s; the built-in parser answered instead."</summary>
     public string? Note { get; init; }
 
     public static AiPlan Refuse(string message) => new([], message);

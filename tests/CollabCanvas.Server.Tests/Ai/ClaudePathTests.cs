@@ -105,8 +105,17 @@ public class ClaudePathTests(ClaudeFixture fixture) : IClassFixture<ClaudeFixtur
         Anthropic.Answer = _ => (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("create_component", new { component = "spaceship" })), TimeSpan.Zero);
         var body = await RunAsync("add a button");
         Assert.Equal("claude->builtin", body.GetProperty("interpreter").GetString());
-        Assert.Equal("Claude's answer could not be used; the built-in parser made this.", body.GetProperty("note").GetString());
+        Assert.Equal("Claude's answer could not be used; the built-in parser answered instead.", body.GetProperty("note").GetString());
         Assert.True(body.GetProperty("created").GetArrayLength() >= 2);
+    }
+
+    [Fact]
+    public async Task A_request_neither_understands_says_that_claude_did_not_answer_it()
+    {
+        Anthropic.Answer = _ => (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("create_component", new { component = "spaceship" })), TimeSpan.Zero);
+        var body = await RunAsync("order me a pizza", HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("Claude's answer could not be used; the built-in parser answered instead. I did not understand that.",
+            body.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -266,7 +275,7 @@ public class ClaudePathTests(ClaudeFixture fixture) : IClassFixture<ClaudeFixtur
         Anthropic.Answer = _ => (status, FakeAnthropic.Error(type, "try later"), TimeSpan.Zero);
         var body = await RunAsync("create a login form");
         Assert.Equal("claude->builtin", body.GetProperty("interpreter").GetString());
-        Assert.Equal("Claude is unavailable right now; the built-in parser made this.", body.GetProperty("note").GetString());
+        Assert.Equal("Claude is unavailable right now; the built-in parser answered instead.", body.GetProperty("note").GetString());
         Assert.True(body.GetProperty("created").GetArrayLength() >= 5);
     }
 
@@ -283,7 +292,7 @@ public class ClaudePathTests(ClaudeFixture fixture) : IClassFixture<ClaudeFixtur
         Assert.True(response.IsSuccessStatusCode, body.ToString());
 
         Assert.Equal("claude->builtin", body.GetProperty("interpreter").GetString());
-        Assert.Equal($"Claude did not answer in {ClaudeFixture.BudgetSeconds} s; the built-in parser made this.", body.GetProperty("note").GetString());
+        Assert.Equal($"Claude did not answer in {ClaudeFixture.BudgetSeconds} s; the built-in parser answered instead.", body.GetProperty("note").GetString());
         var document = await Server.DocumentAsync(canvas);
         Assert.All(body.GetProperty("created").EnumerateArray(), id => Assert.True(document.GetProperty("objects").TryGetProperty(id.GetString()!, out _)));
         Assert.NotEqual(0, body.GetProperty("created").GetArrayLength());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CollabCanvas.Core.Model;
@@ -110,7 +111,8 @@ public static class ObjectPlacement
         return errors.Count > 0 ? new(null, errors.Take(MaxErrors).ToList()) : new(new PlaceObjects(items), []);
 
         static ToolCatalog.ToolReading Failed(string error) => new(null, [error]);
-        static string Describe((double X1, double Y1, double X2, double Y2) b) => $"x {b.X1} to {b.X2}, y {b.Y1} to {b.Y2}";
+        static string Describe((double X1, double Y1, double X2, double Y2) b) =>
+            string.Create(CultureInfo.InvariantCulture, $"x {b.X1} to {b.X2}, y {b.Y1} to {b.Y2}");
     }
 
     /// <summary>What is wrong with one object's props, starting with the prop's path (".fill: must be a color..."), or null.</summary>
@@ -136,11 +138,11 @@ public static class ObjectPlacement
         return null;
     }
 
-    /// <summary>The box an object covers: its size, or the extent of its points.</summary>
+    /// <summary>The box an object covers: a line's or an arrow's points, anything else's size.</summary>
     public static (double X1, double Y1, double X2, double Y2) Bounds(JsonObject props)
     {
         var (x, y) = (props["x"]!.GetValue<double>(), props["y"]!.GetValue<double>());
-        if (props["points"] is JsonArray points)
+        if (props["type"]?.GetValue<string>() is "line" or "arrow" && props["points"] is JsonArray points)
         {
             var xs = points.Where((_, i) => i % 2 == 0).Select(p => x + p!.GetValue<double>()).ToList();
             var ys = points.Where((_, i) => i % 2 == 1).Select(p => y + p!.GetValue<double>()).ToList();

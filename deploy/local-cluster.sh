@@ -38,7 +38,7 @@ upstreams=""
 for i in $(seq 1 "$count"); do
     instance_port=$((base + i - 1))
     # nginx, on loopback, is the one proxy whose X-Forwarded-For and X-Forwarded-Proto the instances believe.
-    CollabCanvas__DataDirectory="$data" CollabCanvas__Log__Provider=SharedSqlite CollabCanvas__Log__InstanceId="instance-$i" \
+    CollabCanvas__DataDirectory="$data" CollabCanvas__Backend__Provider=SharedSqlite CollabCanvas__Log__InstanceId="instance-$i" \
         CollabCanvas__Http__TrustedProxies__0=127.0.0.1/32 \
         nohup dotnet "$dll" --urls "http://127.0.0.1:$instance_port" --contentRoot "$root/src/CollabCanvas.Server" \
         >"$run/instance-$i.log" 2>&1 &

@@ -1,10 +1,9 @@
-using CollabCanvas.Server.Canvases;
 using CollabCanvas.Server.Ai;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Canvases;
 using CollabCanvas.Server.Auth;
-using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Observability;
 using CollabCanvas.Server.Realtime;
-using CollabCanvas.Server.Storage;
 using CollabCanvas.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,8 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddHttpSecurity(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
-builder.Services.AddStorage(builder.Configuration);
-builder.Services.AddCanvasLog(builder.Configuration);
+builder.Services.AddBackend(builder.Configuration);
 builder.Services.AddSignIn(builder.Configuration);
 builder.Services.AddCanvases();
 builder.Services.AddRealtime(builder.Configuration);
@@ -22,7 +20,7 @@ builder.Services.AddHealth(builder.Configuration);
 
 var app = builder.Build();
 
-app.MigrateDatabase();
+app.Services.PrepareBackend();
 app.UseHttpSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

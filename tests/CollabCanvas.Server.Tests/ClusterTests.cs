@@ -15,7 +15,7 @@ public class ClusterTests
 {
     private static readonly (string, string)[] Shared =
     [
-        ("Log:Provider", "SharedSqlite"), ("Realtime:BatchesPerSecond", "5000"), ("Realtime:BatchBurst", "5000"),
+        ("Backend:Provider", "SharedSqlite"), ("Realtime:BatchesPerSecond", "5000"), ("Realtime:BatchBurst", "5000"),
         ("Realtime:MessagesPerSecond", "10000"),
     ];
 
@@ -348,7 +348,7 @@ public class PausedInstanceTests
         var data = Directory.CreateTempSubdirectory("collabcanvas-paused-").FullName;
         (string, string)[] settings =
         [
-            ("Log:Provider", "SharedSqlite"), ("Log:InstanceTimeoutSeconds", "2"), ("Log:RetentionSeconds", "0"),
+            ("Backend:Provider", "SharedSqlite"), ("Log:InstanceTimeoutSeconds", "2"), ("Log:RetentionSeconds", "0"),
             ("Log:PruneEverySeconds", "1"), ("Log:SnapshotEveryBatches", "1"),
         ];
         await using var live = await ServerProcess.StartAsync(data, settings);

@@ -1,5 +1,6 @@
 using CollabCanvas.Server.Auth;
-using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

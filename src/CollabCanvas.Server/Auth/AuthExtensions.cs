@@ -1,7 +1,8 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using CollabCanvas.Server.Access;
-using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

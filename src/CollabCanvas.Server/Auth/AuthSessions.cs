@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using CollabCanvas.Server.Access;
-using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace CollabCanvas.Server.Auth;

@@ -1,4 +1,5 @@
-using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
 
 namespace CollabCanvas.Server.Auth;
 

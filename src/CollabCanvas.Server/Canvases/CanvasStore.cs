@@ -1,5 +1,6 @@
 using CollabCanvas.Server.Access;
-using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace CollabCanvas.Server.Canvases;

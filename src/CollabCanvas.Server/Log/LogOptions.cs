@@ -2,21 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CollabCanvas.Server.Log;
 
-public enum LogProvider
-{
-    /// <summary>One process owns the SQLite file (the default).</summary>
-    Sqlite,
-    /// <summary>Several processes on one host share the SQLite file: each polls for the others' batches.</summary>
-    SharedSqlite,
-}
-
 /// <summary>Section <c>CollabCanvas:Log</c>.</summary>
 public sealed class LogOptions
 {
     public const string Section = "CollabCanvas:Log";
-
-    /// <summary><c>Sqlite</c> (default: one process) or <c>SharedSqlite</c> (N processes on one host, one file).</summary>
-    public LogProvider Provider { get; set; } = LogProvider.Sqlite;
 
     /// <summary>SharedSqlite: how often (ms) a process checks whether another one committed (<c>PRAGMA data_version</c>). Default 1.</summary>
     [Range(1, 1000)]

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using CollabCanvas.Server.Observability;
-using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace CollabCanvas.Server.Log;
 /// <summary>
 /// The log on one SQLite file, with one writer thread per process. Appends queue up while a commit is in flight and
 /// then share one transaction and one fsync (group commit), so durable throughput grows with concurrency.
-/// Shared by several processes (<see cref="LogProvider.SharedSqlite"/>), the same thread also polls: every
+/// Shared by several processes (<see cref="BackendProvider.SharedSqlite"/>), the same thread also polls: every
 /// <see cref="LogOptions.PollIntervalMilliseconds"/> it asks SQLite whether another connection committed
 /// (<c>PRAGMA data_version</c>, no I/O) and if so reads the new rows. After its own commits it reads every row past
 /// the last one it announced, so its own batches and the others' are announced together in seq order: a batch is
@@ -30,12 +31,12 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     /// <summary>Canvases reloaded because rows were cleaned up before this instance read them, and up to which seq.</summary>
     private readonly Dictionary<string, long> _reloadedAt = new(StringComparer.Ordinal);
 
-    public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SqliteCanvasLog> logger)
+    public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, IOptions<BackendOptions> backend, ILogger<SqliteCanvasLog> logger)
     {
         _database = database;
         _options = options.Value;
         _logger = logger;
-        _shared = _options.Provider == LogProvider.SharedSqlite;
+        _shared = backend.Value.Provider == BackendProvider.SharedSqlite;
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "canvas-log-writer" };
         _writer.Start();
     }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Log;
-using CollabCanvas.Server.Storage;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Realtime;

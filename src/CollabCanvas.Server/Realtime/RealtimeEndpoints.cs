@@ -18,11 +18,6 @@ public static class RealtimeEndpoints
         services.AddOptions<RealtimeOptions>().Bind(configuration.GetSection(RealtimeOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RoomManager>();
-        if (configuration.GetSection(LogOptions.Section).Get<LogOptions>()?.Provider == LogProvider.SharedSqlite)
-        {
-            services.AddSingleton<PresenceRelay>();
-            services.AddHostedService(sp => sp.GetRequiredService<PresenceRelay>());
-        }
         services.AddSingleton<RealtimeShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeShutdown>());
         services.AddHostedService<RoomMaintenance>();

@@ -246,7 +246,7 @@ public class AiLimitTests
     public async Task The_hourly_limit_is_shared_by_two_instances_on_one_database()
     {
         var data = Directory.CreateTempSubdirectory("collabcanvas-ai-limit-").FullName;
-        (string, string)[] settings = [("Log:Provider", "SharedSqlite"), ("Ai:CommandsPerHour", "3")];
+        (string, string)[] settings = [("Backend:Provider", "SharedSqlite"), ("Ai:CommandsPerHour", "3")];
         await using var a = await ServerProcess.StartAsync(data, settings);
         await using var b = await ServerProcess.StartAsync(data, settings);
         var canvas = await a.CreateCanvasAsync("Limit");

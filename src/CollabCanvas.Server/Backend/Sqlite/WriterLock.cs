@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CollabCanvas.Server.Storage;
+namespace CollabCanvas.Server.Backend.Sqlite;
 
 /// <summary>
 /// A blocking lock shared by every process writing one SQLite file (flock(2) on a lock file beside it). SQLite's own

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CollabCanvas.Server.Storage;
+namespace CollabCanvas.Server.Backend;
 
 /// <summary>Section <c>CollabCanvas</c>.</summary>
 public sealed class StorageOptions

@@ -2,7 +2,7 @@ using DbUp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace CollabCanvas.Server.Storage;
+namespace CollabCanvas.Server.Backend.Sqlite;
 
 /// <summary>Opens connections to the one SQLite file, in WAL mode, and brings its schema up to date.</summary>
 public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)

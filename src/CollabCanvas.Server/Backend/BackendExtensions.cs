@@ -1,0 +1,33 @@
+using CollabCanvas.Server.Backend.InMemory;
+using CollabCanvas.Server.Backend.Sqlite;
+using CollabCanvas.Server.Log;
+
+namespace CollabCanvas.Server.Backend;
+
+/// <summary>
+/// The backend port's one registration: every piece that depends on where data lives (the canvas log, presence and
+/// access events between instances, the AI quota, the relational stores) comes from the implementation that
+/// <see cref="BackendOptions.Provider"/> names. Nothing outside <c>Backend/</c> knows which one it is.
+/// </summary>
+public static class BackendExtensions
+{
+    public static IServiceCollection AddBackend(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BackendOptions>().Bind(configuration.GetSection(BackendOptions.Section));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LogOptions>().Bind(configuration.GetSection(LogOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        var provider = configuration.GetSection(BackendOptions.Section).Get<BackendOptions>()?.Provider ?? BackendProvider.Sqlite;
+        return provider switch
+        {
+            BackendProvider.Sqlite => services.AddSqliteBackend(shared: false),
+            BackendProvider.SharedSqlite => services.AddSqliteBackend(shared: true),
+            BackendProvider.Memory => services.AddInMemoryBackend(),
+            _ => throw new ArgumentOutOfRangeException(nameof(configuration), provider, "unknown backend provider"),
+        };
+    }
+
+    /// <summary>Makes the backend ready before anything uses it (the SQLite schema's migrations).</summary>
+    public static void PrepareBackend(this IServiceProvider services) => services.GetService<SqliteDatabase>()?.Migrate();
+}

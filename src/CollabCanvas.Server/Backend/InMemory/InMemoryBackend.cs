@@ -1,0 +1,10 @@
+namespace CollabCanvas.Server.Backend.InMemory;
+
+/// <summary>
+/// The in-memory implementations of the backend port: one process, nothing written anywhere, everything lost at exit.
+/// For tests and for demos (<c>--CollabCanvas:Backend:Provider=Memory</c>).
+/// </summary>
+public static class InMemoryBackend
+{
+    public static IServiceCollection AddInMemoryBackend(this IServiceCollection services) => services;
+}

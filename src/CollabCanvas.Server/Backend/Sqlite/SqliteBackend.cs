@@ -1,0 +1,19 @@
+using CollabCanvas.Server.Log;
+
+namespace CollabCanvas.Server.Backend.Sqlite;
+
+/// <summary>The SQLite implementations of the backend port: one process owning the file, or several sharing it.</summary>
+public static class SqliteBackend
+{
+    public static IServiceCollection AddSqliteBackend(this IServiceCollection services, bool shared)
+    {
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<ICanvasLog, SqliteCanvasLog>();
+        if (shared)
+        {
+            services.AddSingleton<Realtime.PresenceRelay>();
+            services.AddHostedService(sp => sp.GetRequiredService<Realtime.PresenceRelay>());
+        }
+        return services;
+    }
+}

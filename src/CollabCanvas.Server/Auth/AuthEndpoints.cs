@@ -87,7 +87,8 @@ public static class AuthEndpoints
         if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
         if (!Users.IsEmail(request.Email) || request.Password is not { Length: > 0 and <= Passwords.MaxLength })
             return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
-        var (result, userId, wait) = await flow.CheckLocalAsync(request.Email!.Trim(), request.Password, context.Connection.RemoteIpAddress?.ToString());
+        var (result, userId, wait) = await flow.CheckLocalAsync(request.Email!.Trim(), request.Password, context.Connection.RemoteIpAddress?.ToString(),
+            context.RequestAborted);
         switch (result)
         {
             case SignInFlow.LocalResult.Throttled:
@@ -103,7 +104,7 @@ public static class AuthEndpoints
     {
         if (request.Password is not { Length: > 0 and <= Passwords.MaxLength })
             return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
-        var (result, wait) = await flow.CompleteLinkAsync(context, request.Password);
+        var (result, wait) = await flow.CompleteLinkAsync(context, request.Password, context.RequestAborted);
         return result switch
         {
             SignInFlow.LocalResult.SignedIn => TypedResults.NoContent(),

@@ -78,9 +78,10 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     /// Checks a local password. Unknown account and wrong password take the same path and the same time (one
     /// Argon2id verification either way); imported SHA-256 rows are upgraded to Argon2id on their first success.
     /// </summary>
-    public async Task<(LocalResult Result, string? UserId, TimeSpan RetryAfter)> CheckLocalAsync(string email, string password, string? address)
+    public async Task<(LocalResult Result, string? UserId, TimeSpan RetryAfter)> CheckLocalAsync(string email, string password, string? address,
+        CancellationToken cancellationToken = default)
     {
-        var wait = throttle.RetryAfter(email, address);
+        var wait = await throttle.RetryAfterAsync(email, address, cancellationToken);
         if (wait > TimeSpan.Zero) return (LocalResult.Throttled, null, wait);
         var credentials = users.FindLocal(email);
         var ok = false;
@@ -101,10 +102,10 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
         }
         if (!ok)
         {
-            throttle.Fail(email, address);
+            await throttle.FailAsync(email, address, CancellationToken.None); // a caller that hangs up still used a guess
             return (LocalResult.Wrong, null, TimeSpan.Zero);
         }
-        throttle.Succeed(email);
+        await throttle.SucceedAsync(email, CancellationToken.None);
         return (LocalResult.SignedIn, credentials!.UserId, TimeSpan.Zero);
     }
 
@@ -132,10 +133,11 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     }
 
     /// <summary>Links the pending identity to the local account of its email once the user gives that account's password.</summary>
-    public async Task<(LocalResult Result, TimeSpan RetryAfter)> CompleteLinkAsync(HttpContext context, string password)
+    public async Task<(LocalResult Result, TimeSpan RetryAfter)> CompleteLinkAsync(HttpContext context, string password,
+        CancellationToken cancellationToken = default)
     {
         if (ReadPendingLink(context) is not { Identity.Email: { } email } pending) return (LocalResult.Wrong, TimeSpan.Zero);
-        var (result, userId, wait) = await CheckLocalAsync(email, password, context.Connection.RemoteIpAddress?.ToString());
+        var (result, userId, wait) = await CheckLocalAsync(email, password, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         if (result != LocalResult.SignedIn) return (result, wait);
         if (users.FindByIdentity(pending.Identity.Issuer, pending.Identity.Subject) is null) users.Link(userId!, pending.Identity);
         context.Response.Cookies.Delete(PendingLinkCookie, new CookieOptions { Path = "/" });

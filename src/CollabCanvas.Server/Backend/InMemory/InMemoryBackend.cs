@@ -6,5 +6,9 @@ namespace CollabCanvas.Server.Backend.InMemory;
 /// </summary>
 public static class InMemoryBackend
 {
-    public static IServiceCollection AddInMemoryBackend(this IServiceCollection services) => services;
+    public static IServiceCollection AddInMemoryBackend(this IServiceCollection services)
+    {
+        services.AddSingleton<ILoginAttemptStore, InMemoryLoginAttemptStore>();
+        return services;
+    }
 }

@@ -9,6 +9,7 @@ public static class SqliteBackend
     {
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<ICanvasLog, SqliteCanvasLog>();
+        services.AddSingleton<ILoginAttemptStore, SqliteLoginAttemptStore>();
         if (shared)
         {
             services.AddSingleton<Realtime.PresenceRelay>();

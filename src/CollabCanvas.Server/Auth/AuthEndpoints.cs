@@ -1,6 +1,6 @@
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Canvases;
-using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Realtime;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
-using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Realtime;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;

@@ -42,6 +42,13 @@ public sealed class LogOptions
     [Range(1, 86_400)]
     public int PruneEverySeconds { get; set; } = 60;
 
+    /// <summary>
+    /// At most this many appends wait for storage; past it an append is refused at once as busy (the client gets
+    /// <c>rate_limited</c> and sends the batch again later) instead of memory growing while the disk stalls. Default 10,000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedAppends { get; set; } = 10_000;
+
     /// <summary>At most this many appends share one transaction (group commit). Default 256.</summary>
     [Range(1, 10_000)]
     public int MaxGroupCommit { get; set; } = 256;

@@ -18,6 +18,7 @@ public static class RealtimeEndpoints
         services.AddOptions<RealtimeOptions>().Bind(configuration.GetSection(RealtimeOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RoomManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoomManager>());
         services.AddSingleton<RealtimeShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeShutdown>());
         services.AddHostedService<RoomMaintenance>();

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using CollabCanvas.Core.Protocol;
-using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Realtime;
 
@@ -27,7 +27,8 @@ public sealed class RealtimeShutdown(ICanvasLog log, RoomManager rooms, ILogger<
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        await log.FlushAsync();
+        await log.FlushAsync(cancellationToken);
+        await rooms.CaughtUpAsync();
         await Task.WhenAll(rooms.Rooms.Select(room => room.SnapshotIfDueAsync(force: true)));
         var open = _sessions.Keys.ToArray();
         foreach (var session in open) session.Close(CloseCodes.GoingAway, "the server is shutting down");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Log;
 
 namespace CollabCanvas.Server.Realtime;
@@ -34,6 +35,8 @@ public sealed class Room
     private long _dirtySince;
     private bool _closed;
     private readonly Lazy<Task> _ready;
+    /// <summary>Server-made appends waiting until the room has applied their seq.</summary>
+    private readonly List<(long Seq, TaskCompletionSource Applied)> _appliedWaiters = [];
 
     public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger, PresenceRelay? relay = null)
     {
@@ -133,6 +136,7 @@ public sealed class Room
             _recentBase = _seq;
         }
         if (_unsnapshotted++ == 0) _dirtySince = Environment.TickCount64;
+        if (_appliedWaiters.Count > 0) ReleaseAppliedWaiters();
 
         byte[]? ops = null, ack = null;
         foreach (var session in _sessions)
@@ -238,7 +242,29 @@ public sealed class Room
     {
         lock (_gate)
             if (_state.Count + _state.CountCreates(ops) > _options.MaxObjectsPerCanvas) return null;
-        return await _log.AppendAsync(new NewBatch(CanvasId, actor, clientId, Ids.New(16), opsJson, ops)).ConfigureAwait(false);
+        var result = await _log.AppendAsync(new NewBatch(CanvasId, actor, clientId, Ids.New(16), opsJson, ops)).ConfigureAwait(false);
+        await AppliedAsync(result.Seq).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Completes once the room has applied <paramref name="seq"/> (or closed): the log hands batches to rooms after it
+    /// completes the append, and whoever made a batch on the server reads the canvas next (a template, an AI command).
+    /// </summary>
+    private Task AppliedAsync(long seq)
+    {
+        lock (_gate)
+        {
+            if (_seq >= seq || _closed) return Task.CompletedTask;
+            var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _appliedWaiters.Add((seq, applied));
+            return applied.Task;
+        }
+    }
+
+    private void ReleaseAppliedWaiters()
+    {
+        _appliedWaiters.RemoveAll(waiter => (waiter.Seq <= _seq || _closed) && waiter.Applied.TrySetResult());
     }
 
     private async Task AnswerAsync(Session session, string reference, Task<AppendResult> append)
@@ -256,6 +282,10 @@ public sealed class Room
                         $"ref \"{reference}\" was already used for another batch (seq {result.Seq}); use a new ref", reference));
                     break;
             }
+        }
+        catch (CanvasLogBusyException)
+        {
+            session.Send(ServerMessages.Error(ErrorCodes.RateLimited, "the server is busy storing batches; this one was not applied, send it again later", reference));
         }
         catch (Exception e)
         {
@@ -343,6 +373,7 @@ public sealed class Room
         {
             if (_sessions.Count > 0 || _closed) return false;
             _closed = true;
+            ReleaseAppliedWaiters();
             return true;
         }
     }
@@ -353,6 +384,7 @@ public sealed class Room
         lock (_gate)
         {
             _closed = true;
+            ReleaseAppliedWaiters();
             foreach (var session in _sessions) session.Close(code, reason);
             _sessions.Clear();
         }

@@ -1,3 +1,4 @@
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Log;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,7 @@ public sealed class RoomMaintenance(RoomManager rooms, ICanvasLog log, IOptions<
                 if (DateTime.UtcNow - lastPrune >= _pruneEvery)
                 {
                     lastPrune = DateTime.UtcNow;
-                    await log.PruneAsync();
+                    await log.PruneAsync(stoppingToken);
                 }
             }
             catch (Exception e)

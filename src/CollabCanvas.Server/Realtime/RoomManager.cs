@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Log;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Realtime;
 
-/// <summary>The rooms of this process: loads a canvas on first use, routes committed batches, unloads idle rooms.</summary>
-public sealed class RoomManager
+/// <summary>
+/// The rooms of this process: loads a canvas on first use, hands each committed batch from the log's stream to its
+/// room (on a task of its own), unloads idle rooms. The log is told to watch a canvas for as long as a room of it is here.
+/// </summary>
+public sealed class RoomManager : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly ICanvasLog _log;
@@ -14,6 +18,9 @@ public sealed class RoomManager
     private readonly LogOptions _logOptions;
     private readonly ILogger<Room> _roomLogger;
     private readonly PresenceRelay? _relay;
+    /// <summary>Held while events are handed to rooms; <see cref="CaughtUpAsync"/> waits on it.</summary>
+    private readonly object _handing = new();
+    private readonly List<TaskCompletionSource> _caughtUpWaiters = [];
 
     public RoomManager(ICanvasLog log, IOptions<RealtimeOptions> options, IOptions<LogOptions> logOptions, ILogger<Room> roomLogger,
         PresenceRelay? relay = null)
@@ -23,27 +30,88 @@ public sealed class RoomManager
         _options = options.Value;
         _logOptions = logOptions.Value;
         _roomLogger = roomLogger;
-        log.Subscribe(
-            record =>
-            {
-                if (_rooms.TryGetValue(record.CanvasId, out var room)) room.Deliver(record);
-            },
-            canvasId => _rooms.ContainsKey(canvasId),
-            canvasId => CloseCanvas(canvasId, CloseCodes.Reload, "this instance fell behind; reconnect to get the current canvas"));
     }
 
     public IEnumerable<Room> Rooms => _rooms.Values;
 
     public Room? Find(string canvasId) => _rooms.TryGetValue(canvasId, out var room) ? room : null;
 
-    /// <summary>The room of a canvas, loaded. The room is registered before it loads, so no batch slips between.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var committed = _log.Committed;
+        try
+        {
+            while (await committed.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                lock (_handing)
+                {
+                    while (committed.TryRead(out var logEvent)) Hand(logEvent);
+                    ReleaseCaughtUpWaiters();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            lock (_handing) ReleaseCaughtUpWaiters();
+        }
+    }
+
+    private void Hand(LogEvent logEvent)
+    {
+        try
+        {
+            switch (logEvent)
+            {
+                case LogRecord record:
+                    if (_rooms.TryGetValue(record.CanvasId, out var room)) room.Deliver(record);
+                    break;
+                case CanvasLost lost:
+                    CloseCanvas(lost.CanvasId, CloseCodes.Reload, "this instance fell behind; reconnect to get the current canvas");
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            // A room's bug must not stop delivery to the others; the batch is durable and reaches clients on their next load.
+            _roomLogger.LogError(e, "delivering to canvas {Canvas} failed", logEvent.CanvasId);
+        }
+    }
+
+    private void ReleaseCaughtUpWaiters()
+    {
+        foreach (var waiter in _caughtUpWaiters) waiter.TrySetResult();
+        _caughtUpWaiters.Clear();
+    }
+
+    /// <summary>
+    /// Completes once every event already in the log's stream has been handed to its room. After
+    /// <see cref="ICanvasLog.FlushAsync"/>, that means every flushed batch has been delivered (and acknowledged).
+    /// </summary>
+    public Task CaughtUpAsync()
+    {
+        lock (_handing)
+        {
+            if (_log.Committed.Count == 0 || ExecuteTask is null or { IsCompleted: true }) return Task.CompletedTask;
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _caughtUpWaiters.Add(waiter);
+            return waiter.Task;
+        }
+    }
+
+    /// <summary>The room of a canvas, loaded. The log watches the canvas before the room loads, so no batch slips between.</summary>
     public async Task<Room> GetAsync(string canvasId)
     {
-        var room = _rooms.GetOrAdd(canvasId, id => new Room(id, _log, _options, _logOptions, _roomLogger, _relay));
+        _log.Watch(canvasId);
+        var created = new Room(canvasId, _log, _options, _logOptions, _roomLogger, _relay);
+        var room = _rooms.GetOrAdd(canvasId, created);
+        if (room != created) _log.Unwatch(canvasId); // this room is watched already
         if (room.IsClosed)
         {
             // Unloading: it leaves the map in a moment; take its place now with a fresh room.
-            _rooms.TryRemove(new KeyValuePair<string, Room>(canvasId, room));
+            Forget(room);
             return await GetAsync(canvasId).ConfigureAwait(false);
         }
         try
@@ -53,9 +121,17 @@ public sealed class RoomManager
         }
         catch
         {
-            _rooms.TryRemove(new KeyValuePair<string, Room>(canvasId, room));
+            Forget(room);
             throw;
         }
+    }
+
+    /// <summary>Removes the room from the map (when it is still there) and stops watching its canvas.</summary>
+    private bool Forget(Room room)
+    {
+        if (!_rooms.TryRemove(new KeyValuePair<string, Room>(room.CanvasId, room))) return false;
+        _log.Unwatch(room.CanvasId);
+        return true;
     }
 
     /// <summary>Unloads the room after <see cref="RealtimeOptions.IdleRoomSeconds"/> if nobody joined meanwhile.</summary>
@@ -64,13 +140,13 @@ public sealed class RoomManager
         if (room.SessionCount > 0) return;
         await Task.Delay(TimeSpan.FromSeconds(_options.IdleRoomSeconds)).ConfigureAwait(false);
         if (!room.TryCloseIfEmpty()) return;
-        _rooms.TryRemove(new KeyValuePair<string, Room>(room.CanvasId, room));
+        Forget(room);
         await room.SnapshotIfDueAsync(force: true).ConfigureAwait(false);
     }
 
     /// <summary>Closes every session of a canvas (deleted, or to be reloaded) and forgets its room.</summary>
     public void CloseCanvas(string canvasId, int code, string reason)
     {
-        if (_rooms.TryRemove(canvasId, out var room)) room.CloseAll(code, reason);
+        if (_rooms.TryGetValue(canvasId, out var room) && Forget(room)) room.CloseAll(code, reason);
     }
 }

@@ -1,4 +1,3 @@
-using CollabCanvas.Server.Log;
 
 namespace CollabCanvas.Server.Backend.Sqlite;
 

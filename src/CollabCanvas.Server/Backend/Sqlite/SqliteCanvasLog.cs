@@ -1,11 +1,11 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
+using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Observability;
-using CollabCanvas.Server.Backend;
-using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace CollabCanvas.Server.Log;
+namespace CollabCanvas.Server.Backend.Sqlite;
 
 /// <summary>
 /// The log on one SQLite file, with one writer thread per process. Appends queue up while a commit is in flight and
@@ -21,13 +21,15 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     private readonly SqliteDatabase _database;
     private readonly LogOptions _options;
     private readonly ILogger<SqliteCanvasLog> _logger;
-    private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new() { SingleReader = true });
+    private readonly Channel<WorkItem> _work;
+    // Not SingleReader: that channel cannot count what it holds, and the reader needs to know when it caught up.
+    private readonly Channel<LogEvent> _events = Channel.CreateUnbounded<LogEvent>(new() { SingleWriter = true });
+    /// <summary>Watched canvases and how many watches each has.</summary>
+    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
     private readonly Thread _writer;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly bool _shared;
-    private Action<LogRecord> _committed = static _ => { };
-    private Func<string, bool> _wants = static _ => false;
-    private Action<string> _lost = static _ => { };
+    private volatile bool _disposed;
     /// <summary>Canvases reloaded because rows were cleaned up before this instance read them, and up to which seq.</summary>
     private readonly Dictionary<string, long> _reloadedAt = new(StringComparer.Ordinal);
 
@@ -37,37 +39,68 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         _options = options.Value;
         _logger = logger;
         _shared = backend.Value.Provider == BackendProvider.SharedSqlite;
+        // Appends fail fast when the queue is full (busy); snapshots and the like wait for room instead.
+        _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(_options.MaxQueuedAppends)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "canvas-log-writer" };
         _writer.Start();
     }
 
-    public void Subscribe(Action<LogRecord> committed, Func<string, bool> wants, Action<string> lost)
+    public ChannelReader<LogEvent> Committed => _events.Reader;
+
+    public void Watch(string canvasId) => _watched.AddOrUpdate(canvasId, 1, static (_, count) => count + 1);
+
+    public void Unwatch(string canvasId)
     {
-        _committed = committed;
-        _wants = wants;
-        _lost = lost;
+        while (_watched.TryGetValue(canvasId, out var count))
+        {
+            if (count == 1 ? _watched.TryRemove(KeyValuePair.Create(canvasId, 1)) : _watched.TryUpdate(canvasId, count - 1, count)) return;
+        }
     }
 
-    public Task<AppendResult> AppendAsync(NewBatch batch) => Enqueue(new AppendWork(batch));
+    private bool IsWatched(string canvasId) => _watched.ContainsKey(canvasId);
 
-    public Task SaveSnapshotAsync(string canvasId, Snapshot snapshot) => Enqueue(new SnapshotWork(canvasId, snapshot));
+    public Task<AppendResult> AppendAsync(NewBatch batch, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var item = new AppendWork(batch);
+        if (!_work.Writer.TryWrite(item))
+            return Task.FromException<AppendResult>(_disposed ? new ObjectDisposedException(nameof(SqliteCanvasLog)) : new CanvasLogBusyException());
+        _wake.Set();
+        return item.Task.WaitAsync(cancellationToken);
+    }
 
-    public Task DeleteCanvasAsync(string canvasId) => Enqueue(new DeleteWork(canvasId));
+    public Task SaveSnapshotAsync(string canvasId, Snapshot snapshot, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new SnapshotWork(canvasId, snapshot), cancellationToken);
 
-    public Task FlushAsync() => Enqueue(new FlushWork());
+    public Task DeleteCanvasAsync(string canvasId, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new DeleteWork(canvasId), cancellationToken);
+
+    public Task FlushAsync(CancellationToken cancellationToken = default) => EnqueueAsync(new FlushWork(), cancellationToken);
 
     /// <summary>Removes log rows older than the retention that a snapshot covers.</summary>
-    public Task PruneAsync() => Enqueue(new PruneWork(this));
+    public Task PruneAsync(CancellationToken cancellationToken = default) => EnqueueAsync(new PruneWork(this), cancellationToken);
 
-    private Task<T> Enqueue<T>(Work<T> item)
+    private async Task<T> EnqueueAsync<T>(Work<T> item, CancellationToken cancellationToken)
     {
-        if (!_work.Writer.TryWrite(item)) item.SetException(new ObjectDisposedException(nameof(SqliteCanvasLog)));
+        try
+        {
+            await _work.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteCanvasLog));
+        }
         _wake.Set();
-        return item.Task;
+        return await item.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<StoredCanvas> LoadAsync(string canvasId)
+    public Task<StoredCanvas> LoadAsync(string canvasId, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         using var connection = _database.Open();
         // One read transaction: another process may write a newer snapshot and prune between two separate reads.
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -82,8 +115,9 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         return Task.FromResult(new StoredCanvas(snapshot, ReadBatches(connection, canvasId, snapshot?.Seq ?? 0, int.MaxValue)));
     }
 
-    public Task<IReadOnlyList<LogRecord>?> ReadAfterAsync(string canvasId, long since, int limit)
+    public Task<IReadOnlyList<LogRecord>?> ReadAfterAsync(string canvasId, long since, int limit, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         using var connection = _database.Open();
         using var transaction = connection.BeginTransaction(deferred: true);
         using (var command = connection.CreateCommand())
@@ -136,10 +170,10 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             }
             if (!reader.TryRead(out var first))
             {
-                if (reader.Completion.IsCompleted) return;
+                if (reader.Completion.IsCompleted) break;
                 if (!_shared)
                 {
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return;
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
                     continue;
                 }
                 _wake.Wait(_options.PollIntervalMilliseconds);
@@ -187,6 +221,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             group.Clear();
             committed.Clear();
         }
+        _events.Writer.TryComplete();
     }
 
     /// <summary>
@@ -207,7 +242,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                     read++;
                     after = rows.GetInt64(0);
                     var canvasId = rows.GetString(1);
-                    if (!_wants(canvasId)) continue;
+                    if (!IsWatched(canvasId)) continue;
                     Announce(ownBySeq is not null && ownBySeq.TryGetValue(after, out var mine) ? mine
                         : new LogRecord(canvasId, after, rows.GetString(2), rows.GetString(3), rows.GetString(4), (byte[])rows.GetValue(5)));
                 }
@@ -232,10 +267,10 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             var canvasId = rows.GetString(0);
             var prunedSeq = rows.GetInt64(1);
             // Once per cleanup: the reloaded room starts from storage, which already reflects it.
-            if (!_wants(canvasId) || (_reloadedAt.TryGetValue(canvasId, out var handled) && handled >= prunedSeq)) continue;
+            if (!IsWatched(canvasId) || (_reloadedAt.TryGetValue(canvasId, out var handled) && handled >= prunedSeq)) continue;
             _reloadedAt[canvasId] = prunedSeq;
             _logger.LogWarning("rows of canvas {Canvas} were cleaned up before this instance read them; reloading it", canvasId);
-            _lost(canvasId);
+            _events.Writer.TryWrite(new CanvasLost(canvasId));
         }
     }
 
@@ -258,19 +293,12 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
 
     private void Announce(LogRecord record)
     {
-        try
-        {
-            _committed(record);
-        }
-        catch (Exception e)
-        {
-            // A subscriber's bug must not stop the log; the batch is durable and reaches clients on their next load.
-            _logger.LogError(e, "delivering seq {Seq} of canvas {Canvas} failed", record.Seq, record.CanvasId);
-        }
+        if (IsWatched(record.CanvasId)) _events.Writer.TryWrite(record);
     }
 
     public void Dispose()
     {
+        _disposed = true;
         _work.Writer.TryComplete();
         _wake.Set();
         _writer.Join();

@@ -18,11 +18,11 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
         ["#e03131", "#2f9e44", "#1971c2", "#f08c00", "#9c36b5", "#0c8599", "#e8590c", "#5c940d", "#3b5bdb", "#c2255c"];
 
     /// <param name="caller">What the upgrade request authenticated with (null when it did not).</param>
-    public Admission Admit(Credentials? caller, HelloMessage hello, string canvasId)
+    public async Task<Admission> AdmitAsync(Credentials? caller, HelloMessage hello, string canvasId, CancellationToken cancellationToken = default)
     {
         if (caller is null && hello.Ticket is { } ticket)
         {
-            caller = sessions.RedeemTicket(ticket);
+            caller = await sessions.RedeemTicketAsync(ticket, cancellationToken);
             if (caller is null) return Refuse(CloseCodes.Unauthorized, "the ticket is unknown, expired or already used");
         }
         var userId = caller?.UserId;
@@ -51,7 +51,7 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
     /// </summary>
     public async Task<(SessionAccess? Access, string Reason)> ReauthenticateAsync(SessionAccess current, AuthMessage auth)
     {
-        var credentials = auth.Token is { } token ? await tokens.AuthenticateAsync(token) : sessions.RedeemTicket(auth.Ticket!);
+        var credentials = auth.Token is { } token ? await tokens.AuthenticateAsync(token) : await sessions.RedeemTicketAsync(auth.Ticket!);
         if (credentials is null) return (null, auth.Token is null ? "the ticket is unknown, expired or already used" : "the token was refused");
         if (credentials.UserId != current.UserId) return (null, "the new credentials are another account's");
         return (current with { AuthSessionId = credentials.AuthSessionId, Until = credentials.Until }, "");
@@ -61,8 +61,8 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
     /// Whether the sign-in a session rests on has ended. A sign-out published between checking the credentials and
     /// the session showing them to <see cref="AccessEnforcer"/> would be missed; looking again once they show closes that gap.
     /// </summary>
-    public bool SignInEnded(SessionAccess session) =>
-        session is { AuthSessionId: { } sessionId, UserId: { } userId } && sessions.ActiveUntil(sessionId, userId) is null;
+    public async Task<bool> SignInEndedAsync(SessionAccess session, CancellationToken cancellationToken = default) =>
+        session is { AuthSessionId: { } sessionId, UserId: { } userId } && await sessions.ActiveUntilAsync(sessionId, userId, cancellationToken) is null;
 
     /// <summary>Whether the account a session belongs to has been deleted since it opened.</summary>
     public bool AccountDeleted(SessionAccess session) => session.UserId is { } userId && users.Find(userId) is null;

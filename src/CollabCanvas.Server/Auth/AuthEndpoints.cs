@@ -126,7 +126,7 @@ public static class AuthEndpoints
     private static async Task Logout(HttpContext context, AuthSessions sessions, IOptions<AuthOptions> options)
     {
         var result = await context.AuthenticateAsync(AuthSchemes.Cookie);
-        if (result.Principal?.AuthSessionId() is { } sessionId) sessions.End(sessionId);
+        if (result.Principal?.AuthSessionId() is { } sessionId) await sessions.EndAsync(sessionId, CancellationToken.None); // even if the browser goes away meanwhile
         await context.SignOutAsync(AuthSchemes.Cookie);
         if (result.Properties?.Items.TryGetValue("cc_provider", out var provider) == true && provider is not null &&
             options.Value.Providers.ContainsKey(provider))
@@ -167,8 +167,8 @@ public static class AuthEndpoints
     }
 
     /// <summary>A ticket for one socket, belonging to the caller's sign-in (or resting on its bearer token): see docs/auth.md.</summary>
-    private static Results<Ok<Ticket>, UnauthorizedHttpResult> IssueTicket(HttpContext context, AuthSessions sessions) =>
-        context.User.Credentials() is { } credentials && sessions.IssueTicket(credentials) is { } ticket
+    private static async Task<Results<Ok<Ticket>, UnauthorizedHttpResult>> IssueTicket(HttpContext context, AuthSessions sessions) =>
+        context.User.Credentials() is { } credentials && await sessions.IssueTicketAsync(credentials, context.RequestAborted) is { } ticket
             ? TypedResults.Ok(ticket)
             : TypedResults.Unauthorized();
 

@@ -66,17 +66,16 @@ public static class AuthExtensions
                 o.SlidingExpiration = false;
                 o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
-                o.Events.OnValidatePrincipal = context =>
+                o.Events.OnValidatePrincipal = async context =>
                 {
                     // The cookie names a sign-in; once it has ended (here or on another instance) the cookie is worthless.
                     // Its end, read from the same row, goes on the principal: a socket opened with it closes then.
                     var sessions = context.HttpContext.RequestServices.GetRequiredService<AuthSessions>();
                     if (context.Principal?.AuthSessionId() is not { } sid || context.Principal.FindUserId() is not { } uid ||
-                        sessions.ActiveUntil(sid, uid) is not { } until)
+                        await sessions.ActiveUntilAsync(sid, uid, context.HttpContext.RequestAborted) is not { } until)
                         context.RejectPrincipal();
                     else
                         ((System.Security.Claims.ClaimsIdentity)context.Principal.Identity!).AddClaim(CallerClaims.UntilClaim(until));
-                    return Task.CompletedTask;
                 };
             });
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Auth;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Auth;
 
@@ -23,7 +24,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     private static readonly TimeSpan PendingLinkLifetime = TimeSpan.FromMinutes(10);
     private readonly IDataProtector _pendingLinks = protection.CreateProtector("CollabCanvas.PendingLink");
 
-    public Task OnProviderSignInAsync(TicketReceivedContext context, string provider)
+    public async Task OnProviderSignInAsync(TicketReceivedContext context, string provider)
     {
         // Set by the challenge and carried in the protected state; held to the rule again where it is used.
         context.ReturnUri = ReturnTarget.Resolve(context.ReturnUri, context.Request);
@@ -31,7 +32,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
         if (identity is null)
         {
             context.Fail("the provider gave no subject");
-            return Task.CompletedTask;
+            return;
         }
         var user = users.FindByIdentity(identity.Issuer, identity.Subject);
         if (user is null && identity is { EmailVerified: true, Email: { } email } && users.FindLocal(email) is not null)
@@ -45,15 +46,14 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
             });
             context.Response.Redirect("/signin?link=pending&returnUrl=" + Uri.EscapeDataString(context.ReturnUri));
             context.HandleResponse();
-            return Task.CompletedTask;
+            return;
         }
         user = users.SignInExternal(identity); // creates the account, or refreshes its profile from the provider
         access.AcceptInvitations(user.Id); // with the email and its verified flag just stored
-        var sessionId = sessions.Create(user.Id, TimeSpan.FromDays(options.Value.SessionDays));
+        var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), context.HttpContext.RequestAborted);
         context.Principal = CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie);
         context.Properties!.Items["cc_provider"] = provider;
         logger.LogInformation("user {User} signed in through {Provider}", user.Id, provider);
-        return Task.CompletedTask;
     }
 
     public Task OnBearerTokenAsync(TokenValidatedContext context)
@@ -113,7 +113,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     public async Task SignInCookieAsync(HttpContext context, User user)
     {
         access.AcceptInvitations(user.Id);
-        var sessionId = sessions.Create(user.Id, TimeSpan.FromDays(options.Value.SessionDays));
+        var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), context.RequestAborted);
         await context.SignInAsync(AuthSchemes.Cookie, CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie));
     }
 

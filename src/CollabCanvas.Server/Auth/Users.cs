@@ -4,14 +4,6 @@ using Microsoft.Data.Sqlite;
 
 namespace CollabCanvas.Server.Auth;
 
-public sealed record User(string Id, string DisplayName, string? Email, bool EmailVerified, string? AvatarUrl);
-
-/// <summary>What a provider says about the person who signed in.</summary>
-public sealed record ExternalIdentity(string Issuer, string Subject, string? Email, bool EmailVerified, string? Name, string? AvatarUrl);
-
-/// <summary>A local account's stored secrets: an Argon2id hash, or (on an imported row, until its first sign-in) the old SHA-256.</summary>
-public sealed record LocalCredentials(string UserId, string? PasswordHash, string? LegacySha256);
-
 /// <summary>The <c>users</c> and <c>user_identities</c> tables.</summary>
 public sealed class Users(SqliteDatabase database)
 {

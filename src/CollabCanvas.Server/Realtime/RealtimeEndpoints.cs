@@ -237,14 +237,14 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
 
     private async Task JoinAsync(HelloMessage hello)
     {
-        var admission = gate.Admit(caller, hello, canvasId);
+        var admission = await gate.AdmitAsync(caller, hello, canvasId);
         if (admission.User is null)
         {
             session.Close(admission.CloseCode, admission.Reason);
             return;
         }
         session.User = admission.User;
-        if (!RestOn(admission.Access)) return;
+        if (!await RestOnAsync(admission.Access)) return;
         session.Role = admission.Role;
         if (hello.Client is { } client) session.ClientId = client;
         while (true)
@@ -268,17 +268,17 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
     {
         var (access, reason) = await gate.ReauthenticateAsync(session.Access, auth);
         if (access is null) session.Close(CloseCodes.Unauthorized, reason);
-        else if (RestOn(access)) TellExpiry();
+        else if (await RestOnAsync(access)) TellExpiry();
     }
 
     /// <summary>
     /// Makes the session rest on these credentials, where <see cref="AccessEnforcer"/> sees them. A sign-out it
     /// handled just before then is caught by looking once more.
     /// </summary>
-    private bool RestOn(SessionAccess access)
+    private async Task<bool> RestOnAsync(SessionAccess access)
     {
         session.Access = access;
-        if (!gate.SignInEnded(access)) return true;
+        if (!await gate.SignInEndedAsync(access)) return true;
         session.Close(CloseCodes.Unauthorized, "signed out");
         return false;
     }

@@ -8,7 +8,10 @@ public static class InMemoryBackend
 {
     public static IServiceCollection AddInMemoryBackend(this IServiceCollection services)
     {
+        services.AddSingleton<InMemoryRelations>();
         services.AddSingleton<ILoginAttemptStore, InMemoryLoginAttemptStore>();
+        services.AddSingleton<IUserStore, InMemoryUserStore>();
+        services.AddSingleton<ISignInStore, InMemorySignInStore>();
         return services;
     }
 }

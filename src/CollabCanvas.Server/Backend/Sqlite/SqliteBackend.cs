@@ -9,6 +9,8 @@ public static class SqliteBackend
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<ICanvasLog, SqliteCanvasLog>();
         services.AddSingleton<ILoginAttemptStore, SqliteLoginAttemptStore>();
+        services.AddSingleton<IUserStore, SqliteUserStore>();
+        services.AddSingleton<ISignInStore, SqliteSignInStore>();
         if (shared)
         {
             services.AddSingleton<Realtime.PresenceRelay>();

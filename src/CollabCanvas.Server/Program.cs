@@ -1,3 +1,4 @@
+using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Ai;
 using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Canvases;
@@ -13,6 +14,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddBackend(builder.Configuration);
 builder.Services.AddSignIn(builder.Configuration);
+builder.Services.AddAccess();
 builder.Services.AddCanvases();
 builder.Services.AddRealtime(builder.Configuration);
 builder.Services.AddAi(builder.Configuration);

@@ -1,4 +1,5 @@
 using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Realtime;
 
 namespace CollabCanvas.Server.Access;
@@ -30,7 +31,7 @@ public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, Realti
                 foreach (var (id, change) in events.ReadAfter(last))
                 {
                     last = id;
-                    Apply(change);
+                    await ApplyAsync(change, stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -51,7 +52,7 @@ public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, Realti
         }
     }
 
-    private void Apply(AccessChange change)
+    private async Task ApplyAsync(AccessChange change, CancellationToken cancellationToken)
     {
         byte[]? renamed = null;
         foreach (var session in registry.OpenSessions)
@@ -81,7 +82,7 @@ public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, Realti
                 session.Close(CloseCodes.Unauthorized, "the account was deleted");
                 continue;
             }
-            var role = gate.Reconsider(access);
+            var role = await gate.ReconsiderAsync(access, cancellationToken);
             if (role == Role.None) session.Close(CloseCodes.Forbidden, "your access to this canvas ended");
             else if (role != session.Role)
             {

@@ -1,5 +1,6 @@
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Auth;
+using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Access;
 
@@ -26,10 +27,11 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
             if (caller is null) return Refuse(CloseCodes.Unauthorized, "the ticket is unknown, expired or already used");
         }
         var userId = caller?.UserId;
-        var linkId = hello.Link is { } token ? access.FindLink(canvasId, token) : null;
-        var role = access.RoleOf(canvasId, userId, linkId);
+        var linkId = hello.Link is { } token ? await access.FindLinkAsync(canvasId, token, cancellationToken) : null;
+        var role = await access.RoleOfAsync(canvasId, userId, linkId, cancellationToken);
         // Invited while already signed in: the invitation is accepted the first time they come to the canvas.
-        if (role == Role.None && userId is not null && access.AcceptInvitations(userId, canvasId)) role = access.RoleOf(canvasId, userId, linkId);
+        if (role == Role.None && userId is not null && await access.AcceptInvitationsAsync(userId, canvasId, cancellationToken))
+            role = await access.RoleOfAsync(canvasId, userId, linkId, cancellationToken);
         if (role == Role.None)
             return userId is null
                 ? Refuse(CloseCodes.Unauthorized, hello.Link is null ? "sign in, or open a share link" : "this share link was revoked or is not for this canvas")
@@ -68,7 +70,8 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
     public bool AccountDeleted(SessionAccess session) => session.UserId is { } userId && users.Find(userId) is null;
 
     /// <summary>The role a session of an account that still exists has now, after a change of access; None ends it.</summary>
-    public Role Reconsider(SessionAccess session) => access.RoleOf(session.CanvasId, session.UserId, session.LinkId);
+    public Task<Role> ReconsiderAsync(SessionAccess session, CancellationToken cancellationToken = default) =>
+        access.RoleOfAsync(session.CanvasId, session.UserId, session.LinkId, cancellationToken);
 
     private static Admission Refuse(int code, string reason) => new(null, SessionAccess.Nobody, Role.None, code, reason);
 

@@ -53,7 +53,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             var (_, objectsJson) = room.Document();
             var objects = ReadObjects(objectsJson);
             var selection = (request.Selection ?? []).Where(objects.ContainsKey).Distinct().ToList();
-            var context = new AiContext(objects, selection, request.Viewport, canvases.Theme(canvasId) ?? Themes.Default);
+            var context = new AiContext(objects, selection, request.Viewport, await canvases.ThemeAsync(canvasId, cancellationToken) ?? Themes.Default);
 
             var plan = await InterpretAsync(request.Prompt!.Trim(), context, cancellationToken);
             quota.Record(slot, plan.Interpreter, plan.Usage);
@@ -65,7 +65,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             }
 
             var result = new PlanExecutor(context, () => "ai" + Ids.New(12)).Run(plan);
-            if (result.NewDefaultTheme is { } theme) canvases.SetTheme(canvasId, theme);
+            if (result.NewDefaultTheme is { } theme) await canvases.SetThemeAsync(canvasId, theme, cancellationToken);
             long? seq = null;
             var limits = realtime.Value.ToLimits();
             if (result.Ops.Count > limits.MaxOpsPerBatch)

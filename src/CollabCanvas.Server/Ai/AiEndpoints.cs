@@ -1,6 +1,6 @@
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
-using CollabCanvas.Server.Canvases;
+using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Ai;
 
@@ -28,7 +28,7 @@ public static class AiEndpoints
     /// </summary>
     private static async Task<IResult> Run(string id, AiRequest request, HttpContext context, CanvasAccess access, AiCommands commands)
     {
-        if (CanvasEndpoints.Authorize(context, id, Role.Editor, access).Denied is { } denied) return denied;
+        if ((await access.AuthorizeAsync(context, id, Role.Editor)).Denied is { } denied) return denied;
         if (context.User.FindUserId() is not { } userId)
             return TypedResults.Problem("AI commands need an account; sign in.", statusCode: StatusCodes.Status401Unauthorized);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

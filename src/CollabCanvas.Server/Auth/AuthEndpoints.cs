@@ -1,7 +1,5 @@
 using CollabCanvas.Server.Access;
-using CollabCanvas.Server.Canvases;
 using CollabCanvas.Server.Backend;
-using CollabCanvas.Server.Realtime;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -149,7 +147,7 @@ public static class AuthEndpoints
     /// memberships, the canvases only it owned, the links it made. Its sockets close on every instance within a second.
     /// </summary>
     private static async Task<IResult> DeleteMe([Microsoft.AspNetCore.Mvc.FromBody] DeleteAccountRequest request, HttpContext context, Users users, AccessEvents events,
-        CanvasStore canvases, RoomManager rooms, ICanvasLog log, ILogger<DeleteAccountRequest> logger)
+        ICanvasRemoval canvases, ILogger<DeleteAccountRequest> logger)
     {
         if (context.User.FindUserId() is not { } userId) return TypedResults.Unauthorized();
         if (request.Confirm != DeleteAccountRequest.Confirmation)
@@ -158,7 +156,7 @@ public static class AuthEndpoints
                 ["confirm"] = [$"Send \"{DeleteAccountRequest.Confirmation}\" to confirm: this cannot be undone."],
             });
         if (users.Delete(userId) is not { } removal) return TypedResults.NotFound();
-        foreach (var canvas in removal.SolelyOwnedCanvases) await CanvasEndpoints.DeleteCanvasAsync(canvas, canvases, rooms, log);
+        foreach (var canvas in removal.SolelyOwnedCanvases) await canvases.DeleteAsync(canvas, context.RequestAborted);
         foreach (var (canvas, link) in removal.Links) events.Publish(new AccessChange(CanvasId: canvas, LinkId: link));
         events.Publish(new AccessChange(UserId: userId));
         await context.SignOutAsync(AuthSchemes.Cookie);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.AspNetCore.Authentication;
@@ -49,8 +48,6 @@ public static class AuthExtensions
         services.AddSingleton<AuthSessions>();
         services.AddSingleton<BearerTokens>();
         services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<AccessEvents>();
-        services.AddSingleton<CanvasAccess>();
         services.AddSingleton<SignInFlow>();
 
         var authentication = services.AddAuthentication(o =>
@@ -167,7 +164,6 @@ public static class AuthExtensions
             o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            o.AddPolicy<string, InvitationRateLimit>(InvitationRateLimit.Name);
             o.OnRejected = (context, _) => RejectAsync(context, "Too many sign-in requests from this address. Try again in a minute.");
         });
         return services;

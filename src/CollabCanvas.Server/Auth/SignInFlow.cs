@@ -49,7 +49,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
             return;
         }
         user = users.SignInExternal(identity); // creates the account, or refreshes its profile from the provider
-        access.AcceptInvitations(user.Id); // with the email and its verified flag just stored
+        await access.AcceptInvitationsAsync(user.Id, cancellationToken: context.HttpContext.RequestAborted); // with the email and its verified flag just stored
         var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), context.HttpContext.RequestAborted);
         context.Principal = CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie);
         context.Properties!.Items["cc_provider"] = provider;
@@ -112,7 +112,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     /// <summary>Starts a browser sign-in for an account: a new auth session and the cookie that names it.</summary>
     public async Task SignInCookieAsync(HttpContext context, User user)
     {
-        access.AcceptInvitations(user.Id);
+        await access.AcceptInvitationsAsync(user.Id, cancellationToken: context.RequestAborted);
         var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), context.RequestAborted);
         await context.SignInAsync(AuthSchemes.Cookie, CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie));
     }

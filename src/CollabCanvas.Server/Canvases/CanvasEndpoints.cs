@@ -21,21 +21,16 @@ public sealed record SetRoleRequest(string? Role);
 public sealed record CreateLinkRequest(string? Role);
 
 /// <summary>
-/// The canvas REST API. Every endpoint states the least role it needs; <see cref="Authorize"/> answers 401 to a
-/// caller who is neither signed in nor holding a share link, 404 to one without access (whether the canvas exists
-/// is not theirs to know), and 403 to one whose role is too low. A signed-in caller invited to the canvas joins
-/// as they come to it.
+/// The canvas REST API. Every endpoint states the least role it needs (<see cref="RequestAccess.AuthorizeAsync"/>).
 /// </summary>
 public static class CanvasEndpoints
 {
     public const int MaxNameLength = 100;
 
-    /// <summary>Share-link guests (and users who are not members) send the link's token in this header.</summary>
-    public const string ShareLinkHeader = "X-Share-Link";
-
     public static IServiceCollection AddCanvases(this IServiceCollection services)
     {
         services.AddSingleton<CanvasStore>();
+        services.AddSingleton<ICanvasRemoval>(sp => sp.GetRequiredService<CanvasStore>());
         services.AddSingleton<CanvasTemplates>();
         return services;
     }
@@ -64,22 +59,6 @@ public static class CanvasEndpoints
         return app;
     }
 
-    /// <summary>The caller's role on the canvas if it is at least <paramref name="needed"/>, or the answer that refuses them.</summary>
-    public static (Role Role, IResult? Denied) Authorize(HttpContext context, string canvasId, Role needed, CanvasAccess access)
-    {
-        var userId = context.User.FindUserId();
-        var token = context.Request.Headers[ShareLinkHeader].ToString();
-        var linkId = token.Length is > 0 and <= ClientMessages.MaxSecretLength ? access.FindLink(canvasId, token) : null;
-        var role = access.RoleOf(canvasId, userId, linkId);
-        // Invited while already signed in: the invitation is accepted the first time they come to the canvas.
-        if (role < needed && userId is not null && access.AcceptInvitations(userId, canvasId)) role = access.RoleOf(canvasId, userId, linkId);
-        if (role == Role.None)
-            return (role, userId is null && linkId is null ? TypedResults.Unauthorized() : TypedResults.NotFound());
-        if (role < needed)
-            return (role, TypedResults.Problem($"This needs the {needed.ToWire()} role; you are {role.ToWire()}.", statusCode: StatusCodes.Status403Forbidden));
-        return (role, null);
-    }
-
     /// <summary>A new canvas owned by the caller; made from a template, its objects are the canvas's first batch.</summary>
     private static async Task<IResult> Create(CreateCanvasRequest request, HttpContext context, CanvasStore store, CanvasTemplates templates,
         RoomManager rooms)
@@ -92,7 +71,7 @@ public static class CanvasEndpoints
             {
                 ["template"] = [$"The templates are {string.Join(", ", templates.All.Select(t => t.Id))}."],
             });
-        var canvas = store.Create(request.Name!.Trim(), userId);
+        var canvas = await store.CreateAsync(request.Name!.Trim(), userId, context.RequestAborted);
         if (ops is not null)
         {
             var room = await rooms.GetAsync(canvas.Id);
@@ -109,119 +88,110 @@ public static class CanvasEndpoints
     }
 
     /// <summary>The caller's canvases, after accepting the invitations waiting for them (the dashboard shows them at once).</summary>
-    private static IResult List(HttpContext context, CanvasStore store, CanvasAccess access)
+    private static async Task<IResult> List(HttpContext context, CanvasStore store, CanvasAccess access)
     {
         if (context.User.FindUserId() is not { } userId) return TypedResults.Unauthorized();
-        access.AcceptInvitations(userId);
-        return TypedResults.Ok(store.List(userId));
+        await access.AcceptInvitationsAsync(userId, cancellationToken: context.RequestAborted);
+        return TypedResults.Ok(await store.ListAsync(userId, context.RequestAborted));
     }
 
-    private static IResult Get(string id, HttpContext context, CanvasStore store, CanvasAccess access)
+    private static async Task<IResult> Get(string id, HttpContext context, CanvasStore store, CanvasAccess access)
     {
-        var (role, denied) = Authorize(context, id, Role.Viewer, access);
+        var (role, denied) = await access.AuthorizeAsync(context, id, Role.Viewer);
         if (denied is not null) return denied;
-        return store.Find(id) is { } canvas ? TypedResults.Ok(canvas with { Role = role.ToWire() }) : TypedResults.NotFound();
+        return await store.FindAsync(id, context.RequestAborted) is { } canvas ? TypedResults.Ok(canvas with { Role = role.ToWire() }) : TypedResults.NotFound();
     }
 
-    private static IResult Rename(string id, RenameCanvasRequest request, HttpContext context, CanvasStore store, CanvasAccess access,
+    private static async Task<IResult> Rename(string id, RenameCanvasRequest request, HttpContext context, CanvasStore store, CanvasAccess access,
         AccessEvents events)
     {
-        var (role, denied) = Authorize(context, id, Role.Editor, access);
+        var (role, denied) = await access.AuthorizeAsync(context, id, Role.Editor);
         if (denied is not null) return denied;
         if (ValidateName(request.Name) is { } problem) return problem;
-        if (store.Rename(id, request.Name!.Trim()) is not { } canvas) return TypedResults.NotFound();
+        if (await store.RenameAsync(id, request.Name!.Trim(), context.RequestAborted) is not { } canvas) return TypedResults.NotFound();
         events.Publish(new AccessChange(CanvasId: id, CanvasName: canvas.Name));
         return TypedResults.Ok(canvas with { Role = role.ToWire() });
     }
 
-    private static async Task<IResult> Delete(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms, ICanvasLog log)
+    private static async Task<IResult> Delete(string id, HttpContext context, CanvasStore store, CanvasAccess access)
     {
-        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
-        return await DeleteCanvasAsync(id, store, rooms, log) ? TypedResults.NoContent() : TypedResults.NotFound();
+        if ((await access.AuthorizeAsync(context, id, Role.Owner)).Denied is { } denied) return denied;
+        return await store.DeleteAsync(id, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    /// <summary>Deletes a canvas: the row, its open sessions (closed with 4410) and its log.</summary>
-    public static async Task<bool> DeleteCanvasAsync(string id, CanvasStore store, RoomManager rooms, ICanvasLog log)
-    {
-        if (!store.Delete(id)) return false;
-        rooms.CloseCanvas(id, CloseCodes.CanvasDeleted, "the canvas was deleted");
-        await log.DeleteCanvasAsync(id);
-        return true;
-    }
-
-    private static IResult ListMembers(string id, HttpContext context, CanvasAccess access) =>
-        Authorize(context, id, Role.Viewer, access).Denied ?? TypedResults.Ok(access.Members(id));
+    private static async Task<IResult> ListMembers(string id, HttpContext context, CanvasAccess access) =>
+        (await access.AuthorizeAsync(context, id, Role.Viewer)).Denied ?? TypedResults.Ok(await access.MembersAsync(id, context.RequestAborted));
 
     /// <summary>
     /// Invites an address with a role: 201 with the invitation, the same answer whether or not an account has the
     /// address (docs/auth.md, Invitations). It becomes a membership when an account with this verified address signs
     /// in, opens the dashboard or comes to the canvas; until then the owner sees it, and may revoke it, as pending.
     /// </summary>
-    private static IResult AddMember(string id, AddMemberRequest request, HttpContext context, CanvasAccess access)
+    private static async Task<IResult> AddMember(string id, AddMemberRequest request, HttpContext context, CanvasAccess access)
     {
-        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        if ((await access.AuthorizeAsync(context, id, Role.Owner)).Denied is { } denied) return denied;
         var role = Roles.Parse(request.Role);
         if (role == Role.None) return InvalidRole;
         if (!Users.IsEmail(request.Email))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["An email address is required."] });
         var email = Users.NormalizeEmail(request.Email!);
         // The members list shows the owner every member's address already: saying so tells nothing new.
-        if (access.Members(id).Any(m => m.Email is { } e && Users.NormalizeEmail(e) == email))
+        if ((await access.MembersAsync(id, context.RequestAborted)).Any(m => m.Email is { } e && Users.NormalizeEmail(e) == email))
             return TypedResults.Problem("This address belongs to a member already; change their role in the list.", statusCode: StatusCodes.Status409Conflict);
-        var invitation = access.Invite(id, email, role, context.User.FindUserId()!);
+        var invitation = await access.InviteAsync(id, email, role, context.User.FindUserId()!, context.RequestAborted);
         return TypedResults.Created($"/api/canvases/{id}/invitations/{invitation.Id}", invitation);
     }
 
-    private static IResult ListInvitations(string id, HttpContext context, CanvasAccess access) =>
-        Authorize(context, id, Role.Owner, access).Denied ?? TypedResults.Ok(access.Invitations(id));
+    private static async Task<IResult> ListInvitations(string id, HttpContext context, CanvasAccess access) =>
+        (await access.AuthorizeAsync(context, id, Role.Owner)).Denied ?? TypedResults.Ok(await access.InvitationsAsync(id, context.RequestAborted));
 
-    private static IResult RevokeInvitation(string id, string invitationId, HttpContext context, CanvasAccess access)
+    private static async Task<IResult> RevokeInvitation(string id, string invitationId, HttpContext context, CanvasAccess access)
     {
-        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
-        return access.RevokeInvitation(id, invitationId) ? TypedResults.NoContent() : TypedResults.NotFound();
+        if ((await access.AuthorizeAsync(context, id, Role.Owner)).Denied is { } denied) return denied;
+        return await access.RevokeInvitationAsync(id, invitationId, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    private static IResult SetMemberRole(string id, string userId, SetRoleRequest request, HttpContext context, CanvasAccess access)
+    private static async Task<IResult> SetMemberRole(string id, string userId, SetRoleRequest request, HttpContext context, CanvasAccess access)
     {
-        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        if ((await access.AuthorizeAsync(context, id, Role.Owner)).Denied is { } denied) return denied;
         var role = Roles.Parse(request.Role);
         if (role == Role.None) return InvalidRole;
-        if (access.Members(id).All(m => m.UserId != userId)) return TypedResults.NotFound();
-        return access.SetRole(id, userId, role) == CanvasAccess.MemberChange.WouldLeaveNoOwner
+        if ((await access.MembersAsync(id, context.RequestAborted)).All(m => m.UserId != userId)) return TypedResults.NotFound();
+        return await access.SetRoleAsync(id, userId, role, context.RequestAborted) == MemberChange.WouldLeaveNoOwner
             ? TypedResults.Problem("A canvas keeps at least one owner.", statusCode: StatusCodes.Status409Conflict)
-            : TypedResults.Ok(access.Members(id));
+            : TypedResults.Ok(await access.MembersAsync(id, context.RequestAborted));
     }
 
     /// <summary>The owner removes anyone; any member may leave.</summary>
-    private static IResult RemoveMember(string id, string userId, HttpContext context, CanvasAccess access)
+    private static async Task<IResult> RemoveMember(string id, string userId, HttpContext context, CanvasAccess access)
     {
         var leaving = context.User.FindUserId() == userId;
-        if (Authorize(context, id, leaving ? Role.Viewer : Role.Owner, access).Denied is { } denied) return denied;
-        return access.Remove(id, userId) switch
+        if ((await access.AuthorizeAsync(context, id, leaving ? Role.Viewer : Role.Owner)).Denied is { } denied) return denied;
+        return await access.RemoveAsync(id, userId, context.RequestAborted) switch
         {
-            null => TypedResults.NotFound(),
-            CanvasAccess.MemberChange.WouldLeaveNoOwner => TypedResults.Problem("A canvas keeps at least one owner.", statusCode: StatusCodes.Status409Conflict),
+            MemberChange.NotMember => TypedResults.NotFound(),
+            MemberChange.WouldLeaveNoOwner => TypedResults.Problem("A canvas keeps at least one owner.", statusCode: StatusCodes.Status409Conflict),
             _ => TypedResults.NoContent(),
         };
     }
 
-    private static IResult ListLinks(string id, HttpContext context, CanvasAccess access) =>
-        Authorize(context, id, Role.Owner, access).Denied ?? TypedResults.Ok(access.Links(id));
+    private static async Task<IResult> ListLinks(string id, HttpContext context, CanvasAccess access) =>
+        (await access.AuthorizeAsync(context, id, Role.Owner)).Denied ?? TypedResults.Ok(await access.LinksAsync(id, context.RequestAborted));
 
-    private static IResult CreateLink(string id, CreateLinkRequest request, HttpContext context, CanvasAccess access)
+    private static async Task<IResult> CreateLink(string id, CreateLinkRequest request, HttpContext context, CanvasAccess access)
     {
-        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
+        if ((await access.AuthorizeAsync(context, id, Role.Owner)).Denied is { } denied) return denied;
         var role = Roles.Parse(request.Role);
         if (role is not (Role.Viewer or Role.Editor))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["A link gives the editor or viewer role."] });
-        var link = access.CreateLink(id, role, context.User.FindUserId()!);
+        var link = await access.CreateLinkAsync(id, role, context.User.FindUserId()!, context.RequestAborted);
         return TypedResults.Created($"/api/canvases/{id}/links/{link.Id}", link);
     }
 
-    private static IResult RevokeLink(string id, string linkId, HttpContext context, CanvasAccess access)
+    private static async Task<IResult> RevokeLink(string id, string linkId, HttpContext context, CanvasAccess access)
     {
-        if (Authorize(context, id, Role.Owner, access).Denied is { } denied) return denied;
-        return access.RevokeLink(id, linkId) ? TypedResults.NoContent() : TypedResults.NotFound();
+        if ((await access.AuthorizeAsync(context, id, Role.Owner)).Denied is { } denied) return denied;
+        return await access.RevokeLinkAsync(id, linkId, context.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     private static readonly ValidationProblem InvalidRole =
@@ -230,8 +200,8 @@ public static class CanvasEndpoints
     /// <summary><c>{ seq, objects }</c>: the state after every batch up to <c>seq</c>.</summary>
     private static async Task<IResult> GetDocument(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms)
     {
-        if (Authorize(context, id, Role.Viewer, access).Denied is { } denied) return denied;
-        if (store.Find(id) is null) return TypedResults.NotFound();
+        if ((await access.AuthorizeAsync(context, id, Role.Viewer)).Denied is { } denied) return denied;
+        if (await store.FindAsync(id, context.RequestAborted) is null) return TypedResults.NotFound();
         var room = await rooms.GetAsync(id);
         var (seq, objects) = room.Document();
         _ = rooms.ReleaseAsync(room);

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
-using CollabCanvas.Server.Canvases;
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Log;
@@ -22,8 +22,6 @@ public static class RealtimeEndpoints
         services.AddSingleton<RealtimeShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeShutdown>());
         services.AddHostedService<RoomMaintenance>();
-        services.AddSingleton<SessionGate>();
-        services.AddHostedService<AccessEnforcer>();
         return services;
     }
 
@@ -37,7 +35,7 @@ public static class RealtimeEndpoints
     /// Anyone may open the socket (the Origin was checked before); who they are and what they may do is decided at
     /// <c>hello</c> by <see cref="SessionGate"/>, because a ticket or a share link comes in <c>hello</c>, never in the URL.
     /// </summary>
-    private static async Task Connect(string canvasId, HttpContext context, CanvasStore canvases, SessionGate gate,
+    private static async Task Connect(string canvasId, HttpContext context, ICanvasStore canvases, SessionGate gate,
         RoomManager rooms, RealtimeShutdown shutdown, IOptions<RealtimeOptions> options, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -58,7 +56,7 @@ public static class RealtimeEndpoints
         var session = new Session(Ids.New(10), socket, options.Value.MaxQueuedBytes);
         var sending = session.RunSendLoopAsync();
         if (shutdown.IsStopping) session.Close(CloseCodes.GoingAway, "the server is shutting down");
-        else if (canvases.Find(canvasId) is null) session.Close(CloseCodes.CanvasNotFound, "no such canvas");
+        else if (await canvases.FindAsync(canvasId, context.RequestAborted) is null) session.Close(CloseCodes.CanvasNotFound, "no such canvas");
         else
         {
             var connection = new Connection(session, socket, canvasId, rooms, shutdown, gate, caller, options.Value,

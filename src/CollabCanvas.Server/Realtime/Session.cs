@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Realtime;
 

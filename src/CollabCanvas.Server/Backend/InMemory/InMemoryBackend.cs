@@ -12,6 +12,8 @@ public static class InMemoryBackend
         services.AddSingleton<ILoginAttemptStore, InMemoryLoginAttemptStore>();
         services.AddSingleton<IUserStore, InMemoryUserStore>();
         services.AddSingleton<ISignInStore, InMemorySignInStore>();
+        services.AddSingleton<ICanvasStore, InMemoryCanvasStore>();
+        services.AddSingleton<IAccessStore, InMemoryAccessStore>();
         return services;
     }
 }

@@ -81,7 +81,14 @@ public sealed class InMemoryUserStore(InMemoryRelations data) : IUserStore
             foreach (var (key, _) in data.Identities.Where(i => i.Value.UserId == userId).ToList()) data.Identities.Remove(key);
             foreach (var (id, _) in data.Sessions.Where(s => s.Value.UserId == userId).ToList()) data.RemoveSession(id);
             foreach (var (hash, _) in data.Tickets.Where(t => t.Value.UserId == userId).ToList()) data.Tickets.Remove(hash);
-            return Task.FromResult<AccountRemoval?>(new AccountRemoval([], []));
+            var solelyOwned = data.Members.Where(m => m.Key.UserId == userId && m.Value == Role.Owner &&
+                    data.Members.Count(o => o.Key.CanvasId == m.Key.CanvasId && o.Value == Role.Owner) == 1)
+                .Select(m => m.Key.CanvasId).ToList();
+            var links = data.Links.Values.Where(l => l.CreatedBy == userId && l.RevokedAt is null).Select(l => (l.CanvasId, l.Link.Id)).ToList();
+            foreach (var key in data.Members.Keys.Where(k => k.UserId == userId).ToList()) data.Members.Remove(key);
+            foreach (var (id, _) in data.Invitations.Where(i => i.Value.InvitedBy == userId).ToList()) data.Invitations.Remove(id);
+            foreach (var (id, _) in data.Links.Where(l => l.Value.CreatedBy == userId).ToList()) data.Links.Remove(id);
+            return Task.FromResult<AccountRemoval?>(new AccountRemoval(solelyOwned, links));
         }
     }
 

@@ -11,6 +11,8 @@ public static class SqliteBackend
         services.AddSingleton<ILoginAttemptStore, SqliteLoginAttemptStore>();
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<ISignInStore, SqliteSignInStore>();
+        services.AddSingleton<ICanvasStore, SqliteCanvasStore>();
+        services.AddSingleton<IAccessStore, SqliteAccessStore>();
         if (shared)
         {
             services.AddSingleton<Realtime.PresenceRelay>();

@@ -1,4 +1,4 @@
-namespace CollabCanvas.Server.Access;
+namespace CollabCanvas.Server.Backend;
 
 /// <summary>What a user may do on one canvas. Ordered: each role may do everything the roles below it may.</summary>
 public enum Role

@@ -38,8 +38,8 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        if (Validate(request) is { } problem) return (null, new AiFailure(StatusCodes.Status400BadRequest, problem, quota.Remaining(userId)));
-        var (slot, wait) = quota.TryTake(userId, canvasId);
+        if (Validate(request) is { } problem) return (null, new AiFailure(StatusCodes.Status400BadRequest, problem, await quota.RemainingAsync(userId, cancellationToken)));
+        var (slot, wait) = await quota.TryTakeAsync(userId, canvasId, cancellationToken);
         if (slot is null)
         {
             CanvasMetrics.AiCommands.Add(1, new("interpreter", "none"), new("outcome", "limited"));
@@ -56,12 +56,12 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             var context = new AiContext(objects, selection, request.Viewport, await canvases.ThemeAsync(canvasId, cancellationToken) ?? Themes.Default);
 
             var plan = await InterpretAsync(request.Prompt!.Trim(), context, cancellationToken);
-            quota.Record(slot, plan.Interpreter, plan.Usage);
+            await quota.RecordAsync(slot, plan.Interpreter, plan.Usage, cancellationToken);
             if (plan.Refusal is not null || plan.Actions.Count == 0)
             {
                 CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "refused"));
                 var refusal = plan.Refusal ?? CommandParser.NotUnderstood;
-                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Note is null ? refusal : $"{plan.Note} {refusal}", 0)));
+                return (null, await RefundAsync(slot, plan, userId, new AiFailure(StatusCodes.Status422UnprocessableEntity, plan.Note is null ? refusal : $"{plan.Note} {refusal}", 0)));
             }
 
             var result = new PlanExecutor(context, () => "ai" + Ids.New(12)).Run(plan);
@@ -69,7 +69,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             long? seq = null;
             var limits = realtime.Value.ToLimits();
             if (result.Ops.Count > limits.MaxOpsPerBatch)
-                return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status409Conflict,
+                return (null, await RefundAsync(slot, plan, userId, new AiFailure(StatusCodes.Status409Conflict,
                     $"That would change {result.Ops.Count} objects at once; one command may change at most {limits.MaxOpsPerBatch}.", 0)));
             if (result.Ops.Count > 0)
             {
@@ -80,13 +80,13 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
                     // Placement is clamped into the canvas's bounds, so this is a limit configured below what a builder
                     // draws (a text longer than MaxTextLength), or a bug: either way the user is not charged for it.
                     logger.LogWarning("AI command on {Canvas} made an op the canvas cannot take ({Error}); nothing was applied", canvasId, error);
-                    quota.Return(slot);
+                    await quota.ReturnAsync(slot, cancellationToken);
                     return (null, new AiFailure(StatusCodes.Status500InternalServerError,
-                        "The command made something this canvas cannot hold; nothing was changed.", quota.Remaining(userId)));
+                        "The command made something this canvas cannot hold; nothing was changed.", await quota.RemainingAsync(userId, cancellationToken)));
                 }
                 var appended = await room.SubmitFromServerAsync(userId, "ai-" + userId, ops, OpJson.ToUtf8(ops));
                 if (appended is null)
-                    return (null, Refund(slot, plan, userId, new AiFailure(StatusCodes.Status409Conflict, "The canvas holds too many objects for this.", 0)));
+                    return (null, await RefundAsync(slot, plan, userId, new AiFailure(StatusCodes.Status409Conflict, "The canvas holds too many objects for this.", 0)));
                 seq = appended.Value.Seq;
             }
             CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "applied"));
@@ -98,7 +98,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         catch
         {
             // A command that failed changed nothing (its batch is appended last), so it costs nothing either.
-            quota.Return(slot);
+            await quota.ReturnAsync(slot, CancellationToken.None);
             throw;
         }
         finally
@@ -108,10 +108,10 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
     }
 
     /// <summary>A command that changed nothing gives its slot back unless it cost model tokens; the failure says what is left.</summary>
-    private AiFailure Refund(AiQuota.Slot slot, AiPlan plan, string userId, AiFailure failure)
+    private async Task<AiFailure> RefundAsync(AiQuota.Slot slot, AiPlan plan, string userId, AiFailure failure)
     {
-        if (plan.Usage is null) quota.Return(slot);
-        return failure with { Remaining = quota.Remaining(userId) };
+        if (plan.Usage is null) await quota.ReturnAsync(slot);
+        return failure with { Remaining = await quota.RemainingAsync(userId) };
     }
 
     /// <summary>

@@ -44,12 +44,12 @@ public static class AiEndpoints
     }
 
     /// <summary>What the palette shows: the commands left this hour, the interpreter, the components and themes.</summary>
-    private static IResult Info(HttpContext context, AiQuota quota, ClaudeInterpreter claude) =>
+    private static async Task<IResult> Info(HttpContext context, AiQuota quota, ClaudeInterpreter claude) =>
         context.User.FindUserId() is not { } userId
             ? TypedResults.Unauthorized()
             : TypedResults.Ok(new
             {
-                remaining = quota.Remaining(userId),
+                remaining = await quota.RemainingAsync(userId, context.RequestAborted),
                 interpreter = claude.Enabled ? "claude" : "builtin",
                 components = ComponentCatalog.Names,
                 themes = Themes.All.Keys,

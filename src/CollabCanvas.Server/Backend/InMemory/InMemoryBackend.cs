@@ -14,6 +14,7 @@ public static class InMemoryBackend
         services.AddSingleton<ISignInStore, InMemorySignInStore>();
         services.AddSingleton<ICanvasStore, InMemoryCanvasStore>();
         services.AddSingleton<IAccessStore, InMemoryAccessStore>();
+        services.AddSingleton<IAiQuotaStore, InMemoryAiQuotaStore>();
         return services;
     }
 }

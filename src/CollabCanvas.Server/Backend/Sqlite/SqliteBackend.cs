@@ -13,6 +13,7 @@ public static class SqliteBackend
         services.AddSingleton<ISignInStore, SqliteSignInStore>();
         services.AddSingleton<ICanvasStore, SqliteCanvasStore>();
         services.AddSingleton<IAccessStore, SqliteAccessStore>();
+        services.AddSingleton<IAiQuotaStore, SqliteAiQuotaStore>();
         if (shared)
         {
             services.AddSingleton<Realtime.PresenceRelay>();

@@ -1,7 +1,6 @@
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Backend;
-using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Realtime;
 
 namespace CollabCanvas.Server.Canvases;
@@ -36,7 +35,7 @@ public sealed class CanvasStore(ICanvasStore store, RoomManager rooms, ICanvasLo
     {
         if (!await store.DeleteAsync(id, cancellationToken)) return false;
         rooms.CloseCanvas(id, CloseCodes.CanvasDeleted, "the canvas was deleted");
-        await log.DeleteCanvasAsync(id);
+        await log.DeleteCanvasAsync(id, cancellationToken);
         return true;
     }
 

@@ -93,4 +93,27 @@ public class AccessStoreContractTests
         Assert.Equal(new AccessFacts(true, Role.None, Role.None, false), await access.FactsAsync("c1", null, "l1"));
         Assert.Equal([new ShareLink("l2", "viewer", Monday.AddMinutes(1))], await access.LinksAsync("c1"));
     }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task A_deleted_account_takes_its_memberships_invitations_and_links_and_names_the_canvases_it_alone_owned(string provider)
+    {
+        var (backend, access) = await StartWithCanvasAsync(provider);
+        await using var _ = backend;
+        await access.SetRoleAsync("c2", "sam", Role.Owner, Monday); // c2 has another owner; c1 only Olga
+        await access.SetRoleAsync("c1", "sam", Role.Editor, Monday);
+        await access.CreateLinkAsync("c2", new ShareLink("l1", "viewer", Monday), "hash-1", "olga");
+        await access.CreateLinkAsync("c2", new ShareLink("l2", "viewer", Monday), "hash-2", "olga");
+        await access.RevokeLinkAsync("c2", "l2", Monday);
+        await access.InviteAsync("c2", new Invitation("i1", "bea@example.com", "viewer", Monday), "olga");
+
+        var removal = await backend.Get<IUserStore>().DeleteAsync("olga");
+
+        Assert.NotNull(removal);
+        Assert.Equal(["c1"], removal.SolelyOwnedCanvases);
+        Assert.Equal([("c2", "l1")], removal.Links);
+        Assert.Equal(["sam:Editor"], await MembersOf(access, "c1"));
+        Assert.Equal(["sam:Owner"], await MembersOf(access, "c2"));
+        Assert.Empty(await access.LinksAsync("c2"));
+        Assert.Empty(await access.InvitationsAsync("c2"));
+    }
 }

@@ -1,23 +1,14 @@
-using CollabCanvas.Server.Backend.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
+using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Tests.Backend;
 
-/// <summary>Accounts for the access contract tests to refer to (the SQLite schema's foreign keys want them to exist).</summary>
+/// <summary>Accounts for the access contract tests to refer to (a membership, an invitation or a link belongs to one).</summary>
 public static class BackendUsers
 {
     public static async Task AddAsync(BackendUnderTest backend, params string[] userIds)
     {
-        if (backend.Services.GetService<SqliteDatabase>() is not { } database) return; // the in-memory stores keep no accounts of their own
-        await using var connection = new SqliteConnection($"Data Source={database.DatabasePath}");
-        await connection.OpenAsync();
+        var users = backend.Get<IUserStore>();
         foreach (var id in userIds)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO users (id, display_name, created_at, updated_at) VALUES ($id, $id, 0, 0)";
-            command.Parameters.AddWithValue("$id", id);
-            await command.ExecuteNonQueryAsync();
-        }
+            Assert.True(await users.TryCreateAsync(new User(id, id, null, false, null), new UserIdentity("local", id + "@example.com", null, false), null));
     }
 }

@@ -5,38 +5,30 @@ using CollabCanvas.Server.Realtime;
 namespace CollabCanvas.Server.Access;
 
 /// <summary>
-/// Makes open sockets follow changes of access made on any instance: reads <c>access_events</c> every
-/// <see cref="PollInterval"/> and, for each session it concerns, works its role out again: closed with 4403 when
-/// nothing is left (4401 after sign-out or account deletion), told its new role otherwise; told a canvas's new name. It also ends sessions
-/// whose sign-in or token expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a
-/// timer per socket.
+/// Makes open sockets follow changes of access made on any instance (<see cref="IAccessEventBus"/>): for each session
+/// a change concerns, works its role out again: closed with 4403 when nothing is left (4401 after sign-out or account
+/// deletion), told its new role otherwise; told a canvas's new name. It also ends sessions whose sign-in or token
+/// expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a timer per socket.
 /// </summary>
-public sealed class AccessEnforcer(AccessEvents events, SessionGate gate, RealtimeShutdown registry, ILogger<AccessEnforcer> logger)
+public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, RealtimeShutdown registry, ILogger<AccessEnforcer> logger)
     : BackgroundService
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(1);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(FollowChangesAsync(stoppingToken), CloseExpiredAsync(stoppingToken));
+        Task.WhenAll(FollowChangesAsync(events.Subscribe(stoppingToken), stoppingToken), CloseExpiredAsync(stoppingToken));
 
-    private async Task FollowChangesAsync(CancellationToken stoppingToken)
+    private async Task FollowChangesAsync(IAsyncEnumerable<AccessChange> changes, CancellationToken stoppingToken)
     {
-        var last = events.Newest();
-        using var timer = new PeriodicTimer(PollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        await foreach (var change in changes)
         {
             try
             {
-                foreach (var (id, change) in events.ReadAfter(last))
-                {
-                    last = id;
-                    await ApplyAsync(change, stoppingToken);
-                }
+                await ApplyAsync(change, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "reading access changes failed; trying again");
+                logger.LogWarning(e, "following an access change failed: {Change}", change);
             }
         }
     }

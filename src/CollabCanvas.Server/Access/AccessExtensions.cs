@@ -5,7 +5,6 @@ public static class AccessExtensions
     /// <summary>What the caller may do on a canvas: roles, invitations, share links, and sockets following changes of access.</summary>
     public static IServiceCollection AddAccess(this IServiceCollection services)
     {
-        services.AddSingleton<AccessEvents>();
         services.AddSingleton<CanvasAccess>();
         services.AddSingleton<SessionGate>();
         services.AddHostedService<AccessEnforcer>();

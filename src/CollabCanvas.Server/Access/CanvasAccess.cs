@@ -14,7 +14,7 @@ public sealed record CreatedShareLink(string Id, string Role, DateTimeOffset Cre
 /// share links (<see cref="IAccessStore"/>). A canvas made before sign-in existed is open: every signed-in user may
 /// edit it (migration 006 marks them). Every change that open sockets must follow is published as an access event.
 /// </summary>
-public sealed class CanvasAccess(IAccessStore store, AccessEvents events, Users users, IOptions<AuthOptions> options)
+public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Users users, IOptions<AuthOptions> options)
 {
     /// <summary>The role of a user (or a link guest, <paramref name="userId"/> null) on a canvas; None for a missing canvas.</summary>
     public async Task<Role> RoleOfAsync(string canvasId, string? userId, string? linkId, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ public sealed class CanvasAccess(IAccessStore store, AccessEvents events, Users 
     public async Task<MemberChange> SetRoleAsync(string canvasId, string userId, Role role, CancellationToken cancellationToken = default)
     {
         var change = await store.SetRoleAsync(canvasId, userId, role, DateTimeOffset.UtcNow, cancellationToken);
-        if (change == MemberChange.Done) events.Publish(new AccessChange(CanvasId: canvasId, UserId: userId));
+        if (change == MemberChange.Done) await events.PublishAsync(new AccessChange(CanvasId: canvasId, UserId: userId), cancellationToken);
         return change;
     }
 
@@ -51,7 +51,7 @@ public sealed class CanvasAccess(IAccessStore store, AccessEvents events, Users 
     public async Task<MemberChange> RemoveAsync(string canvasId, string userId, CancellationToken cancellationToken = default)
     {
         var change = await store.RemoveAsync(canvasId, userId, cancellationToken);
-        if (change == MemberChange.Done) events.Publish(new AccessChange(CanvasId: canvasId, UserId: userId));
+        if (change == MemberChange.Done) await events.PublishAsync(new AccessChange(CanvasId: canvasId, UserId: userId), cancellationToken);
         return change;
     }
 
@@ -81,7 +81,7 @@ public sealed class CanvasAccess(IAccessStore store, AccessEvents events, Users 
         var emails = users.VerifiedEmails(userId, localCounts: options.Value.Providers.Count == 0);
         if (emails.Count == 0) return false;
         var joined = await store.AcceptInvitationsAsync(userId, emails, canvasId, DateTimeOffset.UtcNow, cancellationToken);
-        foreach (var canvas in joined) events.Publish(new AccessChange(CanvasId: canvas, UserId: userId));
+        foreach (var canvas in joined) await events.PublishAsync(new AccessChange(CanvasId: canvas, UserId: userId), cancellationToken);
         return joined.Count > 0;
     }
 
@@ -100,7 +100,7 @@ public sealed class CanvasAccess(IAccessStore store, AccessEvents events, Users 
     public async Task<bool> RevokeLinkAsync(string canvasId, string linkId, CancellationToken cancellationToken = default)
     {
         if (!await store.RevokeLinkAsync(canvasId, linkId, DateTimeOffset.UtcNow, cancellationToken)) return false;
-        events.Publish(new AccessChange(CanvasId: canvasId, LinkId: linkId));
+        await events.PublishAsync(new AccessChange(CanvasId: canvasId, LinkId: linkId), cancellationToken);
         return true;
     }
 

@@ -146,7 +146,7 @@ public static class AuthEndpoints
     /// Deletes the caller's account (the body must say <c>{"confirm": "delete my account"}</c>): its sign-ins and
     /// memberships, the canvases only it owned, the links it made. Its sockets close on every instance within a second.
     /// </summary>
-    private static async Task<IResult> DeleteMe([Microsoft.AspNetCore.Mvc.FromBody] DeleteAccountRequest request, HttpContext context, Users users, AccessEvents events,
+    private static async Task<IResult> DeleteMe([Microsoft.AspNetCore.Mvc.FromBody] DeleteAccountRequest request, HttpContext context, Users users, IAccessEventBus events,
         ICanvasRemoval canvases, ILogger<DeleteAccountRequest> logger)
     {
         if (context.User.FindUserId() is not { } userId) return TypedResults.Unauthorized();
@@ -157,8 +157,8 @@ public static class AuthEndpoints
             });
         if (users.Delete(userId) is not { } removal) return TypedResults.NotFound();
         foreach (var canvas in removal.SolelyOwnedCanvases) await canvases.DeleteAsync(canvas, context.RequestAborted);
-        foreach (var (canvas, link) in removal.Links) events.Publish(new AccessChange(CanvasId: canvas, LinkId: link));
-        events.Publish(new AccessChange(UserId: userId));
+        foreach (var (canvas, link) in removal.Links) await events.PublishAsync(new AccessChange(CanvasId: canvas, LinkId: link), context.RequestAborted);
+        await events.PublishAsync(new AccessChange(UserId: userId), context.RequestAborted);
         await context.SignOutAsync(AuthSchemes.Cookie);
         logger.LogInformation("account {User} deleted with {Canvases} canvases it alone owned", userId, removal.SolelyOwnedCanvases.Count);
         return TypedResults.NoContent();

@@ -9,7 +9,7 @@ namespace CollabCanvas.Server.Auth;
 /// Browser sign-ins and WebSocket tickets (kept in <see cref="ISignInStore"/>). The cookie carries a sign-in id that
 /// every request checks here, so signing out ends the sign-in on every instance at once.
 /// </summary>
-public sealed class AuthSessions(ISignInStore store, AccessEvents events)
+public sealed class AuthSessions(ISignInStore store, IAccessEventBus events)
 {
     public static readonly TimeSpan TicketLifetime = TimeSpan.FromSeconds(30);
 
@@ -31,7 +31,7 @@ public sealed class AuthSessions(ISignInStore store, AccessEvents events)
     public async Task EndAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         await store.EndSessionAsync(sessionId, cancellationToken);
-        events.Publish(new AccessChange(SessionId: sessionId));
+        await events.PublishAsync(new AccessChange(SessionId: sessionId), cancellationToken);
     }
 
     /// <summary>

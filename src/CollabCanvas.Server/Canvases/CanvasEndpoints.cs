@@ -103,13 +103,13 @@ public static class CanvasEndpoints
     }
 
     private static async Task<IResult> Rename(string id, RenameCanvasRequest request, HttpContext context, CanvasStore store, CanvasAccess access,
-        AccessEvents events)
+        IAccessEventBus events)
     {
         var (role, denied) = await access.AuthorizeAsync(context, id, Role.Editor);
         if (denied is not null) return denied;
         if (ValidateName(request.Name) is { } problem) return problem;
         if (await store.RenameAsync(id, request.Name!.Trim(), context.RequestAborted) is not { } canvas) return TypedResults.NotFound();
-        events.Publish(new AccessChange(CanvasId: id, CanvasName: canvas.Name));
+        await events.PublishAsync(new AccessChange(CanvasId: id, CanvasName: canvas.Name), context.RequestAborted);
         return TypedResults.Ok(canvas with { Role = role.ToWire() });
     }
 

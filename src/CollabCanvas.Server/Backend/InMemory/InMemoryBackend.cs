@@ -15,6 +15,7 @@ public static class InMemoryBackend
         services.AddSingleton<ICanvasStore, InMemoryCanvasStore>();
         services.AddSingleton<IAccessStore, InMemoryAccessStore>();
         services.AddSingleton<IAiQuotaStore, InMemoryAiQuotaStore>();
+        services.AddSingleton<IAccessEventBus, InProcessAccessEventBus>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using CollabCanvas.Server.Backend.InMemory;
 
 namespace CollabCanvas.Server.Backend.Sqlite;
 
@@ -16,9 +17,13 @@ public static class SqliteBackend
         services.AddSingleton<IAiQuotaStore, SqliteAiQuotaStore>();
         if (shared)
         {
+            services.AddSingleton<SharedSqliteAccessEventBus>();
+            services.AddSingleton<IAccessEventBus>(sp => sp.GetRequiredService<SharedSqliteAccessEventBus>());
+            services.AddHostedService(sp => sp.GetRequiredService<SharedSqliteAccessEventBus>());
             services.AddSingleton<Realtime.PresenceRelay>();
             services.AddHostedService(sp => sp.GetRequiredService<Realtime.PresenceRelay>());
         }
+        else services.AddSingleton<IAccessEventBus, InProcessAccessEventBus>();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using CollabCanvas.Server.Auth;
+
 namespace CollabCanvas.Server.Access;
 
 public static class AccessExtensions
@@ -6,6 +8,7 @@ public static class AccessExtensions
     public static IServiceCollection AddAccess(this IServiceCollection services)
     {
         services.AddSingleton<CanvasAccess>();
+        services.AddSingleton<ISignInListener>(sp => sp.GetRequiredService<CanvasAccess>());
         services.AddSingleton<SessionGate>();
         services.AddHostedService<AccessEnforcer>();
         services.AddRateLimiter(o => o.AddPolicy<string, InvitationRateLimit>(InvitationRateLimit.Name));

@@ -14,7 +14,7 @@ public sealed record CreatedShareLink(string Id, string Role, DateTimeOffset Cre
 /// share links (<see cref="IAccessStore"/>). A canvas made before sign-in existed is open: every signed-in user may
 /// edit it (migration 006 marks them). Every change that open sockets must follow is published as an access event.
 /// </summary>
-public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Users users, IOptions<AuthOptions> options)
+public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Users users, IOptions<AuthOptions> options) : ISignInListener
 {
     /// <summary>The role of a user (or a link guest, <paramref name="userId"/> null) on a canvas; None for a missing canvas.</summary>
     public async Task<Role> RoleOfAsync(string canvasId, string? userId, string? linkId, CancellationToken cancellationToken = default)
@@ -84,6 +84,10 @@ public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Use
         foreach (var canvas in joined) await events.PublishAsync(new AccessChange(CanvasId: canvas, UserId: userId), cancellationToken);
         return joined.Count > 0;
     }
+
+    /// <summary>Every browser sign-in accepts the invitations waiting for the account's verified addresses.</summary>
+    Task ISignInListener.OnSignedInAsync(string userId, CancellationToken cancellationToken) =>
+        AcceptInvitationsAsync(userId, cancellationToken: cancellationToken);
 
     public Task<IReadOnlyList<ShareLink>> LinksAsync(string canvasId, CancellationToken cancellationToken = default) =>
         store.LinksAsync(canvasId, cancellationToken);

@@ -1,4 +1,3 @@
-using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Backend;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Auth;

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Backend;
 
 namespace CollabCanvas.Server.Auth;
@@ -17,7 +16,7 @@ namespace CollabCanvas.Server.Auth;
 /// account's password, and only then is the identity linked (<see cref="CompleteLinkAsync"/>). Every browser sign-in
 /// accepts the invitations waiting for the account's verified addresses.
 /// </summary>
-public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords passwords, LoginThrottle throttle, CanvasAccess access,
+public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords passwords, LoginThrottle throttle, ISignInListener listener,
     IDataProtectionProvider protection, IOptions<AuthOptions> options, ILogger<SignInFlow> logger)
 {
     public const string PendingLinkCookie = "cc_pending_link";
@@ -49,7 +48,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
             return;
         }
         user = users.SignInExternal(identity); // creates the account, or refreshes its profile from the provider
-        await access.AcceptInvitationsAsync(user.Id, cancellationToken: context.HttpContext.RequestAborted); // with the email and its verified flag just stored
+        await listener.OnSignedInAsync(user.Id, context.HttpContext.RequestAborted); // with the email and its verified flag just stored
         var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), context.HttpContext.RequestAborted);
         context.Principal = CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie);
         context.Properties!.Items["cc_provider"] = provider;
@@ -112,7 +111,7 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     /// <summary>Starts a browser sign-in for an account: a new auth session and the cookie that names it.</summary>
     public async Task SignInCookieAsync(HttpContext context, User user)
     {
-        await access.AcceptInvitationsAsync(user.Id, cancellationToken: context.RequestAborted);
+        await listener.OnSignedInAsync(user.Id, context.RequestAborted);
         var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), context.RequestAborted);
         await context.SignInAsync(AuthSchemes.Cookie, CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie));
     }

@@ -4,8 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Access;
 
-public sealed record Member(string UserId, string DisplayName, string? Email, string? AvatarUrl, string Role);
-
 /// <summary>A link as its owner sees it right after creating it: the only time the token is shown.</summary>
 public sealed record CreatedShareLink(string Id, string Role, DateTimeOffset CreatedAt, string Token);
 
@@ -30,14 +28,8 @@ public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Use
         store.FindLinkAsync(canvasId, AuthSessions.HashToken(token), cancellationToken);
 
     /// <summary>The members with their profiles: owners first, then editors, then viewers, each by name.</summary>
-    public async Task<IReadOnlyList<Member>> MembersAsync(string canvasId, CancellationToken cancellationToken = default)
-    {
-        var members = new List<Member>();
-        foreach (var membership in await store.MembersAsync(canvasId, cancellationToken))
-            if (users.Find(membership.UserId) is { } user) // an account deleted meanwhile takes its memberships with it
-                members.Add(new Member(user.Id, user.DisplayName, user.Email, user.AvatarUrl, membership.Role.ToWire()));
-        return members.OrderByDescending(m => Roles.Parse(m.Role)).ThenBy(m => m.DisplayName, StringComparer.Ordinal).ToList();
-    }
+    public Task<IReadOnlyList<Member>> MembersAsync(string canvasId, CancellationToken cancellationToken = default) =>
+        store.MembersAsync(canvasId, cancellationToken);
 
     /// <summary>Gives a user a role (adding them when they are not a member). The last owner cannot step down.</summary>
     public async Task<MemberChange> SetRoleAsync(string canvasId, string userId, Role role, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 namespace CollabCanvas.Server.Backend;
 
-public sealed record Membership(string UserId, Role Role);
+/// <summary>A member with the profile the members list shows.</summary>
+public sealed record Member(string UserId, string DisplayName, string? Email, string? AvatarUrl, string Role);
 
 public sealed record ShareLink(string Id, string Role, DateTimeOffset CreatedAt);
 
@@ -25,8 +26,8 @@ public interface IAccessStore
     /// <summary>The id of the live (not revoked) link of this canvas whose token has this hash, or null.</summary>
     Task<string?> FindLinkAsync(string canvasId, string tokenHash, CancellationToken cancellationToken = default);
 
-    /// <summary>The canvas's members, in no particular order.</summary>
-    Task<IReadOnlyList<Membership>> MembersAsync(string canvasId, CancellationToken cancellationToken = default);
+    /// <summary>The canvas's members with their profiles: owners first, then editors, then viewers, each by name (ordinal).</summary>
+    Task<IReadOnlyList<Member>> MembersAsync(string canvasId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Gives a user a role, adding them (member since <paramref name="at"/>) when they are not a member. Checked and

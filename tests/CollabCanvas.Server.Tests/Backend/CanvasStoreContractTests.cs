@@ -20,7 +20,7 @@ public class CanvasStoreContractTests
         await canvases.CreateAsync(NewCanvas("c1", "Plans", Monday), "olga");
 
         Assert.Equal(NewCanvas("c1", "Plans", Monday), await canvases.FindAsync("c1"));
-        Assert.Equal([new Membership("olga", Role.Owner)], await access.MembersAsync("c1"));
+        Assert.Equal([new Member("olga", "olga", null, null, "owner")], await access.MembersAsync("c1"));
         Assert.Equal(new AccessFacts(true, Role.Owner, Role.None, false), await access.FactsAsync("c1", "olga", null));
         Assert.Equal([NewCanvas("c1", "Plans", Monday) with { Role = "owner" }], await canvases.ListAsync("olga"));
         Assert.Empty(await canvases.ListAsync("sam"));

@@ -21,12 +21,14 @@ public sealed class InMemoryAccessStore(InMemoryRelations data) : IAccessStore
                 .FirstOrDefault(l => l.TokenHash == tokenHash && l.CanvasId == canvasId && l.RevokedAt is null)?.Link.Id);
     }
 
-    public Task<IReadOnlyList<Membership>> MembersAsync(string canvasId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Member>> MembersAsync(string canvasId, CancellationToken cancellationToken = default)
     {
         lock (data.Gate)
         {
-            IReadOnlyList<Membership> members = data.Members.Where(m => m.Key.CanvasId == canvasId)
-                .Select(m => new Membership(m.Key.UserId, m.Value)).ToList();
+            IReadOnlyList<Member> members = data.Members.Where(m => m.Key.CanvasId == canvasId && data.Users.ContainsKey(m.Key.UserId))
+                .Select(m => (User: data.Users[m.Key.UserId].User, Role: m.Value))
+                .OrderByDescending(m => m.Role).ThenBy(m => m.User.DisplayName, StringComparer.Ordinal)
+                .Select(m => new Member(m.User.Id, m.User.DisplayName, m.User.Email, m.User.AvatarUrl, m.Role.ToWire())).ToList();
             return Task.FromResult(members);
         }
     }

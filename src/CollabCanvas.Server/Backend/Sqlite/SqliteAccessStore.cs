@@ -39,15 +39,22 @@ public sealed class SqliteAccessStore(SqliteDatabase database) : IAccessStore
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public async Task<IReadOnlyList<Membership>> MembersAsync(string canvasId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Member>> MembersAsync(string canvasId, CancellationToken cancellationToken = default)
     {
         await using var connection = database.Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT user_id, role FROM canvas_members WHERE canvas_id = $canvas";
+        command.CommandText = """
+            SELECT u.id, u.display_name, u.email, u.avatar_url, m.role
+            FROM canvas_members m JOIN users u ON u.id = m.user_id
+            WHERE m.canvas_id = $canvas
+            ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'editor' THEN 1 ELSE 2 END, u.display_name
+            """;
         command.Parameters.AddWithValue("$canvas", canvasId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var members = new List<Membership>();
-        while (await reader.ReadAsync(cancellationToken)) members.Add(new Membership(reader.GetString(0), Roles.Parse(reader.GetString(1))));
+        var members = new List<Member>();
+        while (await reader.ReadAsync(cancellationToken))
+            members.Add(new Member(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4)));
         return members;
     }
 

@@ -69,7 +69,7 @@ public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, Rea
                 ((change.UserId is not null && access.UserId == change.UserId) || (change.LinkId is not null && access.LinkId == change.LinkId));
             if (!concerned) continue;
             // An older change read after the account's deletion (the poll is not instant) must not pass for a lost membership.
-            if (gate.AccountDeleted(access))
+            if (await gate.AccountDeletedAsync(access, cancellationToken))
             {
                 session.Close(CloseCodes.Unauthorized, "the account was deleted");
                 continue;

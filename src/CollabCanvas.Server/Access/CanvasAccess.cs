@@ -70,7 +70,7 @@ public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Use
     {
         // Without a provider the local sign-in name is the only identity there is; beside one, only a provider's
         // verified email counts, or anyone could register an invited address locally before its owner (docs/auth.md).
-        var emails = users.VerifiedEmails(userId, localCounts: options.Value.Providers.Count == 0);
+        var emails = await users.VerifiedEmailsAsync(userId, localCounts: options.Value.Providers.Count == 0, cancellationToken);
         if (emails.Count == 0) return false;
         var joined = await store.AcceptInvitationsAsync(userId, emails, canvasId, DateTimeOffset.UtcNow, cancellationToken);
         foreach (var canvas in joined) await events.PublishAsync(new AccessChange(CanvasId: canvas, UserId: userId), cancellationToken);

@@ -37,7 +37,7 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
                 ? Refuse(CloseCodes.Unauthorized, hello.Link is null ? "sign in, or open a share link" : "this share link was revoked or is not for this canvas")
                 : Refuse(CloseCodes.Forbidden, "you have no access to this canvas");
         UserInfo user;
-        if (userId is not null && users.Find(userId) is { } account) user = new UserInfo(userId, account.DisplayName, ColorOf(userId));
+        if (userId is not null && await users.FindAsync(userId, cancellationToken) is { } account) user = new UserInfo(userId, account.DisplayName, ColorOf(userId));
         else if (userId is not null) return Refuse(CloseCodes.Unauthorized, "the account no longer exists");
         else
         {
@@ -67,7 +67,8 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
         session is { AuthSessionId: { } sessionId, UserId: { } userId } && await sessions.ActiveUntilAsync(sessionId, userId, cancellationToken) is null;
 
     /// <summary>Whether the account a session belongs to has been deleted since it opened.</summary>
-    public bool AccountDeleted(SessionAccess session) => session.UserId is { } userId && users.Find(userId) is null;
+    public async Task<bool> AccountDeletedAsync(SessionAccess session, CancellationToken cancellationToken = default) =>
+        session.UserId is { } userId && await users.FindAsync(userId, cancellationToken) is null;
 
     /// <summary>The role a session of an account that still exists has now, after a change of access; None ends it.</summary>
     public Task<Role> ReconsiderAsync(SessionAccess session, CancellationToken cancellationToken = default) =>

@@ -61,7 +61,7 @@ public static class AuthEndpoints
     /// Always answers 202 with the same text, whether the account was created or the email was taken: the answer
     /// must not tell anyone which addresses have accounts. The editor signs in right after.
     /// </summary>
-    private static async Task<Results<Accepted<object>, ValidationProblem, NotFound>> Register(RegisterRequest request, Users users, Passwords passwords,
+    private static async Task<Results<Accepted<object>, ValidationProblem, NotFound>> Register(RegisterRequest request, HttpContext context, Users users, Passwords passwords,
         IOptions<AuthOptions> options, ILogger<RegisterRequest> logger)
     {
         if (!options.Value.LocalAccountsEnabled) return TypedResults.NotFound();
@@ -74,7 +74,7 @@ public static class AuthEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var email = request.Email!.Trim();
         var hash = await passwords.HashAsync(request.Password!); // hashed either way: a taken email costs the same time
-        if (users.TryCreateLocal(email, name ?? email.Split('@')[0], hash, out var userId))
+        if (await users.TryCreateLocalAsync(email, name ?? email.Split('@')[0], hash, context.RequestAborted) is { } userId)
             logger.LogInformation("local account {User} created", userId);
         return TypedResults.Accepted((string?)null, (object)new { message = "If the address was free, the account was created. Sign in with it." });
     }
@@ -93,7 +93,7 @@ public static class AuthEndpoints
             case SignInFlow.LocalResult.Wrong:
                 return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized);
         }
-        await flow.SignInCookieAsync(context, users.Find(userId!)!);
+        await flow.SignInCookieAsync(context, (await users.FindAsync(userId!, context.RequestAborted))!);
         return TypedResults.NoContent();
     }
 
@@ -136,8 +136,8 @@ public static class AuthEndpoints
         context.Response.Redirect("/signin");
     }
 
-    private static Results<Ok<Me>, UnauthorizedHttpResult> GetMe(HttpContext context, Users users) =>
-        context.User.FindUserId() is { } id && users.Find(id) is { } user
+    private static async Task<Results<Ok<Me>, UnauthorizedHttpResult>> GetMe(HttpContext context, Users users) =>
+        context.User.FindUserId() is { } id && await users.FindAsync(id, context.RequestAborted) is { } user
             ? TypedResults.Ok(new Me(user.Id, user.DisplayName, user.Email, user.AvatarUrl))
             : TypedResults.Unauthorized();
 
@@ -154,10 +154,11 @@ public static class AuthEndpoints
             {
                 ["confirm"] = [$"Send \"{DeleteAccountRequest.Confirmation}\" to confirm: this cannot be undone."],
             });
-        if (users.Delete(userId) is not { } removal) return TypedResults.NotFound();
-        foreach (var canvas in removal.SolelyOwnedCanvases) await canvases.DeleteAsync(canvas, context.RequestAborted);
-        foreach (var (canvas, link) in removal.Links) await events.PublishAsync(new AccessChange(CanvasId: canvas, LinkId: link), context.RequestAborted);
-        await events.PublishAsync(new AccessChange(UserId: userId), context.RequestAborted);
+        // Not cancellable from here on: an account half-announced as deleted would keep sockets open elsewhere.
+        if (await users.DeleteAsync(userId, CancellationToken.None) is not { } removal) return TypedResults.NotFound();
+        foreach (var canvas in removal.SolelyOwnedCanvases) await canvases.DeleteAsync(canvas, CancellationToken.None);
+        foreach (var (canvas, link) in removal.Links) await events.PublishAsync(new AccessChange(CanvasId: canvas, LinkId: link), CancellationToken.None);
+        await events.PublishAsync(new AccessChange(UserId: userId), CancellationToken.None);
         await context.SignOutAsync(AuthSchemes.Cookie);
         logger.LogInformation("account {User} deleted with {Canvases} canvases it alone owned", userId, removal.SolelyOwnedCanvases.Count);
         return TypedResults.NoContent();

@@ -33,8 +33,9 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
             context.Fail("the provider gave no subject");
             return;
         }
-        var user = users.FindByIdentity(identity.Issuer, identity.Subject);
-        if (user is null && identity is { EmailVerified: true, Email: { } email } && users.FindLocal(email) is not null)
+        var cancellationToken = context.HttpContext.RequestAborted;
+        var user = await users.FindByIdentityAsync(identity.Issuer, identity.Subject, cancellationToken);
+        if (user is null && identity is { EmailVerified: true, Email: { } email } && await users.FindLocalAsync(email, cancellationToken) is not null)
         {
             // Someone with this verified address has a local account: offer to link, never link by email alone.
             var payload = JsonSerializer.Serialize(new PendingLink(identity, provider, DateTimeOffset.UtcNow + PendingLinkLifetime));
@@ -47,26 +48,28 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
             context.HandleResponse();
             return;
         }
-        user = users.SignInExternal(identity); // creates the account, or refreshes its profile from the provider
-        await listener.OnSignedInAsync(user.Id, context.HttpContext.RequestAborted); // with the email and its verified flag just stored
-        var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), context.HttpContext.RequestAborted);
+        user = await users.SignInExternalAsync(identity, cancellationToken); // creates the account, or refreshes its profile from the provider
+        await listener.OnSignedInAsync(user.Id, cancellationToken); // with the email and its verified flag just stored
+        var sessionId = await sessions.CreateAsync(user.Id, TimeSpan.FromDays(options.Value.SessionDays), cancellationToken);
         context.Principal = CallerClaims.Principal(user, sessionId, AuthSchemes.Cookie);
         context.Properties!.Items["cc_provider"] = provider;
         logger.LogInformation("user {User} signed in through {Provider}", user.Id, provider);
     }
 
-    public Task OnBearerTokenAsync(TokenValidatedContext context)
+    public async Task OnBearerTokenAsync(TokenValidatedContext context)
     {
-        if (MapBearer(context.Principal!, context.SecurityToken, context.Scheme.Name) is { } principal) context.Principal = principal;
-        else context.Fail("the token has no subject");
-        return Task.CompletedTask;
+        if (await MapBearerAsync(context.Principal!, context.SecurityToken, context.Scheme.Name, context.HttpContext.RequestAborted) is { } principal)
+            context.Principal = principal;
+        else
+            context.Fail("the token has no subject");
     }
 
     /// <summary>The account of a valid token, with the moment the token stops being accepted (what a socket resting on it needs).</summary>
-    private ClaimsPrincipal? MapBearer(ClaimsPrincipal claims, SecurityToken token, string scheme)
+    private async Task<ClaimsPrincipal?> MapBearerAsync(ClaimsPrincipal claims, SecurityToken token, string scheme, CancellationToken cancellationToken)
     {
         if (ReadIdentity(claims) is not { } identity) return null;
-        var user = users.FindByIdentity(identity.Issuer, identity.Subject) ?? users.SignInExternal(identity);
+        var user = await users.FindByIdentityAsync(identity.Issuer, identity.Subject, cancellationToken) ??
+            await users.SignInExternalAsync(identity, cancellationToken);
         var until = new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + TimeSpan.FromSeconds(options.Value.ClockSkewSeconds);
         return CallerClaims.Principal(user, sessionId: null, scheme, until);
     }
@@ -82,18 +85,18 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
     {
         var wait = await throttle.RetryAfterAsync(email, address, cancellationToken);
         if (wait > TimeSpan.Zero) return (LocalResult.Throttled, null, wait);
-        var credentials = users.FindLocal(email);
+        var credentials = await users.FindLocalAsync(email, cancellationToken);
         var ok = false;
         if (credentials?.PasswordHash is { } hash)
         {
             ok = await passwords.VerifyAsync(password, hash);
-            if (ok && Passwords.NeedsRehash(hash)) users.SetPasswordHash(credentials.UserId, await passwords.HashAsync(password));
+            if (ok && Passwords.NeedsRehash(hash)) await users.SetPasswordHashAsync(credentials.UserId, await passwords.HashAsync(password), cancellationToken);
         }
         else if (credentials?.LegacySha256 is { } legacy)
         {
             await passwords.VerifyNothingAsync(password); // the legacy check alone would be measurably faster
             ok = Passwords.VerifyLegacySha256(password, legacy);
-            if (ok) users.SetPasswordHash(credentials.UserId, await passwords.HashAsync(password));
+            if (ok) await users.SetPasswordHashAsync(credentials.UserId, await passwords.HashAsync(password), cancellationToken);
         }
         else
         {
@@ -138,9 +141,9 @@ public sealed class SignInFlow(Users users, AuthSessions sessions, Passwords pas
         if (ReadPendingLink(context) is not { Identity.Email: { } email } pending) return (LocalResult.Wrong, TimeSpan.Zero);
         var (result, userId, wait) = await CheckLocalAsync(email, password, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         if (result != LocalResult.SignedIn) return (result, wait);
-        if (users.FindByIdentity(pending.Identity.Issuer, pending.Identity.Subject) is null) users.Link(userId!, pending.Identity);
+        await users.LinkAsync(userId!, pending.Identity, cancellationToken); // false when the identity found an account meanwhile: it stays there
         context.Response.Cookies.Delete(PendingLinkCookie, new CookieOptions { Path = "/" });
-        await SignInCookieAsync(context, users.Find(userId!)!);
+        await SignInCookieAsync(context, (await users.FindAsync(userId!, cancellationToken))!);
         logger.LogInformation("user {User} linked an identity from {Provider}", userId, pending.Provider);
         return (LocalResult.SignedIn, TimeSpan.Zero);
     }

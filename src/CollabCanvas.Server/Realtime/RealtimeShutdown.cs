@@ -29,6 +29,8 @@ public sealed class RealtimeShutdown(ICanvasLog log, RoomManager rooms, ILogger<
         _stopping = true;
         await log.FlushAsync(cancellationToken);
         await rooms.CaughtUpAsync();
+        // Every flushed batch is now with its room; wait until the rooms' lanes have queued the acks too.
+        await Task.WhenAll(rooms.Rooms.Select(room => room.DeliveredAsync()));
         await Task.WhenAll(rooms.Rooms.Select(room => room.SnapshotIfDueAsync(force: true)));
         var open = _sessions.Keys.ToArray();
         foreach (var session in open) session.Close(CloseCodes.GoingAway, "the server is shutting down");

@@ -9,9 +9,10 @@ namespace CollabCanvas.Server.Realtime;
 
 /// <summary>
 /// One canvas in memory: its replica, its sessions and its recent batches. The log announces committed batches
-/// in seq order; the room applies each once and hands it to every session, as an <c>ack</c> to its sender and as
-/// <c>ops</c> to the others, so every session sees every batch exactly once, in order. One lock guards the room;
-/// nothing inside it waits on I/O.
+/// in seq order and the room only queues them: on its own serial lane (<see cref="SerialExecutor"/>), off the log's
+/// thread, it applies each once, serializes it once and hands it to every session, as an <c>ack</c> to its sender
+/// and as <c>ops</c> to the others, so every session sees every batch exactly once, in order. Snapshots are made
+/// there too. One lock guards the room; nothing inside it waits on I/O.
 /// </summary>
 public sealed class Room
 {
@@ -25,6 +26,9 @@ public sealed class Room
     private readonly Dictionary<string, PeerInfo> _remotePeers = new(StringComparer.Ordinal);
     private readonly PresenceRelay? _relay;
     private readonly Queue<LogRecord> _recent = new();
+    private readonly SerialExecutor _lane;
+    /// <summary>Work waiting for a seq to be applied here (answers to resent batches, server-made batches), in no order.</summary>
+    private readonly List<(long Seq, Action Then)> _afterApplied = [];
     private List<LogRecord>? _deliveredWhileLoading = [];
     private CanvasState _state = new();
     private long _seq;
@@ -35,8 +39,6 @@ public sealed class Room
     private long _dirtySince;
     private bool _closed;
     private readonly Lazy<Task> _ready;
-    /// <summary>Server-made appends waiting until the room has applied their seq.</summary>
-    private readonly List<(long Seq, TaskCompletionSource Applied)> _appliedWaiters = [];
 
     public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger, PresenceRelay? relay = null)
     {
@@ -46,6 +48,7 @@ public sealed class Room
         _options = options;
         _logOptions = logOptions;
         _logger = logger;
+        _lane = new SerialExecutor(logger);
         _ready = new Lazy<Task>(LoadAsync);
     }
 
@@ -94,6 +97,7 @@ public sealed class Room
             var delivered = _deliveredWhileLoading!;
             _deliveredWhileLoading = null;
             foreach (var record in delivered) ApplyLocked(record);
+            RunAfterAppliedLocked();
         }
     }
 
@@ -110,14 +114,44 @@ public sealed class Room
         }
     }
 
-    /// <summary>Called by the log, in seq order, for each committed batch of this canvas.</summary>
-    public void Deliver(LogRecord record)
+    /// <summary>
+    /// Called in seq order for each committed batch of this canvas, on the log's side: only queues it for the room's
+    /// lane, so that applying and fanning out never hold up the log.
+    /// </summary>
+    public void Deliver(LogRecord record) => _lane.Post(() => Apply(record));
+
+    /// <summary>Completes once every batch delivered so far has been applied and queued to the sessions.</summary>
+    public Task DeliveredAsync() => _lane.IdleAsync();
+
+    private void Apply(LogRecord record)
     {
         lock (_gate)
         {
             if (_deliveredWhileLoading is { } pending) pending.Add(record);
-            else if (!_closed) ApplyLocked(record);
+            else if (!_closed)
+            {
+                ApplyLocked(record);
+                RunAfterAppliedLocked();
+            }
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="then"/> under the room lock once the batch <paramref name="seq"/> is applied here (at once
+    /// if it is), so that what it sends takes its place after that batch on every socket; or when the room closes.
+    /// </summary>
+    private void AfterAppliedLocked(long seq, Action then)
+    {
+        if (seq <= _seq || _closed) then();
+        else _afterApplied.Add((seq, then));
+    }
+
+    private void RunAfterAppliedLocked()
+    {
+        if (_afterApplied.Count == 0) return;
+        foreach (var (seq, then) in _afterApplied)
+            if (seq <= _seq || _closed) then();
+        _afterApplied.RemoveAll(w => w.Seq <= _seq || _closed);
     }
 
     private void ApplyLocked(LogRecord record)
@@ -136,7 +170,6 @@ public sealed class Room
             _recentBase = _seq;
         }
         if (_unsnapshotted++ == 0) _dirtySince = Environment.TickCount64;
-        if (_appliedWaiters.Count > 0) ReleaseAppliedWaiters();
 
         byte[]? ops = null, ack = null;
         foreach (var session in _sessions)
@@ -217,7 +250,10 @@ public sealed class Room
         }
     }
 
-    /// <summary>Appends a batch. Its ack reaches the sender through <see cref="Deliver"/>; only refusals are answered here.</summary>
+    /// <summary>
+    /// Appends a batch. Its ack reaches the sender through <see cref="Deliver"/>, after the commit; here only a resend
+    /// (answered with the original ack, in its place after that batch) and refusals.
+    /// </summary>
     public void Submit(Session session, OpsMessage message)
     {
         lock (_gate)
@@ -235,8 +271,8 @@ public sealed class Room
 
     /// <summary>
     /// Appends a batch the server made for a user (an AI command): through the log like any other, so it is
-    /// durable and reaches every session (the user's own included) as <c>ops</c>. Null when the canvas would hold
-    /// too many objects.
+    /// durable and reaches every session (the user's own included) as <c>ops</c>. Completes once the room has
+    /// applied it, so that <see cref="Document"/> shows it. Null when the canvas would hold too many objects.
     /// </summary>
     public async Task<AppendResult?> SubmitFromServerAsync(string actor, string clientId, Op[] ops, byte[] opsJson)
     {
@@ -248,23 +284,15 @@ public sealed class Room
     }
 
     /// <summary>
-    /// Completes once the room has applied <paramref name="seq"/> (or closed): the log hands batches to rooms after it
-    /// completes the append, and whoever made a batch on the server reads the canvas next (a template, an AI command).
+    /// Completes once the room has applied <paramref name="seq"/> (or closed): the room applies batches on its own lane
+    /// after the log completes the append, and whoever made a batch on the server reads the canvas next (a template,
+    /// an AI command).
     /// </summary>
     private Task AppliedAsync(long seq)
     {
-        lock (_gate)
-        {
-            if (_seq >= seq || _closed) return Task.CompletedTask;
-            var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _appliedWaiters.Add((seq, applied));
-            return applied.Task;
-        }
-    }
-
-    private void ReleaseAppliedWaiters()
-    {
-        _appliedWaiters.RemoveAll(waiter => (waiter.Seq <= _seq || _closed) && waiter.Applied.TrySetResult());
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate) AfterAppliedLocked(seq, applied.SetResult);
+        return applied.Task;
     }
 
     private async Task AnswerAsync(Session session, string reference, Task<AppendResult> append)
@@ -275,7 +303,9 @@ public sealed class Room
             switch (result.Outcome)
             {
                 case AppendOutcome.Duplicate:
-                    session.Send(ServerMessages.Ack(reference, result.Seq));
+                    // The original may still be on its way to this room: the ack must not overtake it, nor what precedes it.
+                    var ack = ServerMessages.Ack(reference, result.Seq);
+                    lock (_gate) AfterAppliedLocked(result.Seq, () => session.Send(ack));
                     break;
                 case AppendOutcome.RefConflict:
                     session.Send(ServerMessages.Error(ErrorCodes.RefConflict,
@@ -373,7 +403,7 @@ public sealed class Room
         {
             if (_sessions.Count > 0 || _closed) return false;
             _closed = true;
-            ReleaseAppliedWaiters();
+            RunAfterAppliedLocked();
             return true;
         }
     }
@@ -384,7 +414,7 @@ public sealed class Room
         lock (_gate)
         {
             _closed = true;
-            ReleaseAppliedWaiters();
+            RunAfterAppliedLocked();
             foreach (var session in _sessions) session.Close(code, reason);
             _sessions.Clear();
         }

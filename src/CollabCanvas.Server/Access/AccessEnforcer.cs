@@ -10,7 +10,7 @@ namespace CollabCanvas.Server.Access;
 /// deletion), told its new role otherwise; told a canvas's new name. It also ends sessions whose sign-in or token
 /// expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a timer per socket.
 /// </summary>
-public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, RealtimeShutdown registry, ILogger<AccessEnforcer> logger)
+public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, SessionRegistry sessions, ILogger<AccessEnforcer> logger)
     : BackgroundService
 {
     public static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(1);
@@ -39,7 +39,7 @@ public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, Rea
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var now = DateTimeOffset.UtcNow;
-            foreach (var session in registry.OpenSessions)
+            foreach (var session in sessions.Open)
                 if (session.Access.Until <= now) session.Close(CloseCodes.Unauthorized, "the sign-in or token expired; sign in again");
         }
     }
@@ -47,7 +47,7 @@ public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, Rea
     private async Task ApplyAsync(AccessChange change, CancellationToken cancellationToken)
     {
         byte[]? renamed = null;
-        foreach (var session in registry.OpenSessions)
+        foreach (var session in sessions.Open)
         {
             var access = session.Access;
             if (change.SessionId is not null)

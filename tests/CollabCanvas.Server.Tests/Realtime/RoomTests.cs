@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Realtime;
+using CollabCanvas.Server.Tests.Backend;
+using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CollabCanvas.Server.Tests.Realtime;
+
+/// <summary>
+/// <see cref="Room"/> and <see cref="RoomManager"/> in this process, on a real log (<see cref="BackendUnderTest"/>),
+/// with sessions on in-memory sockets that record every frame the send loop writes.
+/// </summary>
+public class RoomTests
+{
+    /// <summary>The providers that have a canvas log.</summary>
+    public static TheoryData<string> Providers => ["Sqlite", "SharedSqlite"];
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Every_session_gets_every_batch_once_in_seq_order_with_its_own_acks_in_place(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var rooms = Rooms(backend);
+        var room = await rooms.GetAsync("c1");
+        var sessions = new List<(Session Session, RecordingSocket Socket)>();
+        for (var i = 0; i < 4; i++) sessions.Add(await JoinAsync(room, $"s{i}"));
+
+        await Task.WhenAll(sessions.Select(s => Task.Run(() =>
+        {
+            for (var b = 0; b < 25; b++) room.Submit(s.Session, Ops($"r{b}", $"{s.Session.Id}-{b % 3}", b));
+        })));
+
+        await Eventually.Until(() => sessions.All(s => s.Socket.Seqs().Count >= 100), "every session has 100 batches");
+        var all = sessions[0].Socket.Seqs();
+        Assert.Equal(100, all.Distinct().Count());
+        Assert.Equal(all.Order(), all); // seq order, whether as ack or as ops
+        foreach (var (session, socket) in sessions)
+        {
+            Assert.Equal(all, socket.Seqs());
+            Assert.Equal(25, socket.Messages().Count(m => m.GetProperty("type").GetString() == "ack"));
+        }
+        Assert.Equal(all[^1], room.Document().Seq);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_batch_is_serialized_once_and_the_same_bytes_reach_every_other_session(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var room = await Rooms(backend).GetAsync("c1");
+        var (sender, senderSocket) = await JoinAsync(room, "sender");
+        var others = new List<RecordingSocket>();
+        for (var i = 0; i < 3; i++) others.Add((await JoinAsync(room, $"s{i}")).Socket);
+        var before = others.Select(o => o.Frames.Count).ToArray();
+
+        room.Submit(sender, Ops("r1", "a", 1));
+
+        await Eventually.Until(() => others.Select((o, i) => o.Frames.Count > before[i]).All(x => x), "the batch reached every other session");
+        var frames = others.Select((o, i) => o.Frames[before[i]]).ToList();
+        Assert.All(frames, f => Assert.Contains("\"type\":\"ops\"", Encoding.UTF8.GetString(f)));
+        Assert.All(frames, f => Assert.Same(frames[0], f));
+        await Eventually.Until(() => senderSocket.Seqs().Count == 1, "the sender got its ack");
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_session_that_stops_reading_does_not_delay_the_others(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var room = await Rooms(backend).GetAsync("c1");
+        var (stuck, stuckSocket) = await JoinAsync(room, "stuck");
+        stuckSocket.StopCompletingSends();
+        var (sender, senderSocket) = await JoinAsync(room, "sender");
+        var (_, readerSocket) = await JoinAsync(room, "reader");
+
+        for (var b = 0; b < 50; b++) room.Submit(sender, Ops($"r{b}", "a", b));
+
+        await Eventually.Until(() => readerSocket.Seqs().Count == 50 && senderSocket.Seqs().Count == 50, "the others got all 50 batches");
+        Assert.Empty(stuckSocket.Seqs());
+        Assert.False(stuck.IsClosing); // 50 small batches are well within its queue: it is waited for, not dropped
+        stuckSocket.CompleteSends();
+        await Eventually.Until(() => stuckSocket.Seqs().Count == 50, "the stuck session catches up once it reads again");
+        Assert.Equal(readerSocket.Seqs(), stuckSocket.Seqs());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task An_empty_room_is_snapshotted_and_released_and_the_next_one_loads_the_same_document(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var rooms = Rooms(backend, idleRoomSeconds: 0);
+        var room = await rooms.GetAsync("c1");
+        var (session, socket) = await JoinAsync(room, "s");
+        for (var b = 0; b < 3; b++) room.Submit(session, Ops($"r{b}", $"o{b}", b));
+        await Eventually.Until(() => socket.Seqs().Count == 3, "three acks");
+        var document = room.Document();
+
+        room.Leave(session);
+        await rooms.ReleaseAsync(room);
+
+        Assert.True(room.IsClosed);
+        Assert.Null(rooms.Find("c1"));
+        var stored = await backend.Get<ICanvasLog>().LoadAsync("c1");
+        Assert.Equal(document.Seq, stored.Snapshot?.Seq);
+        Assert.Empty(stored.Batches);
+        var next = await rooms.GetAsync("c1");
+        Assert.NotSame(room, next);
+        Assert.Equal(document.Seq, next.Document().Seq);
+        Assert.Equal(Encoding.UTF8.GetString(document.ObjectsJson), Encoding.UTF8.GetString(next.Document().ObjectsJson));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_resent_batch_is_answered_with_its_original_ack_and_applied_once(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var room = await Rooms(backend).GetAsync("c1");
+        var (session, socket) = await JoinAsync(room, "s");
+        var (_, otherSocket) = await JoinAsync(room, "other");
+
+        room.Submit(session, Ops("r1", "a", 1));
+        await Eventually.Until(() => socket.Seqs().Count == 1, "the ack");
+        room.Submit(session, Ops("r1", "a", 1));
+
+        await Eventually.Until(() => socket.Seqs().Count == 2, "the second ack");
+        Assert.Equal(socket.Seqs()[0], socket.Seqs()[1]);
+        Assert.Single(otherSocket.Seqs());
+    }
+
+    private static RoomManager Rooms(BackendUnderTest backend, int idleRoomSeconds = 30) =>
+        new(backend.Get<ICanvasLog>(), Options.Create(new RealtimeOptions { IdleRoomSeconds = idleRoomSeconds }),
+            backend.Get<IOptions<LogOptions>>(), NullLogger<Room>.Instance);
+
+    private static async Task<(Session Session, RecordingSocket Socket)> JoinAsync(Room room, string name)
+    {
+        var socket = new RecordingSocket();
+        var session = new Session(name, socket, new RealtimeOptions().MaxQueuedBytes)
+        {
+            User = new UserInfo("u-" + name, name, "#123456"),
+            Role = Role.Editor,
+            ClientId = "client-" + name,
+        };
+        _ = session.RunSendLoopAsync();
+        Assert.True(await room.JoinAsync(session, new HelloMessage(null, session.ClientId)));
+        await Eventually.Until(() => socket.Messages().Any(m => m.GetProperty("type").GetString() == "welcome"), "the welcome");
+        return (session, socket);
+    }
+
+    private static OpsMessage Ops(string reference, string id, int x) =>
+        (OpsMessage)ClientMessages.Parse(Encoding.UTF8.GetBytes(
+            $$$"""{"type":"ops","ref":"{{{reference}}}","ops":[{"op":"put","id":"{{{id}}}","props":{"type":"rect","x":{{{x}}}}}]}"""),
+            new RealtimeOptions().ToLimits()).Single();
+
+    /// <summary>A socket that keeps every frame sent on it (the very array when a message went alone) and never receives.</summary>
+    private sealed class RecordingSocket : WebSocket
+    {
+        private readonly ConcurrentQueue<byte[]> _frames = new();
+        private TaskCompletionSource _sendsMayComplete = CompletedSource();
+        private WebSocketState _state = WebSocketState.Open;
+
+        public IReadOnlyList<byte[]> Frames => _frames.ToArray();
+
+        /// <summary>Sends from now on wait (the peer stopped reading) until <see cref="CompleteSends"/>.</summary>
+        public void StopCompletingSends() => _sendsMayComplete = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void CompleteSends() => _sendsMayComplete.TrySetResult();
+
+        /// <summary>Every message, a frame holding one or (coalesced) an array of several.</summary>
+        public List<JsonElement> Messages()
+        {
+            var messages = new List<JsonElement>();
+            foreach (var frame in Frames)
+            {
+                var root = JsonDocument.Parse(frame).RootElement;
+                if (root.ValueKind == JsonValueKind.Array) messages.AddRange(root.EnumerateArray());
+                else messages.Add(root);
+            }
+            return messages;
+        }
+
+        /// <summary>The seq of every batch that reached this socket, as its own <c>ack</c> or as <c>ops</c>, in arrival order.</summary>
+        public List<long> Seqs() => Messages()
+            .Where(m => m.GetProperty("type").GetString() is "ack" or "ops")
+            .Select(m => m.GetProperty("seq").GetInt64()).ToList();
+
+        public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        {
+            await _sendsMayComplete.Task;
+            // A message sent alone is the queued array itself: kept as is, so that a test can tell it is the same instance.
+            _frames.Enqueue(buffer.Offset == 0 && buffer.Count == buffer.Array!.Length ? buffer.Array : buffer.ToArray());
+        }
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+        {
+            _state = WebSocketState.CloseSent;
+            return Task.CompletedTask;
+        }
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+            CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+
+        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) =>
+            new TaskCompletionSource<WebSocketReceiveResult>().Task;
+
+        public override void Abort() => _state = WebSocketState.Aborted;
+
+        public override WebSocketCloseStatus? CloseStatus => null;
+        public override string? CloseStatusDescription => null;
+        public override WebSocketState State => _state;
+        public override string? SubProtocol => null;
+
+        public override void Dispose()
+        {
+        }
+
+        private static TaskCompletionSource CompletedSource()
+        {
+            var source = new TaskCompletionSource();
+            source.SetResult();
+            return source;
+        }
+    }
+}

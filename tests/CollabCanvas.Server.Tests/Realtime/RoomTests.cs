@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Access;
+using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Realtime;
 using CollabCanvas.Server.Tests.Backend;
@@ -19,14 +20,14 @@ namespace CollabCanvas.Server.Tests.Realtime;
 /// </summary>
 public class RoomTests
 {
-    /// <summary>The providers that have a canvas log.</summary>
+    /// <summary>The providers that have a canvas log (Memory joins <see cref="BackendUnderTest.Providers"/> here when it has one).</summary>
     public static TheoryData<string> Providers => ["Sqlite", "SharedSqlite"];
 
     [Theory, MemberData(nameof(Providers))]
     public async Task Every_session_gets_every_batch_once_in_seq_order_with_its_own_acks_in_place(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
-        var rooms = Rooms(backend);
+        using var rooms = await StartRoomsAsync(backend);
         var room = await rooms.GetAsync("c1");
         var sessions = new List<(Session Session, RecordingSocket Socket)>();
         for (var i = 0; i < 4; i++) sessions.Add(await JoinAsync(room, $"s{i}"));
@@ -52,7 +53,8 @@ public class RoomTests
     public async Task A_batch_is_serialized_once_and_the_same_bytes_reach_every_other_session(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
-        var room = await Rooms(backend).GetAsync("c1");
+        using var rooms = await StartRoomsAsync(backend);
+        var room = await rooms.GetAsync("c1");
         var (sender, senderSocket) = await JoinAsync(room, "sender");
         var others = new List<RecordingSocket>();
         for (var i = 0; i < 3; i++) others.Add((await JoinAsync(room, $"s{i}")).Socket);
@@ -71,7 +73,8 @@ public class RoomTests
     public async Task A_session_that_stops_reading_does_not_delay_the_others(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
-        var room = await Rooms(backend).GetAsync("c1");
+        using var rooms = await StartRoomsAsync(backend);
+        var room = await rooms.GetAsync("c1");
         var (stuck, stuckSocket) = await JoinAsync(room, "stuck");
         stuckSocket.StopCompletingSends();
         var (sender, senderSocket) = await JoinAsync(room, "sender");
@@ -91,7 +94,7 @@ public class RoomTests
     public async Task An_empty_room_is_snapshotted_and_released_and_the_next_one_loads_the_same_document(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
-        var rooms = Rooms(backend, idleRoomSeconds: 0);
+        using var rooms = await StartRoomsAsync(backend, idleRoomSeconds: 0);
         var room = await rooms.GetAsync("c1");
         var (session, socket) = await JoinAsync(room, "s");
         for (var b = 0; b < 3; b++) room.Submit(session, Ops($"r{b}", $"o{b}", b));
@@ -116,7 +119,8 @@ public class RoomTests
     public async Task A_resent_batch_is_answered_with_its_original_ack_and_applied_once(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
-        var room = await Rooms(backend).GetAsync("c1");
+        using var rooms = await StartRoomsAsync(backend);
+        var room = await rooms.GetAsync("c1");
         var (session, socket) = await JoinAsync(room, "s");
         var (_, otherSocket) = await JoinAsync(room, "other");
 
@@ -129,9 +133,14 @@ public class RoomTests
         Assert.Single(otherSocket.Seqs());
     }
 
-    private static RoomManager Rooms(BackendUnderTest backend, int idleRoomSeconds = 30) =>
-        new(backend.Get<ICanvasLog>(), Options.Create(new RealtimeOptions { IdleRoomSeconds = idleRoomSeconds }),
+    /// <summary>A room manager reading the log's stream; disposing it stops that.</summary>
+    private static async Task<RoomManager> StartRoomsAsync(BackendUnderTest backend, int idleRoomSeconds = 30)
+    {
+        var rooms = new RoomManager(backend.Get<ICanvasLog>(), Options.Create(new RealtimeOptions { IdleRoomSeconds = idleRoomSeconds }),
             backend.Get<IOptions<LogOptions>>(), NullLogger<Room>.Instance);
+        await rooms.StartAsync(CancellationToken.None);
+        return rooms;
+    }
 
     private static async Task<(Session Session, RecordingSocket Socket)> JoinAsync(Room room, string name)
     {

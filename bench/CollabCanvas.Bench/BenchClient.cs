@@ -43,6 +43,34 @@ public sealed class BenchClient : IAsyncDisposable
 
     public Task SendAsync(byte[] utf8) => _socket.SendAsync(utf8, WebSocketMessageType.Text, true, CancellationToken.None);
 
+    /// <summary>
+    /// A client of the SignalR relay (bench/SignalRRelay) in the same role: ASP.NET Core SignalR's JSON hub protocol
+    /// spoken over a raw WebSocket (no negotiate; messages end with 0x1E), joined to the canvas's group.
+    /// </summary>
+    public static async Task<BenchClient> ConnectSignalRAsync(Uri server, string canvasId, Action<ReadOnlyMemory<byte>> onFrame)
+    {
+        var client = new BenchClient { _signalRGroup = canvasId };
+        client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await client._socket.ConnectAsync(new Uri($"ws://{server.Authority}/hub"), CancellationToken.None);
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client._receiving = client.ReceiveLoopAsync(64 * 1024, frame =>
+        {
+            if (!joined.Task.IsCompleted && frame.Span.IndexOf("\"invocationId\":\"join\""u8) >= 0) joined.TrySetResult();
+            onFrame(frame);
+        });
+        await client.SendAsync(Utf8("{\"protocol\":\"json\",\"version\":1}\u001e"));
+        await client.SendAsync(Utf8($"{{\"type\":1,\"invocationId\":\"join\",\"target\":\"Join\",\"arguments\":[\"{canvasId}\"]}}\u001e"));
+        await joined.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return client;
+    }
+
+    private string? _signalRGroup;
+
+    /// <summary>Sends a batch (its ref and its ops array, JSON) in this client's protocol.</summary>
+    public Task SendBatchAsync(string reference, string opsJson) => SendAsync(Utf8(_signalRGroup is { } group
+        ? $"{{\"type\":1,\"target\":\"Send\",\"arguments\":[\"{group}\",\"{reference}\",{opsJson}]}}\u001e"
+        : $"{{\"type\":\"ops\",\"ref\":\"{reference}\",\"ops\":{opsJson}}}"));
+
     private async Task ReceiveLoopAsync(int bufferBytes, Action<ReadOnlyMemory<byte>> onFrame)
     {
         var buffer = new byte[bufferBytes];

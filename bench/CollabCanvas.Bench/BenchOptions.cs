@@ -1,7 +1,7 @@
 namespace CollabCanvas.Bench;
 
 public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? ServerPid, int Count, int? Clients, int? Canvases,
-    double Rate, int? Seconds, int Window, string Auth)
+    double Rate, int? Seconds, int Window, string Auth, bool SignalR)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -22,6 +22,7 @@ public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? Ser
             double.Parse(Get("--rate", "5"), System.Globalization.CultureInfo.InvariantCulture),
             GetInt("--seconds"),
             GetInt("--window") ?? 4,
-            Get("--auth", "cookie"));
+            Get("--auth", "cookie"),
+            args.Contains("--signalr"));
     }
 }

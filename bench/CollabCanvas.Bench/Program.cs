@@ -35,6 +35,7 @@ static int Usage()
           --window W         batches in flight per client (durable; default 4)
           --count N          objects on the canvas (editor; default 2000); commands (ai; default 500); rounds (revoke; default 200)
           --auth cookie|ticket  how sockets authenticate (default cookie)
+          --signalr          fanout against the SignalR relay (bench/SignalRRelay, bench/signalr.sh) instead of CollabCanvas
         """);
     return 2;
 }

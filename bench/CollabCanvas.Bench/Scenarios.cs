@@ -56,7 +56,9 @@ public static class Scenarios
     public static async Task<int> FanoutAsync(BenchOptions o)
     {
         var clientCount = o.Clients ?? 1000;
-        var canvases = await BenchClient.CreateCanvasesAsync(o.Url, o.Canvases ?? 50);
+        // The SignalR relay has no canvases to create: a canvas is a group name.
+        var canvases = o.SignalR ? Enumerable.Range(0, o.Canvases ?? 50).Select(i => $"g{i}").ToArray()
+            : await BenchClient.CreateCanvasesAsync(o.Url, o.Canvases ?? 50);
         var seconds = o.Seconds ?? 20;
         var delivery = new Recorder[clientCount];
         var acks = new Recorder[clientCount];
@@ -67,7 +69,7 @@ public static class Scenarios
             var d = delivery[i] = new Recorder();
             var a = acks[i] = new Recorder();
             // Spread over the instances so that most receivers are on another instance than the sender.
-            clients[i] = await BenchClient.ConnectAsync(o.Urls[i % o.Urls.Length], canvases[i % canvases.Length], $"c{i}", frame =>
+            void OnFrame(ReadOnlyMemory<byte> frame)
             {
                 BenchClient.ForEachNumberAfter(frame.Span, "\"name\":\"t"u8, sent =>
                 {
@@ -75,7 +77,10 @@ public static class Scenarios
                     if (d.Recording) Interlocked.Increment(ref received);
                 });
                 BenchClient.ForEachNumberAfter(frame.Span, "\"ref\":\""u8, sent => a.RecordSince(sent));
-            });
+            }
+            var url = o.Urls[i % o.Urls.Length];
+            clients[i] = o.SignalR ? await BenchClient.ConnectSignalRAsync(url, canvases[i % canvases.Length], OnFrame)
+                : await BenchClient.ConnectAsync(url, canvases[i % canvases.Length], $"c{i}", OnFrame);
         }
         Out($"{clientCount} clients on {canvases.Length} canvases, {o.Urls.Length} instance(s); sending {o.Rate}/s each for {seconds}s after a 3s warm-up");
 
@@ -90,11 +95,10 @@ public static class Scenarios
             while (await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => !t.IsCanceled && t.Result))
             {
                 var now = Stopwatch.GetTimestamp();
-                var batch = BenchClient.Utf8("{\"type\":\"ops\",\"ref\":\"" + now + "\",\"ops\":[{\"op\":\"put\",\"id\":\"o" + i +
-                    "\",\"props\":{\"type\":\"rect\",\"x\":" + (x++ % 1000) + ",\"name\":\"t" + now + "\"}}]}");
+                var ops = "[{\"op\":\"put\",\"id\":\"o" + i + "\",\"props\":{\"type\":\"rect\",\"x\":" + (x++ % 1000) + ",\"name\":\"t" + now + "\"}}]";
                 try
                 {
-                    await client.SendAsync(batch);
+                    await client.SendBatchAsync(now.ToString(), ops);
                     Interlocked.Increment(ref sent);
                 }
                 catch (Exception)
@@ -117,7 +121,7 @@ public static class Scenarios
         stop.Cancel();
         await Task.WhenAll(senders);
 
-        Out($"RESULT fanout clients={clientCount} canvases={canvases.Length} rate={o.Rate}/s " +
+        Out($"RESULT fanout{(o.SignalR ? " signalr-relay" : "")} clients={clientCount} canvases={canvases.Length} rate={o.Rate}/s " +
             $"batches_in={sentInWindow / elapsed:F0}/s messages_out={Interlocked.Read(ref received) / elapsed:F0}/s");
         Out($"RESULT server cpu={serverCpu / elapsed * 100:F0}% of one core, {serverCpu * 1e6 / Interlocked.Read(ref received):F1} us per delivered message");
         Out($"RESULT delivery latency {Stats.Summary(delivery)}");

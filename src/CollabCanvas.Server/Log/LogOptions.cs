@@ -7,9 +7,13 @@ public sealed class LogOptions
 {
     public const string Section = "CollabCanvas:Log";
 
-    /// <summary>SharedSqlite: how often (ms) a process checks whether another one committed (<c>PRAGMA data_version</c>). Default 1.</summary>
-    [Range(1, 1000)]
-    public int PollIntervalMilliseconds { get; set; } = 1;
+    /// <summary>
+    /// SharedSqlite: a process learns of another's commit from its nudge at once; in case a nudge never comes (an
+    /// instance that has just started, a platform without Unix sockets) it also checks this often (<c>PRAGMA
+    /// data_version</c>, no I/O). Default 100.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int SafetyPollMilliseconds { get; set; } = 100;
 
     /// <summary>A snapshot is written after this many batches of a canvas. Default 500.</summary>
     [Range(1, 1_000_000)]

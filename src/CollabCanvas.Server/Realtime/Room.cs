@@ -24,7 +24,7 @@ public sealed class Room
     private readonly List<Session> _sessions = [];
     /// <summary>Sessions of this canvas on other instances (shared log only), by session id.</summary>
     private readonly Dictionary<string, PeerInfo> _remotePeers = new(StringComparer.Ordinal);
-    private readonly PresenceRelay? _relay;
+    private readonly IPresenceBus? _presence;
     private readonly Queue<LogRecord> _recent = new();
     private readonly SerialExecutor _lane;
     /// <summary>Work waiting for a seq to be applied here (answers to resent batches, server-made batches), in no order.</summary>
@@ -40,9 +40,9 @@ public sealed class Room
     private bool _closed;
     private readonly Lazy<Task> _ready;
 
-    public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger, PresenceRelay? relay = null)
+    public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger, IPresenceBus? presence = null)
     {
-        _relay = relay;
+        _presence = presence;
         CanvasId = canvasId;
         _log = log;
         _options = options;
@@ -214,7 +214,7 @@ public sealed class Room
             var join = ServerMessages.Join(session.Peer);
             foreach (var other in _sessions) other.Send(join);
             _sessions.Add(session);
-            _relay?.Publish(CanvasId, session.Peer);
+            _presence?.Publish(CanvasId, session.Peer);
             return true;
         }
     }
@@ -246,7 +246,7 @@ public sealed class Room
             if (!_sessions.Remove(session)) return;
             var leave = ServerMessages.Leave(session.Id);
             foreach (var other in _sessions) other.Send(leave);
-            _relay?.Left(CanvasId, session.Id);
+            _presence?.Left(CanvasId, session.Id);
         }
     }
 
@@ -332,7 +332,7 @@ public sealed class Room
             var message = ServerMessages.Presence(session.Peer);
             foreach (var other in _sessions)
                 if (other != session) other.Send(message);
-            _relay?.Publish(CanvasId, session.Peer);
+            _presence?.Publish(CanvasId, session.Peer);
         }
     }
 

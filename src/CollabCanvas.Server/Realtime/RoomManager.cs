@@ -17,15 +17,15 @@ public sealed class RoomManager : BackgroundService
     private readonly RealtimeOptions _options;
     private readonly LogOptions _logOptions;
     private readonly ILogger<Room> _roomLogger;
-    private readonly PresenceRelay? _relay;
+    private readonly IPresenceBus? _presence;
     /// <summary>Held while events are handed to rooms; <see cref="CaughtUpAsync"/> waits on it.</summary>
     private readonly object _handing = new();
     private readonly List<TaskCompletionSource> _caughtUpWaiters = [];
 
     public RoomManager(ICanvasLog log, IOptions<RealtimeOptions> options, IOptions<LogOptions> logOptions, ILogger<Room> roomLogger,
-        PresenceRelay? relay = null)
+        IPresenceBus? presence = null)
     {
-        _relay = relay;
+        _presence = presence;
         _log = log;
         _options = options.Value;
         _logOptions = logOptions.Value;
@@ -36,7 +36,10 @@ public sealed class RoomManager : BackgroundService
 
     public Room? Find(string canvasId) => _rooms.TryGetValue(canvasId, out var room) ? room : null;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(HandCommittedAsync(stoppingToken), HandRemotePresenceAsync(stoppingToken));
+
+    private async Task HandCommittedAsync(CancellationToken stoppingToken)
     {
         var committed = _log.Committed;
         try
@@ -56,6 +59,31 @@ public sealed class RoomManager : BackgroundService
         finally
         {
             lock (_handing) ReleaseCaughtUpWaiters();
+        }
+    }
+
+    /// <summary>Sessions of other instances (a shared backend only) reach the rooms of their canvas here.</summary>
+    private async Task HandRemotePresenceAsync(CancellationToken stoppingToken)
+    {
+        if (_presence is null) return;
+        try
+        {
+            await foreach (var presenceEvent in _presence.Remote.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (Find(presenceEvent.CanvasId) is not { } room) continue;
+                switch (presenceEvent)
+                {
+                    case RemotePeer peer:
+                        room.RemotePresence(peer.Peer);
+                        break;
+                    case RemoteLeft left:
+                        room.RemoteLeave(left.SessionId);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -105,7 +133,7 @@ public sealed class RoomManager : BackgroundService
     public async Task<Room> GetAsync(string canvasId)
     {
         _log.Watch(canvasId);
-        var created = new Room(canvasId, _log, _options, _logOptions, _roomLogger, _relay);
+        var created = new Room(canvasId, _log, _options, _logOptions, _roomLogger, _presence);
         var room = _rooms.GetOrAdd(canvasId, created);
         if (room != created) _log.Unwatch(canvasId); // this room is watched already
         if (room.IsClosed)

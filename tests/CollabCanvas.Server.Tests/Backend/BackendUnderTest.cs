@@ -27,6 +27,9 @@ public sealed class BackendUnderTest : IAsyncDisposable
     /// <summary>Every provider the contract suite runs against.</summary>
     public static TheoryData<string> Providers => [nameof(BackendProvider.Memory), nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite)];
 
+    /// <summary>Providers that keep their data when an instance stops (a restart reads it again).</summary>
+    public static TheoryData<string> DurableProviders => [nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite)];
+
     /// <summary>Providers whose instances share their data with other processes.</summary>
     public static TheoryData<string> MultiInstanceProviders => [nameof(BackendProvider.SharedSqlite)];
 

@@ -16,6 +16,7 @@ public static class InMemoryBackend
         services.AddSingleton<IAccessStore, InMemoryAccessStore>();
         services.AddSingleton<IAiQuotaStore, InMemoryAiQuotaStore>();
         services.AddSingleton<IAccessEventBus, InProcessAccessEventBus>();
+        services.AddSingleton<ICanvasLog, InMemoryCanvasLog>();
         return services;
     }
 }

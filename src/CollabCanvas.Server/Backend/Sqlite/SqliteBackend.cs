@@ -8,7 +8,8 @@ public static class SqliteBackend
     public static IServiceCollection AddSqliteBackend(this IServiceCollection services, bool shared)
     {
         services.AddSingleton<SqliteDatabase>();
-        services.AddSingleton<ICanvasLog, SqliteCanvasLog>();
+        if (shared) services.AddCanvasLog<SharedSqliteCanvasLog>();
+        else services.AddCanvasLog<SqliteCanvasLog>();
         services.AddSingleton<ILoginAttemptStore, SqliteLoginAttemptStore>();
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<ISignInStore, SqliteSignInStore>();
@@ -20,10 +21,19 @@ public static class SqliteBackend
             services.AddSingleton<SharedSqliteAccessEventBus>();
             services.AddSingleton<IAccessEventBus>(sp => sp.GetRequiredService<SharedSqliteAccessEventBus>());
             services.AddHostedService(sp => sp.GetRequiredService<SharedSqliteAccessEventBus>());
-            services.AddSingleton<Realtime.PresenceRelay>();
-            services.AddHostedService(sp => sp.GetRequiredService<Realtime.PresenceRelay>());
+            services.AddSingleton<SqlitePresenceBus>();
+            services.AddSingleton<IPresenceBus>(sp => sp.GetRequiredService<SqlitePresenceBus>());
+            services.AddHostedService(sp => sp.GetRequiredService<SqlitePresenceBus>());
         }
         else services.AddSingleton<IAccessEventBus, InProcessAccessEventBus>();
         return services;
+    }
+
+    /// <summary>The log is also a hosted service: its writer starts with the host.</summary>
+    private static void AddCanvasLog<T>(this IServiceCollection services) where T : SqliteCanvasLog
+    {
+        services.AddSingleton<T>();
+        services.AddSingleton<ICanvasLog>(sp => sp.GetRequiredService<T>());
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 }

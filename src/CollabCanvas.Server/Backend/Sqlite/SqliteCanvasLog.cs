@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Observability;
@@ -8,60 +7,58 @@ using Microsoft.Extensions.Options;
 namespace CollabCanvas.Server.Backend.Sqlite;
 
 /// <summary>
-/// The log on one SQLite file, with one writer thread per process. Appends queue up while a commit is in flight and
-/// then share one transaction and one fsync (group commit), so durable throughput grows with concurrency.
-/// Shared by several processes (<see cref="BackendProvider.SharedSqlite"/>), the same thread also polls: every
-/// <see cref="LogOptions.PollIntervalMilliseconds"/> it asks SQLite whether another connection committed
-/// (<c>PRAGMA data_version</c>, no I/O) and if so reads the new rows. After its own commits it reads every row past
-/// the last one it announced, so its own batches and the others' are announced together in seq order: a batch is
-/// never announced before an earlier one from another process. The writer announces before it completes appends.
+/// The log on a SQLite file that one process owns, with one writer thread. Appends queue up (bounded) while a commit is
+/// in flight and then share one transaction and one fsync (group commit), so durable throughput grows with
+/// concurrency. After each commit the writer puts the committed batches on the stream, in seq order, and then completes
+/// their appends. Idle, the writer sleeps until something is queued: nothing polls. <see cref="SharedSqliteCanvasLog"/>
+/// adds what several processes sharing the file need.
 /// </summary>
-public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
+public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
 {
-    private readonly SqliteDatabase _database;
-    private readonly LogOptions _options;
-    private readonly ILogger<SqliteCanvasLog> _logger;
     private readonly Channel<WorkItem> _work;
-    // Not SingleReader: that channel cannot count what it holds, and the reader needs to know when it caught up.
-    private readonly Channel<LogEvent> _events = Channel.CreateUnbounded<LogEvent>(new() { SingleWriter = true });
-    /// <summary>Watched canvases and how many watches each has.</summary>
-    private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly CommittedStream _stream = new();
     private readonly Thread _writer;
-    private readonly ManualResetEventSlim _wake = new(false);
-    private readonly bool _shared;
     private volatile bool _disposed;
-    /// <summary>Canvases reloaded because rows were cleaned up before this instance read them, and up to which seq.</summary>
-    private readonly Dictionary<string, long> _reloadedAt = new(StringComparer.Ordinal);
 
-    public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, IOptions<BackendOptions> backend, ILogger<SqliteCanvasLog> logger)
+    public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SqliteCanvasLog> logger)
+        : this(database, options.Value, logger)
     {
-        _database = database;
-        _options = options.Value;
-        _logger = logger;
-        _shared = backend.Value.Provider == BackendProvider.SharedSqlite;
+    }
+
+    protected SqliteCanvasLog(SqliteDatabase database, LogOptions options, ILogger logger)
+    {
+        Database = database;
+        Options = options;
+        Logger = logger;
         // Appends fail fast when the queue is full (busy); snapshots and the like wait for room instead.
-        _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(_options.MaxQueuedAppends)
+        _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.MaxQueuedAppends)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "canvas-log-writer" };
-        _writer.Start();
     }
 
-    public ChannelReader<LogEvent> Committed => _events.Reader;
+    protected SqliteDatabase Database { get; }
+    protected LogOptions Options { get; }
+    protected ILogger Logger { get; }
 
-    public void Watch(string canvasId) => _watched.AddOrUpdate(canvasId, 1, static (_, count) => count + 1);
+    public ChannelReader<LogEvent> Committed => _stream.Reader;
 
-    public void Unwatch(string canvasId)
+    /// <summary>Starts the writer: with the host, once every subclass's constructor has run.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        while (_watched.TryGetValue(canvasId, out var count))
-        {
-            if (count == 1 ? _watched.TryRemove(KeyValuePair.Create(canvasId, 1)) : _watched.TryUpdate(canvasId, count - 1, count)) return;
-        }
+        if (!_writer.IsAlive) _writer.Start();
+        return Task.CompletedTask;
     }
 
-    private bool IsWatched(string canvasId) => _watched.ContainsKey(canvasId);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Watch(string canvasId) => _stream.Watch(canvasId);
+
+    public void Unwatch(string canvasId) => _stream.Unwatch(canvasId);
+
+    protected bool IsWatched(string canvasId) => _stream.IsWatched(canvasId);
 
     public Task<AppendResult> AppendAsync(NewBatch batch, CancellationToken cancellationToken = default)
     {
@@ -69,7 +66,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         var item = new AppendWork(batch);
         if (!_work.Writer.TryWrite(item))
             return Task.FromException<AppendResult>(_disposed ? new ObjectDisposedException(nameof(SqliteCanvasLog)) : new CanvasLogBusyException());
-        _wake.Set();
+        WorkQueued();
         return item.Task.WaitAsync(cancellationToken);
     }
 
@@ -94,14 +91,14 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         {
             throw new ObjectDisposedException(nameof(SqliteCanvasLog));
         }
-        _wake.Set();
+        WorkQueued();
         return await item.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task<StoredCanvas> LoadAsync(string canvasId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = _database.Open();
+        using var connection = Database.Open();
         // One read transaction: another process may write a newer snapshot and prune between two separate reads.
         using var transaction = connection.BeginTransaction(deferred: true);
         Snapshot? snapshot = null;
@@ -118,7 +115,7 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
     public Task<IReadOnlyList<LogRecord>?> ReadAfterAsync(string canvasId, long since, int limit, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = _database.Open();
+        using var connection = Database.Open();
         using var transaction = connection.BeginTransaction(deferred: true);
         using (var command = connection.CreateCommand())
         {
@@ -146,50 +143,52 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
         return records;
     }
 
+    /// <summary>Something was queued for the writer (the shared log wakes its writer, which waits on more than the queue).</summary>
+    protected virtual void WorkQueued()
+    {
+    }
+
+    /// <summary>Called on the writer thread before anything else.</summary>
+    protected virtual void WriterStarting(Statements statements)
+    {
+    }
+
+    /// <summary>
+    /// Called on the writer thread when nothing is queued; returns once something is, or the log is stopping
+    /// (<see cref="HasWorkOrStopping"/>). One process: it just waits for the queue.
+    /// </summary>
+    protected virtual void Idle(Statements statements) => _work.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+
+    protected bool HasWorkOrStopping => _work.Reader.Count > 0 || _work.Reader.Completion.IsCompleted;
+
+    /// <summary>Held around each write transaction (several processes queue for the file).</summary>
+    protected virtual WriterLock.Held? HoldFile() => null;
+
+    /// <summary>After a commit, before the appends complete: puts the committed batches on the stream in seq order.</summary>
+    protected virtual void AfterCommit(Statements statements, List<LogRecord> committed)
+    {
+        foreach (var record in committed) Announce(record);
+    }
+
+    protected void Announce(LogRecord record) => _stream.Publish(record);
+
+    protected void AnnounceLost(string canvasId) => _stream.PublishLost(canvasId);
+
     private void WriterLoop()
     {
-        using var connection = _database.Open();
-        // Shared: processes queue for the file in the kernel instead of in SQLite's sleeping busy handler.
-        using var writerLock = _shared ? new WriterLock(_database.DatabasePath) : null;
+        using var connection = Database.Open();
         using var statements = new Statements(connection);
-        var group = new List<WorkItem>(_options.MaxGroupCommit);
-        var committed = new List<LogRecord>(_options.MaxGroupCommit);
+        var group = new List<WorkItem>(Options.MaxGroupCommit);
+        var committed = new List<LogRecord>(Options.MaxGroupCommit);
         var reader = _work.Reader;
-        // Shared: start after what is in the file now; rooms load everything before it from storage.
-        var lastAnnounced = _shared && statements.MaxSeq.ExecuteScalar() is long max ? max : 0;
-        var dataVersion = _shared ? (long)statements.DataVersion.ExecuteScalar()! : 0;
-        var nextHeartbeat = 0L;
+        WriterStarting(statements);
         while (true)
         {
-            if (Environment.TickCount64 >= nextHeartbeat)
-            {
-                nextHeartbeat = Environment.TickCount64 + HeartbeatMilliseconds;
-                using (writerLock?.Acquire()) ReportPosition(statements, _shared ? lastAnnounced : long.MaxValue / 2);
-                if (_shared) FindLostCanvases(statements, lastAnnounced);
-                if (_shared && statements.MaxSeq.ExecuteScalar() is long head) Interlocked.Exchange(ref CanvasMetrics.QueueLag, head - lastAnnounced);
-            }
             if (!reader.TryRead(out var first))
             {
                 if (reader.Completion.IsCompleted) break;
-                if (!_shared)
-                {
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
-                    continue;
-                }
-                _wake.Wait(_options.PollIntervalMilliseconds);
-                _wake.Reset();
-                if (!reader.TryRead(out first))
-                {
-                    var version = (long)statements.DataVersion.ExecuteScalar()!;
-                    if (version != dataVersion)
-                    {
-                        dataVersion = version;
-                        var polling = System.Diagnostics.Stopwatch.GetTimestamp();
-                        lastAnnounced = CatchUp(statements, lastAnnounced, committed);
-                        CanvasMetrics.PollDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(polling).TotalMilliseconds);
-                    }
-                    continue;
-                }
+                Idle(statements);
+                continue;
             }
             group.Add(first);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -197,10 +196,10 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             {
                 // Shared: wait for the file first, then take everything queued meanwhile into this commit, so the
                 // time spent waiting for the other processes turns into a larger group, not into more fsyncs.
-                using (writerLock?.Acquire())
+                using (HoldFile())
                 using (var transaction = connection.BeginTransaction())
                 {
-                    while (group.Count < _options.MaxGroupCommit && reader.TryRead(out var next)) group.Add(next);
+                    while (group.Count < Options.MaxGroupCommit && reader.TryRead(out var next)) group.Add(next);
                     statements.Enlist(transaction);
                     foreach (var item in group) item.Execute(statements, committed);
                     transaction.Commit();
@@ -208,108 +207,41 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 statements.Enlist(null);
                 CanvasMetrics.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 CanvasMetrics.BatchesAppended.Add(committed.Count);
-                if (_shared) lastAnnounced = CatchUp(statements, lastAnnounced, committed);
-                else foreach (var record in committed) Announce(record);
+                AfterCommit(statements, committed);
                 foreach (var item in group) item.Complete();
             }
             catch (Exception e)
             {
                 statements.Enlist(null);
-                _logger.LogError(e, "log commit of {Count} items failed", group.Count);
+                Logger.LogError(e, "log commit of {Count} items failed", group.Count);
                 foreach (var item in group) item.Fail(e);
             }
             group.Clear();
             committed.Clear();
         }
-        _events.Writer.TryComplete();
-    }
-
-    /// <summary>
-    /// Announces, in seq order, every row past <paramref name="after"/> of a canvas someone here wants: other
-    /// processes' rows and this one's (<paramref name="own"/>, whose ops need no parsing). Returns the last seq read.
-    /// </summary>
-    private long CatchUp(Statements statements, long after, List<LogRecord> own)
-    {
-        var ownBySeq = own.Count == 0 ? null : own.ToDictionary(r => r.Seq);
-        while (true)
-        {
-            statements.ReadAfter.Parameters[0].Value = after;
-            var read = 0;
-            using (var rows = statements.ReadAfter.ExecuteReader())
-            {
-                while (rows.Read())
-                {
-                    read++;
-                    after = rows.GetInt64(0);
-                    var canvasId = rows.GetString(1);
-                    if (!IsWatched(canvasId)) continue;
-                    Announce(ownBySeq is not null && ownBySeq.TryGetValue(after, out var mine) ? mine
-                        : new LogRecord(canvasId, after, rows.GetString(2), rows.GetString(3), rows.GetString(4), (byte[])rows.GetValue(5)));
-                }
-            }
-            if (read < CatchUpPage) return after;
-        }
-    }
-
-    private const int CatchUpPage = 1000;
-    private const int HeartbeatMilliseconds = 1000;
-
-    /// <summary>
-    /// Cleanup waits for every live instance, but an instance silent for longer than the timeout (paused, swapped
-    /// out) is not waited for: rows it had not read may be gone. Its rooms of those canvases are then stale.
-    /// </summary>
-    private void FindLostCanvases(Statements statements, long cursor)
-    {
-        statements.PrunedPast.Parameters[0].Value = cursor;
-        using var rows = statements.PrunedPast.ExecuteReader();
-        while (rows.Read())
-        {
-            var canvasId = rows.GetString(0);
-            var prunedSeq = rows.GetInt64(1);
-            // Once per cleanup: the reloaded room starts from storage, which already reflects it.
-            if (!IsWatched(canvasId) || (_reloadedAt.TryGetValue(canvasId, out var handled) && handled >= prunedSeq)) continue;
-            _reloadedAt[canvasId] = prunedSeq;
-            _logger.LogWarning("rows of canvas {Canvas} were cleaned up before this instance read them; reloading it", canvasId);
-            _events.Writer.TryWrite(new CanvasLost(canvasId));
-        }
-    }
-
-    /// <summary>Tells the other instances how far this one has read (cleanup waits for the slowest live reader).</summary>
-    private void ReportPosition(Statements statements, long cursor)
-    {
-        try
-        {
-            var p = statements.Heartbeat.Parameters;
-            p[0].Value = _options.InstanceId;
-            p[1].Value = cursor;
-            p[2].Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            statements.Heartbeat.ExecuteNonQuery();
-        }
-        catch (SqliteException e)
-        {
-            _logger.LogWarning(e, "could not report this instance's read position; retrying in a second");
-        }
-    }
-
-    private void Announce(LogRecord record)
-    {
-        if (IsWatched(record.CanvasId)) _events.Writer.TryWrite(record);
+        _stream.Complete();
     }
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
         _disposed = true;
         _work.Writer.TryComplete();
-        _wake.Set();
-        _writer.Join();
-        _wake.Dispose();
+        WorkQueued();
+        if (_writer.IsAlive) _writer.Join();
+        else _stream.Complete();
     }
 
     /// <summary>Prepared statements of the writer connection.</summary>
-    private sealed class Statements : IDisposable
+    protected sealed class Statements : IDisposable
     {
         public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion,
-            Heartbeat, TakeLease, PrunedPast, ReadFloor;
+            Heartbeat, TakeLease, PrunedPast, ReadFloor, LivePeers;
         private readonly SqliteCommand[] _all;
 
         public Statements(SqliteConnection connection)
@@ -352,13 +284,14 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
                 """, "$name", "$holder", "$expires", "$now");
             ReadAfter = Create(connection, $"""
                 SELECT seq, canvas_id, actor, client_id, ref, ops FROM message_queue
-                WHERE seq > $after ORDER BY seq LIMIT {CatchUpPage}
+                WHERE seq > $after ORDER BY seq LIMIT {SharedSqliteCanvasLog.CatchUpPage}
                 """, "$after");
             MaxSeq = Create(connection, "SELECT MAX(seq) FROM message_queue");
             ReadFloor = Create(connection, "SELECT MIN(cursor) FROM instances WHERE heartbeat_at > $since", "$since");
             PrunedPast = Create(connection, "SELECT canvas_id, pruned_seq FROM canvas_states WHERE pruned_seq > $cursor", "$cursor");
+            LivePeers = Create(connection, "SELECT id FROM instances WHERE heartbeat_at > $since AND id <> $id", "$since", "$id");
             DataVersion = Create(connection, "PRAGMA data_version");
-            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease, PrunedPast, ReadFloor];
+            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease, PrunedPast, ReadFloor, LivePeers];
             foreach (var command in _all) command.Prepare();
         }
 
@@ -461,16 +394,16 @@ public sealed class SqliteCanvasLog : ICanvasLog, IDisposable
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var lease = s.TakeLease.Parameters;
             lease[0].Value = "prune";
-            lease[1].Value = log._options.InstanceId;
-            lease[2].Value = now + log._options.PruneEverySeconds * 2000L;
+            lease[1].Value = log.Options.InstanceId;
+            lease[2].Value = now + log.Options.PruneEverySeconds * 2000L;
             lease[3].Value = now;
             if (s.TakeLease.ExecuteNonQuery() == 0) return; // another instance holds it
             // Rows above the slowest live instance's read position may still be on their way to its rooms.
-            s.ReadFloor.Parameters[0].Value = now - log._options.InstanceTimeoutSeconds * 1000L;
+            s.ReadFloor.Parameters[0].Value = now - log.Options.InstanceTimeoutSeconds * 1000L;
             var floor = s.ReadFloor.ExecuteScalar() is long min ? min : long.MaxValue;
             foreach (var command in new[] { s.PruneMark, s.Prune })
             {
-                command.Parameters[0].Value = now - log._options.RetentionSeconds * 1000L;
+                command.Parameters[0].Value = now - log.Options.RetentionSeconds * 1000L;
                 command.Parameters[1].Value = floor;
                 var rows = command.ExecuteNonQuery();
                 if (command == s.Prune) CanvasMetrics.Pruned.Add(rows);

@@ -1,20 +1,21 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Log;
-using CollabCanvas.Server.Backend;
-using CollabCanvas.Server.Backend.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace CollabCanvas.Server.Realtime;
+namespace CollabCanvas.Server.Backend.Sqlite;
 
 /// <summary>
-/// Presence across the instances that share one SQLite file. Local changes are coalesced (the latest per session)
-/// and written together every <see cref="Tick"/>; the same loop reads what other instances wrote for the canvases
-/// this one has rooms for. A session's row is refreshed every few seconds while it is here, so the row of a session
-/// whose instance died expires and the others see it leave. Never durable: rows are gone a minute after.
+/// Presence across the instances that share one SQLite file (SharedSqlite). Local changes are coalesced (the latest
+/// per session) and written together every <see cref="Tick"/>; the same loop reads what other instances wrote, but
+/// only when one of them committed since (<c>PRAGMA data_version</c>, no I/O), so an idle instance costs a timer and
+/// a shared-memory read per tick. A session's row is refreshed every few seconds while it is here, so the row of a
+/// session whose instance died expires and the others see it leave. Never durable: rows are gone a minute after.
 /// </summary>
-public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> options, IServiceProvider services,
-    ILogger<PresenceRelay> logger) : BackgroundService
+public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SqlitePresenceBus> logger)
+    : BackgroundService, IPresenceBus
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
     private const long RefreshMilliseconds = 3_000;
@@ -26,6 +27,9 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
     private readonly Dictionary<string, (string Canvas, PeerInfo Peer)> _local = new(StringComparer.Ordinal);
     /// <summary>Remote sessions and when their row was last written.</summary>
     private readonly Dictionary<string, (string Canvas, long UpdatedAt)> _remote = new(StringComparer.Ordinal);
+    private readonly Channel<PresenceEvent> _events = Channel.CreateUnbounded<PresenceEvent>(new() { SingleWriter = true, SingleReader = true });
+
+    public ChannelReader<PresenceEvent> Remote => _events.Reader;
 
     public void Publish(string canvasId, PeerInfo peer)
     {
@@ -46,12 +50,12 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var rooms = services.GetRequiredService<RoomManager>();
         using var timer = new PeriodicTimer(Tick);
         using var writerLock = new WriterLock(database.DatabasePath);
         var lastRead = 0L;
         var nextRefresh = 0L;
-        Microsoft.Data.Sqlite.SqliteConnection? connection = null; // one for the relay's life, reopened after a failure
+        SqliteConnection? connection = null; // one for the bus's life, reopened after a failure
+        long? dataVersion = null;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -62,24 +66,36 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
                     connection ??= database.Open();
                     Write(connection, writerLock, now, refreshAll: now >= nextRefresh);
                     if (now >= nextRefresh) nextRefresh = now + RefreshMilliseconds;
-                    lastRead = Read(connection, rooms, lastRead, now);
-                    Expire(rooms, now);
+                    // Changes only when another connection committed (this one's own writes do not count).
+                    var version = DataVersion(connection);
+                    if (version != dataVersion) lastRead = Read(connection, lastRead, now);
+                    dataVersion = version;
+                    Expire(now);
                 }
                 catch (Exception e)
                 {
-                    logger.LogWarning(e, "presence relay failed; retrying on the next tick");
+                    logger.LogWarning(e, "presence bus failed; retrying on the next tick");
                     connection?.Dispose();
                     connection = null;
+                    dataVersion = null;
                 }
             }
         }
         finally
         {
             connection?.Dispose();
+            _events.Writer.TryComplete();
         }
     }
 
-    private void Write(Microsoft.Data.Sqlite.SqliteConnection connection, WriterLock writerLock, long now, bool refreshAll)
+    private static long DataVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA data_version";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void Write(SqliteConnection connection, WriterLock writerLock, long now, bool refreshAll)
     {
         List<(string Session, string Canvas, PeerInfo Peer, bool Left)> batch;
         lock (_dirty)
@@ -99,11 +115,11 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
             VALUES ($session, $canvas, $instance, $peer, $left, $now)
             ON CONFLICT (session) DO UPDATE SET peer = excluded.peer, left_at = excluded.left_at, updated_at = excluded.updated_at
             """;
-        var session = upsert.Parameters.Add("$session", Microsoft.Data.Sqlite.SqliteType.Text);
-        var canvas = upsert.Parameters.Add("$canvas", Microsoft.Data.Sqlite.SqliteType.Text);
+        var session = upsert.Parameters.Add("$session", SqliteType.Text);
+        var canvas = upsert.Parameters.Add("$canvas", SqliteType.Text);
         upsert.Parameters.AddWithValue("$instance", _instance);
-        var peer = upsert.Parameters.Add("$peer", Microsoft.Data.Sqlite.SqliteType.Blob);
-        var left = upsert.Parameters.Add("$left", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var peer = upsert.Parameters.Add("$peer", SqliteType.Blob);
+        var left = upsert.Parameters.Add("$left", SqliteType.Integer);
         upsert.Parameters.AddWithValue("$now", now);
         foreach (var entry in batch)
         {
@@ -120,7 +136,7 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
         transaction.Commit();
     }
 
-    private long Read(Microsoft.Data.Sqlite.SqliteConnection connection, RoomManager rooms, long lastRead, long now)
+    private long Read(SqliteConnection connection, long lastRead, long now)
     {
         using var select = connection.CreateCommand();
         select.CommandText = """
@@ -138,29 +154,27 @@ public sealed class PresenceRelay(SqliteDatabase database, IOptions<LogOptions> 
             var canvasId = rows.GetString(1);
             var updatedAt = rows.GetInt64(4);
             newest = Math.Max(newest, updatedAt);
-            if (rooms.Find(canvasId) is not { } room) continue;
             if (!rows.IsDBNull(3))
             {
-                _remote.Remove(session);
-                room.RemoteLeave(session);
+                if (_remote.Remove(session)) _events.Writer.TryWrite(new RemoteLeft(canvasId, session));
                 continue;
             }
             if (_remote.TryGetValue(session, out var seen) && seen.UpdatedAt >= updatedAt) continue;
             _remote[session] = (canvasId, updatedAt);
             var peer = JsonSerializer.Deserialize((byte[])rows.GetValue(2), ProtocolJsonContext.Default.PeerInfo);
-            if (peer is not null && now - updatedAt < ExpiryMilliseconds) room.RemotePresence(peer);
+            if (peer is not null && now - updatedAt < ExpiryMilliseconds) _events.Writer.TryWrite(new RemotePeer(canvasId, peer));
         }
         return newest;
     }
 
     /// <summary>Remote sessions whose instance stopped refreshing them have left.</summary>
-    private void Expire(RoomManager rooms, long now)
+    private void Expire(long now)
     {
         foreach (var (session, entry) in _remote.ToArray())
         {
             if (now - entry.UpdatedAt < ExpiryMilliseconds) continue;
             _remote.Remove(session);
-            rooms.Find(entry.Canvas)?.RemoteLeave(session);
+            _events.Writer.TryWrite(new RemoteLeft(entry.Canvas, session));
         }
     }
 }

@@ -1,0 +1,251 @@
+using System.Text;
+using System.Threading.Channels;
+using CollabCanvas.Core.Model;
+using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Sqlite;
+using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace CollabCanvas.Server.Tests.Backend;
+
+/// <summary>
+/// What every <see cref="ICanvasLog"/> promises: seq strictly increasing per canvas, the committed stream carrying every
+/// batch of a watched canvas once and in seq order (across instances too), idempotent resends, durability before the
+/// append completes, exact restore, gaps reported instead of skipped, a bounded queue; and presence between instances.
+/// </summary>
+public sealed class CanvasLogContractTests
+{
+    private static NewBatch Batch(string canvas, string client, string reference, string text = "x") =>
+        new(canvas, "user-1", client, reference, Encoding.UTF8.GetBytes($$$"""[{"op":"put","id":"{{{reference}}}","props":{"type":"text","text":"{{{text}}}"}}]"""), []);
+
+    /// <summary>Reads the stream until <paramref name="count"/> batches came out (failing after the ceiling).</summary>
+    private static async Task<List<LogRecord>> ReadBatchesAsync(ChannelReader<LogEvent> stream, int count)
+    {
+        using var ceiling = new CancellationTokenSource(Eventually.Ceiling);
+        var read = new List<LogRecord>();
+        while (read.Count < count)
+        {
+            var next = await stream.ReadAsync(ceiling.Token);
+            if (next is LogRecord record) read.Add(record);
+        }
+        return read;
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task Concurrent_appends_get_increasing_seqs_per_canvas_and_each_comes_out_once_in_seq_order(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var log = backend.Get<ICanvasLog>();
+        log.Watch("a");
+        log.Watch("b");
+
+        var appends = Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            var results = new List<(string Canvas, long Seq)>();
+            for (var i = 0; i < 40; i++)
+            {
+                var canvas = i % 2 == 0 ? "a" : "b";
+                var result = await log.AppendAsync(Batch(canvas, $"client-{writer}", $"r{i}"));
+                Assert.Equal(AppendOutcome.Appended, result.Outcome);
+                results.Add((canvas, result.Seq));
+            }
+            return results;
+        })).ToList();
+        await log.AppendAsync(Batch("unwatched", "client-x", "r0"));
+        var appended = (await Task.WhenAll(appends)).SelectMany(r => r).ToList();
+
+        var streamed = await ReadBatchesAsync(log.Committed, 320);
+        foreach (var canvas in new[] { "a", "b" })
+        {
+            var seqs = streamed.Where(r => r.CanvasId == canvas).Select(r => r.Seq).ToList();
+            Assert.Equal(appended.Where(a => a.Canvas == canvas).Select(a => a.Seq).Order(), seqs); // all, once, in order
+            Assert.Equal(160, seqs.Distinct().Count());
+        }
+        Assert.DoesNotContain(streamed, r => r.CanvasId == "unwatched");
+        Assert.False(log.Committed.TryRead(out var extra), $"more came out than was appended: {extra}");
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task An_unwatched_canvas_no_longer_comes_out_while_a_second_watch_keeps_it(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var log = backend.Get<ICanvasLog>();
+        log.Watch("c");
+        log.Watch("c");
+        log.Unwatch("c");
+        var kept = await log.AppendAsync(Batch("c", "k", "r1"));
+        log.Unwatch("c");
+        await log.AppendAsync(Batch("c", "k", "r2"));
+        log.Watch("d");
+        var marker = await log.AppendAsync(Batch("d", "k", "r3"));
+
+        var streamed = await ReadBatchesAsync(log.Committed, 2);
+        Assert.Equal([("c", kept.Seq), ("d", marker.Seq)], streamed.Select(r => (r.CanvasId, r.Seq)));
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task A_resend_by_client_and_ref_returns_the_original_seq_and_other_ops_under_that_ref_conflict(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var log = backend.Get<ICanvasLog>();
+        log.Watch("c");
+        var first = await log.AppendAsync(Batch("c", "client-1", "r1"));
+        await log.AppendAsync(Batch("c", "client-2", "r1")); // another client's r1 is another batch
+
+        var resent = await log.AppendAsync(Batch("c", "client-1", "r1"));
+        var conflict = await log.AppendAsync(Batch("c", "client-1", "r1", text: "other"));
+
+        Assert.Equal(new AppendResult(AppendOutcome.Duplicate, first.Seq), resent);
+        Assert.Equal(new AppendResult(AppendOutcome.RefConflict, first.Seq), conflict);
+        var stored = await log.LoadAsync("c");
+        Assert.Equal(2, stored.Batches.Count);
+        Assert.Equal(2, (await ReadBatchesAsync(log.Committed, 2)).Count);
+        Assert.False(log.Committed.TryRead(out _), "a resend came out on the stream again");
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task A_completed_append_is_read_by_a_fresh_reader(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var log = backend.Get<ICanvasLog>();
+        var appended = await log.AppendAsync(Batch("c", "client-1", "r1"));
+
+        // SQLite: another instance on the same file, with its own connections, reads it: it is committed, not cached.
+        await using var fresh = provider == nameof(BackendProvider.Memory) ? null : await backend.StartAnotherAsync();
+        var stored = await (fresh ?? backend).Get<ICanvasLog>().LoadAsync("c");
+
+        var batch = Assert.Single(stored.Batches);
+        Assert.Equal((appended.Seq, "user-1", "client-1", "r1"), (batch.Seq, batch.Actor, batch.ClientId, batch.Ref));
+        Assert.Equal(Batch("c", "client-1", "r1").OpsJson, batch.OpsJson);
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.DurableProviders), MemberType = typeof(BackendUnderTest))]
+    public async Task A_restart_restores_every_canvas_exactly(string provider)
+    {
+        await using var owner = await BackendUnderTest.StartAsync(provider);
+        var expected = new Dictionary<string, StoredCanvas>();
+        await using (var before = await owner.StartAnotherAsync())
+        {
+            var log = before.Get<ICanvasLog>();
+            for (var i = 0; i < 30; i++) await log.AppendAsync(Batch($"canvas-{i % 3}", "client", $"r{i}", text: $"t{i}"));
+            await log.SaveSnapshotAsync("canvas-1", new Snapshot(25, "{\"snap\":{}}"u8.ToArray()));
+            foreach (var canvas in new[] { "canvas-0", "canvas-1", "canvas-2" }) expected[canvas] = await log.LoadAsync(canvas);
+        }
+        Assert.Equal(10, expected["canvas-0"].Batches.Count);
+
+        await using var after = await owner.StartAnotherAsync();
+        foreach (var (canvas, stored) in expected)
+        {
+            var restored = await after.Get<ICanvasLog>().LoadAsync(canvas);
+            Assert.Equal(stored.Snapshot?.Seq, restored.Snapshot?.Seq);
+            Assert.Equal(stored.Snapshot?.ObjectsJson, restored.Snapshot?.ObjectsJson);
+            Assert.Equal(Describe(stored.Batches), Describe(restored.Batches));
+        }
+        Assert.Equal(25, expected["canvas-1"].Snapshot!.Seq);
+    }
+
+    private static List<string> Describe(IEnumerable<LogRecord> batches) =>
+        [.. batches.Select(b => $"{b.CanvasId} {b.Seq} {b.Actor} {b.ClientId} {b.Ref} {Encoding.UTF8.GetString(b.OpsJson)}")];
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task Batches_a_snapshot_covers_are_pruned_after_the_retention_and_a_read_across_them_says_so(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider, ("Log:RetentionSeconds", "0"));
+        var log = backend.Get<ICanvasLog>();
+        var seqs = new List<long>();
+        for (var i = 0; i < 5; i++) seqs.Add((await log.AppendAsync(Batch("c", "client", $"r{i}"))).Seq);
+        await log.SaveSnapshotAsync("c", new Snapshot(seqs[2], "{}"u8.ToArray()));
+
+        // Shared: cleanup waits until this instance has reported reading them (its heartbeat, once a second).
+        await Eventually.Until(async () =>
+        {
+            await log.PruneAsync();
+            return await log.ReadAfterAsync("c", 0, 100) is null;
+        }, "the covered batches pruned");
+
+        Assert.Null(await log.ReadAfterAsync("c", seqs[1], 100)); // a gap, not a silent skip
+        Assert.Equal(seqs[3..], (await log.ReadAfterAsync("c", seqs[2], 100))!.Select(r => r.Seq));
+        var stored = await log.LoadAsync("c");
+        Assert.Equal(seqs[2], stored.Snapshot!.Seq);
+        Assert.Equal(seqs[3..], stored.Batches.Select(r => r.Seq));
+        // A pruned batch is forgotten: the same client and ref is a new batch now.
+        Assert.Equal(AppendOutcome.Appended, (await log.AppendAsync(Batch("c", "client", "r0"))).Outcome);
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.DurableProviders), MemberType = typeof(BackendUnderTest))]
+    public async Task A_full_append_queue_answers_busy_at_once_and_appends_nothing(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider, ("Log:MaxQueuedAppends", "3"));
+        var log = backend.Get<ICanvasLog>();
+        var database = backend.Get<SqliteDatabase>();
+        var accepted = new List<Task<AppendResult>>();
+        CanvasLogBusyException? busy = null;
+
+        // The storage stalls: another writer holds the file (both locks a SharedSqlite writer takes).
+        using (var writerLock = new WriterLock(database.DatabasePath))
+        using (writerLock.Acquire())
+        using (var stall = database.Open())
+        using (var transaction = stall.BeginTransaction())
+        {
+            for (var i = 0; i < 6 && busy is null; i++)
+            {
+                var append = log.AppendAsync(Batch("c", "client", $"r{i}"));
+                if (append.IsFaulted) busy = Assert.IsType<CanvasLogBusyException>(append.Exception!.InnerException);
+                else accepted.Add(append);
+            }
+            transaction.Rollback();
+        }
+
+        Assert.NotNull(busy);
+        // The queue holds 3; the writer may have taken the first off it already.
+        Assert.InRange(accepted.Count, 3, 4);
+        var results = await Task.WhenAll(accepted);
+        Assert.All(results, r => Assert.Equal(AppendOutcome.Appended, r.Outcome));
+        Assert.Equal(accepted.Count, (await log.LoadAsync("c")).Batches.Count);
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProviders), MemberType = typeof(BackendUnderTest))]
+    public async Task Appends_on_two_instances_come_out_on_both_once_each_in_one_seq_order(string provider)
+    {
+        await using var first = await BackendUnderTest.StartAsync(provider);
+        await using var second = await first.StartAnotherAsync();
+        var logs = new[] { first.Get<ICanvasLog>(), second.Get<ICanvasLog>() };
+        foreach (var log in logs) log.Watch("c");
+
+        var appends = logs.SelectMany((log, instance) => Enumerable.Range(0, 2).Select(writer => Task.Run(async () =>
+        {
+            var seqs = new List<long>();
+            for (var i = 0; i < 30; i++) seqs.Add((await log.AppendAsync(Batch("c", $"client-{instance}-{writer}", $"r{i}"))).Seq);
+            return seqs;
+        }))).ToList();
+        var appended = (await Task.WhenAll(appends)).SelectMany(s => s).Order().ToList();
+
+        foreach (var log in logs)
+        {
+            var streamed = await ReadBatchesAsync(log.Committed, 120);
+            Assert.Equal(appended, streamed.Select(r => r.Seq));
+        }
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProviders), MemberType = typeof(BackendUnderTest))]
+    public async Task Presence_published_on_one_instance_reaches_the_other_and_so_does_leaving(string provider)
+    {
+        await using var first = await BackendUnderTest.StartAsync(provider);
+        await using var second = await first.StartAnotherAsync();
+        var peer = new PeerInfo("session-1", new UserInfo("user-1", "Ada", "#123456"), new Cursor(10, 20), ["o1"]);
+
+        first.Get<IPresenceBus>().Publish("c", peer);
+        using var ceiling = new CancellationTokenSource(Eventually.Ceiling);
+        var remote = second.Get<IPresenceBus>().Remote;
+        var arrived = Assert.IsType<RemotePeer>(await remote.ReadAsync(ceiling.Token));
+        Assert.Equal(("c", "session-1", "Ada", 10.0, 20.0, "o1"),
+            (arrived.CanvasId, arrived.Peer.Session, arrived.Peer.User.Name, arrived.Peer.Cursor!.X, arrived.Peer.Cursor.Y, arrived.Peer.Selection.Single()));
+
+        first.Get<IPresenceBus>().Left("c", "session-1");
+        PresenceEvent next;
+        do next = await remote.ReadAsync(ceiling.Token); while (next is RemotePeer);
+        Assert.Equal(new RemoteLeft("c", "session-1"), next);
+    }
+}

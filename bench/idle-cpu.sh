@@ -2,7 +2,7 @@
 # Idle CPU of N SharedSqlite instances on one file with no clients, for one or more builds of the server, measured in
 # turn in the same run (so before and after a change meet the same machine):
 #   bench/idle-cpu.sh /tmp/before/CollabCanvas.Server.dll src/CollabCanvas.Server/bin/Release/net10.0/CollabCanvas.Server.dll
-# Settings (environment): INSTANCES (3), IDLE_SECONDS (30), SETTLE_SECONDS (10: start-up work is not idle),
+# Settings (environment): PROVIDER (SharedSqlite), INSTANCES (3), IDLE_SECONDS (30), SETTLE_SECONDS (10: start-up work is not idle),
 # BASE_PORT (5301). CPU is utime + stime from /proc/<pid>/stat over the idle window, in % of one core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +16,12 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-echo "$instances SharedSqlite instances, idle ${idle} s after ${settle} s, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$instances ${PROVIDER:-SharedSqlite} instances, idle ${idle} s after ${settle} s, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for dll in "$@"; do
     data="$(mktemp -d)"
     pids=()
     for i in $(seq 1 "$instances"); do
-        CollabCanvas__DataDirectory="$data" CollabCanvas__Backend__Provider=SharedSqlite CollabCanvas__Log__InstanceId="idle-$i" \
+        CollabCanvas__DataDirectory="$data" CollabCanvas__Backend__Provider="${PROVIDER:-SharedSqlite}" CollabCanvas__Log__InstanceId="idle-$i" \
             Logging__LogLevel__Default=Warning \
             dotnet "$dll" --urls "http://127.0.0.1:$((base + i))" --contentRoot "$PWD/src/CollabCanvas.Server" >"$data/instance-$i.log" 2>&1 &
         pids+=("$!")

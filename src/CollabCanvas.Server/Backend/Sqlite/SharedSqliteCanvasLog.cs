@@ -33,6 +33,8 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
     private long _lastAnnounced;
     private long _dataVersion;
     private long _nextHeartbeat;
+    private long _reportedPosition = -1;
+    private long _reportedAt;
     private string[] _peers = [];
 
     public SharedSqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SharedSqliteCanvasLog> logger)
@@ -118,7 +120,15 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
     private void Heartbeat(Statements statements)
     {
         _nextHeartbeat = Environment.TickCount64 + HeartbeatMilliseconds;
-        using (_writerLock.Acquire()) ReportPosition(statements, _lastAnnounced);
+        // A write (and an fsync) only when the position moved or the others would soon count this instance as gone.
+        var refreshMilliseconds = Math.Min(5_000, Options.InstanceTimeoutSeconds * 1000 / 3);
+        if (_lastAnnounced != _reportedPosition || Environment.TickCount64 - _reportedAt >= refreshMilliseconds)
+        {
+            using (_writerLock.Acquire())
+            {
+                if (ReportPosition(statements, _lastAnnounced)) (_reportedPosition, _reportedAt) = (_lastAnnounced, Environment.TickCount64);
+            }
+        }
         FindLostCanvases(statements, _lastAnnounced);
         RefreshPeers(statements);
         if (statements.MaxSeq.ExecuteScalar() is long head) Interlocked.Exchange(ref CanvasMetrics.QueueLag, head - _lastAnnounced);
@@ -157,7 +167,7 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
     }
 
     /// <summary>Tells the other instances how far this one has read (cleanup waits for the slowest live reader).</summary>
-    private void ReportPosition(Statements statements, long cursor)
+    private bool ReportPosition(Statements statements, long cursor)
     {
         try
         {
@@ -166,10 +176,12 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
             p[1].Value = cursor;
             p[2].Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             statements.Heartbeat.ExecuteNonQuery();
+            return true;
         }
         catch (SqliteException e)
         {
             Logger.LogWarning(e, "could not report this instance's read position; retrying in a second");
+            return false;
         }
     }
 

@@ -11,7 +11,7 @@ namespace CollabCanvas.Server.Backend.Sqlite;
 /// Presence across the instances that share one SQLite file (SharedSqlite). Local changes are coalesced (the latest
 /// per session) and written together every <see cref="Tick"/>; the same loop reads what other instances wrote, but
 /// only when one of them committed since (<c>PRAGMA data_version</c>, no I/O), so an idle instance costs a timer and
-/// a shared-memory read per tick. A session's row is refreshed every few seconds while it is here, so the row of a
+/// a shared-memory read per tick; with no session here at all it sleeps until one comes. A session's row is refreshed every few seconds while it is here, so the row of a
 /// session whose instance died expires and the others see it leave. Never durable: rows are gone a minute after.
 /// </summary>
 public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SqlitePresenceBus> logger)
@@ -29,6 +29,9 @@ public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptio
     private readonly Dictionary<string, (string Canvas, long UpdatedAt)> _remote = new(StringComparer.Ordinal);
     private readonly Channel<PresenceEvent> _events = Channel.CreateUnbounded<PresenceEvent>(new() { SingleWriter = true, SingleReader = true });
 
+    /// <summary>Released when a session of this instance publishes, so that the bus wakes from sleeping.</summary>
+    private readonly SemaphoreSlim _someoneHere = new(0, 1);
+
     public ChannelReader<PresenceEvent> Remote => _events.Reader;
 
     public void Publish(string canvasId, PeerInfo peer)
@@ -37,7 +40,13 @@ public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptio
         {
             _dirty[peer.Session] = (canvasId, peer, false);
             _local[peer.Session] = (canvasId, peer);
+            if (_someoneHere.CurrentCount == 0) _someoneHere.Release();
         }
+    }
+
+    private bool NobodyHere
+    {
+        get { lock (_dirty) return _local.Count == 0 && _dirty.Count == 0; }
     }
 
     public void Left(string canvasId, string session)
@@ -58,8 +67,19 @@ public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptio
         long? dataVersion = null;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                if (NobodyHere)
+                {
+                    // No session here: nothing to write, and no room here to tell of the others. The rooms forget
+                    // the others now; once someone comes, what is in the table is read again from the recent past.
+                    foreach (var (session, entry) in _remote) _events.Writer.TryWrite(new RemoteLeft(entry.Canvas, session));
+                    _remote.Clear();
+                    await _someoneHere.WaitAsync(stoppingToken);
+                    lastRead = 0;
+                    dataVersion = null;
+                }
+                await timer.WaitForNextTickAsync(stoppingToken);
                 try
                 {
                     var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

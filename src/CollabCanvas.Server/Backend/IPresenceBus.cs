@@ -18,7 +18,9 @@ public interface IPresenceBus
 
     /// <summary>
     /// What other instances' sessions do, for every canvas: <see cref="RemotePeer"/> when one appears or moves,
-    /// <see cref="RemoteLeft"/> when it leaves or its instance stopped reporting it. One reader per instance.
+    /// <see cref="RemoteLeft"/> when it leaves or its instance stopped reporting it. Only while this instance has
+    /// sessions of its own (published and not left): with none, there is no one here to tell, and an implementation may
+    /// stop reading. One reader per instance.
     /// </summary>
     ChannelReader<PresenceEvent> Remote { get; }
 }

@@ -236,6 +236,7 @@ public sealed class CanvasLogContractTests
         await using var second = await first.StartAnotherAsync();
         var peer = new PeerInfo("session-1", new UserInfo("user-1", "Ada", "#123456"), new Cursor(10, 20), ["o1"]);
 
+        second.Get<IPresenceBus>().Publish("c", peer with { Session = "session-2" }); // someone there to tell
         first.Get<IPresenceBus>().Publish("c", peer);
         using var ceiling = new CancellationTokenSource(Eventually.Ceiling);
         var remote = second.Get<IPresenceBus>().Remote;

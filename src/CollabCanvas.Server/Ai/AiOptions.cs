@@ -14,6 +14,10 @@ public sealed class AiOptions
     [Range(1, 2000)]
     public int MaxPromptLength { get; set; } = 500;
 
+    /// <summary>How long a previewed command (Claude's answers) waits to be accepted before it is dropped.</summary>
+    [Range(1, 3600)]
+    public int PreviewSeconds { get; set; } = 120;
+
     public ClaudeOptions Claude { get; set; } = new();
 }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CollabCanvas.Server.Ai;
 
 /// <summary>
@@ -65,6 +67,15 @@ public sealed record ArrangeSpec
     public double? Gap { get; init; }
 }
 
+/// <summary>One step of a plan. A previewed command keeps its plan as JSON until it is accepted, hence the names.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "action")]
+[JsonDerivedType(typeof(CreateComponent), "create_component")]
+[JsonDerivedType(typeof(EditSelection), "edit_selection")]
+[JsonDerivedType(typeof(ArrangeSelection), "arrange_selection")]
+[JsonDerivedType(typeof(DeleteSelection), "delete_selection")]
+[JsonDerivedType(typeof(DuplicateSelection), "duplicate_selection")]
+[JsonDerivedType(typeof(SetDefaultTheme), "set_default_theme")]
+[JsonDerivedType(typeof(PlaceObjects), "place_objects")]
 public abstract record AiAction;
 
 public sealed record CreateComponent(ComponentSpec Spec) : AiAction;

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using Anthropic;
+using Anthropic.Helpers;
 using Anthropic.Core;
 using Anthropic.Models.Messages;
 using CollabCanvas.Core.Model;
@@ -15,8 +17,9 @@ public sealed class ClaudeAnswerUnusableException(string message) : Exception(me
 /// The Claude path: the official Anthropic SDK with tool use, where the tools are the builders and edit operations
 /// (<see cref="ToolCatalog"/>). Haiku for simple commands, a larger model for complex ones; the system prompt and
 /// the tools are marked for prompt caching; the SDK's timeout and retries apply within the caller's time budget
-/// (its cancellation token). The context sent is small: the selection's summary and the viewport, never the document.
-/// Any failure throws, and the caller falls back to the built-in parser.
+/// (its cancellation token). Answers are streamed, so that each tool call is used (previewed) as soon as its block is
+/// complete. The context sent is small: the selection's summary and the viewport, never the document. Any failure
+/// throws, and the caller falls back to the built-in parser.
 /// </summary>
 public sealed class ClaudeInterpreter(IOptions<AiOptions> options, IOptions<RealtimeOptions> realtime, ILogger<ClaudeInterpreter> logger)
     : IDisposable
@@ -57,32 +60,38 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, IOptions<Real
 
     /// <param name="paid">Gets every answer's usage as soon as it arrives, so that what a command cost is known even
     /// when the answer cannot be used and the parser takes over.</param>
-    public async Task<AiPlan> InterpretAsync(string prompt, AiContext context, ICollection<AiUsage> paid, CancellationToken cancellationToken)
+    /// <param name="onAction">Gets each usable action as soon as its tool call is complete, long before the answer ends.</param>
+    public async Task<AiPlan> InterpretAsync(string prompt, AiContext context, ICollection<AiUsage> paid, Func<AiAction, Task>? onAction,
+        CancellationToken cancellationToken)
     {
         var model = IsComplex(prompt) ? _options.ComplexModel : _options.SimpleModel;
         List<MessageParam> messages = [new UserMessageParam(Describe(prompt, context))];
-        var (answer, usage) = await AskAsync(model, messages, paid, cancellationToken);
-        var reading = Read(answer, usage);
+        var (answer, reading) = await AskAsync(model, messages, paid, onAction, cancellationToken);
         if (reading.Failed.Count > 0)
         {
             // One repair turn: the model sees exactly what the validation said; the calls that were used stay done.
             messages.Add(new AssistantMessageParam(AsParams(answer.Content)));
             messages.Add(new UserMessageParam(Results(answer.Content, reading)));
-            var (repaired, repairUsage) = await AskAsync(model, messages, paid, cancellationToken);
-            var repair = Read(repaired, repairUsage);
+            var (_, repair) = await AskAsync(model, messages, paid, onAction, cancellationToken);
             if (repair.Failed.Count > 0)
                 throw new ClaudeAnswerUnusableException("objects still invalid after the repair turn: " +
                     string.Join("; ", repair.Failed.Values.SelectMany(errors => errors).Take(3)));
-            reading = new Reading([.. reading.Actions, .. repair.Actions], reading.Refusal ?? repair.Refusal, [], []);
+            reading = new Reading([.. reading.Actions, .. repair.Actions], [], []) { Refusal = reading.Refusal ?? repair.Refusal };
         }
         if (reading.Actions.Count == 0 && reading.Refusal is null)
             throw new ClaudeAnswerUnusableException($"the model's answer held no usable tool call ({reading.Dropped.Count} invalid)");
         return new AiPlan(reading.Actions, reading.Actions.Count == 0 ? (reading.Refusal ?? "") + " " + CommandParser.Help : null) { Interpreter = "claude" };
     }
 
-    private async Task<(Message Answer, AiUsage Usage)> AskAsync(string model, List<MessageParam> messages, ICollection<AiUsage> paid, CancellationToken cancellationToken)
+    /// <summary>
+    /// One request, streamed: each tool call is read when its block is complete (input_json_delta pieces put
+    /// together), and a usable action goes to <paramref name="onAction"/> there and then. The whole answer (for a
+    /// repair turn) is put together by the SDK's aggregator.
+    /// </summary>
+    private async Task<(Message Answer, Reading Reading)> AskAsync(string model, List<MessageParam> messages, ICollection<AiUsage> paid,
+        Func<AiAction, Task>? onAction, CancellationToken cancellationToken)
     {
-        var message = await _client.Value.Messages.Create(new MessageCreateParams
+        var stream = _client.Value.Messages.CreateStreaming(new MessageCreateParams
         {
             Model = model,
             MaxTokens = _options.MaxTokens,
@@ -91,43 +100,58 @@ public sealed class ClaudeInterpreter(IOptions<AiOptions> options, IOptions<Real
             ToolChoice = new ToolChoiceAny(),
             Messages = messages,
         }, cancellationToken);
-        var usage = Cost(model, message.Usage);
+        var aggregator = new MessageContentAggregator();
+        var reading = new Reading([], [], []);
+        // The tool calls being streamed, by block index: their id, the tool's name and the input's JSON so far.
+        var calls = new Dictionary<long, (string Id, string Name, StringBuilder Input)>();
+        await foreach (var streamEvent in stream.CollectAsync(aggregator).WithCancellation(cancellationToken))
+        {
+            if (streamEvent.TryPickContentBlockStart(out var start) && start!.ContentBlock.TryPickToolUse(out var toolUse))
+                calls[start.Index] = (toolUse!.ID, toolUse.Name, new StringBuilder());
+            else if (streamEvent.TryPickContentBlockDelta(out var delta) && delta!.Delta.TryPickInputJson(out var json) && calls.TryGetValue(delta.Index, out var call))
+                call.Input.Append(json!.PartialJson);
+            else if (streamEvent.TryPickContentBlockStop(out var stop) && calls.Remove(stop!.Index, out var done)
+                     && ReadCall(reading, done.Id, done.Name, done.Input.Length == 0 ? "{}" : done.Input.ToString()) is { } action && onAction is not null)
+                await onAction(action);
+        }
+        var answer = aggregator.Message();
+        var usage = Cost(model, answer.Usage);
         paid.Add(usage);
-        return (message, usage);
+        logger.LogInformation("Claude {Model}: {Actions} tool calls used, {Dropped} dropped, {Failed} to repair, {In} in / {Out} out tokens, ${Cost:F5}",
+            usage.Model, reading.Actions.Count, reading.Dropped.Count, reading.Failed.Count, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
+        return (answer, reading);
     }
 
     /// <summary>An answer's calls: the actions used, a refusal, the ids of calls dropped, and the errors of calls to repair.</summary>
-    private sealed record Reading(List<AiAction> Actions, string? Refusal, List<string> Dropped, Dictionary<string, IReadOnlyList<string>> Failed);
-
-    private Reading Read(Message message, AiUsage usage)
+    private sealed record Reading(List<AiAction> Actions, List<string> Dropped, Dictionary<string, IReadOnlyList<string>> Failed)
     {
-        var reading = new Reading([], null, [], []);
-        foreach (var block in message.Content)
+        public string? Refusal { get; set; }
+    }
+
+    /// <summary>Reads one complete tool call into <paramref name="reading"/>; returns its action when it is usable.</summary>
+    private AiAction? ReadCall(Reading reading, string id, string name, string inputJson)
+    {
+        var tool = ToolCatalog.All.FirstOrDefault(t => t.Name == name);
+        ToolCatalog.ToolReading? read = null;
+        try
         {
-            if (!block.TryPickToolUse(out var call)) continue;
-            var tool = ToolCatalog.All.FirstOrDefault(t => t.Name == call!.Name);
-            var input = JsonSerializer.SerializeToElement(call!.Input);
+            var input = JsonDocument.Parse(inputJson).RootElement;
             if (tool?.Name == "refuse")
             {
-                reading = reading with { Refusal = input.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null };
-                continue;
+                reading.Refusal = input.ValueKind == JsonValueKind.Object && input.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+                    ? m.GetString() : null;
+                return null;
             }
-            ToolCatalog.ToolReading? read = null;
-            try
-            {
-                read = tool?.Read(input, _limits);
-            }
-            catch (JsonException)
-            {
-                // Input of the wrong shape: the call is dropped, as an unknown tool is.
-            }
-            if (read?.Action is { } action) reading.Actions.Add(action);
-            else if (read?.Errors is { Count: > 0 } errors) reading.Failed[call.ID] = errors;
-            else reading.Dropped.Add(call.ID);
+            read = tool?.Read(input, _limits);
         }
-        logger.LogInformation("Claude {Model}: {Actions} tool calls used, {Dropped} dropped, {Failed} to repair, {In} in / {Out} out tokens, ${Cost:F5}",
-            usage.Model, reading.Actions.Count, reading.Dropped.Count, reading.Failed.Count, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
-        return reading;
+        catch (JsonException)
+        {
+            // Input of the wrong shape: the call is dropped, as an unknown tool is.
+        }
+        if (read?.Action is { } action) reading.Actions.Add(action);
+        else if (read?.Errors is { Count: > 0 } errors) reading.Failed[id] = errors;
+        else reading.Dropped.Add(id);
+        return read?.Action;
     }
 
     /// <summary>The answer as the next request repeats it: its text and its tool calls.</summary>

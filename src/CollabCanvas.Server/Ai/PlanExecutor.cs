@@ -39,45 +39,57 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
 
     public AiResult Run(AiPlan plan)
     {
-        foreach (var action in plan.Actions)
+        foreach (var action in plan.Actions) Add(action);
+        return Result(plan.Ignored);
+    }
+
+    /// <summary>The ops so far: a streamed command previews each action's ops as soon as the model has chosen it.</summary>
+    public JsonArray Ops => _ops;
+
+    /// <summary>Carries out one action against the copy, after those before it.</summary>
+    public void Add(AiAction action)
+    {
+        var selected = TopLevel(_selection).Count();
+        switch (action)
         {
-            var selected = TopLevel(_selection).Count();
-            switch (action)
-            {
-                case CreateComponent create:
-                    Create(create.Spec);
-                    _done.Add("made " + Describe(create.Spec));
-                    break;
-                case EditSelection edit:
-                    Edit(edit.Edit);
-                    _done.Add($"changed {Objects(selected)}");
-                    break;
-                case ArrangeSelection arrange:
-                    Arrange(arrange.Arrange);
-                    _done.Add($"arranged {Objects(selected)}");
-                    break;
-                case DeleteSelection:
-                    foreach (var id in TopLevel(_selection)) Emit(new JsonObject { ["op"] = "delete", ["id"] = id });
-                    _done.Add($"deleted {Objects(selected)}");
-                    break;
-                case DuplicateSelection duplicate:
-                    var times = Math.Clamp(duplicate.Count, 1, 20);
-                    Duplicate(times);
-                    _done.Add($"duplicated {Objects(selected)} {(times == 1 ? "once" : times + " times")}");
-                    break;
-                case PlaceObjects place:
-                    Place(place);
-                    _done.Add($"placed {Objects(place.Objects.Count)}");
-                    break;
-                case SetDefaultTheme theme:
-                    _newTheme = Themes.Get(theme.Theme).Name;
-                    _done.Add($"set the canvas's theme to {_newTheme}");
-                    break;
-            }
+            case CreateComponent create:
+                Create(create.Spec);
+                _done.Add("made " + Describe(create.Spec));
+                break;
+            case EditSelection edit:
+                Edit(edit.Edit);
+                _done.Add($"changed {Objects(selected)}");
+                break;
+            case ArrangeSelection arrange:
+                Arrange(arrange.Arrange);
+                _done.Add($"arranged {Objects(selected)}");
+                break;
+            case DeleteSelection:
+                foreach (var id in TopLevel(_selection)) Emit(new JsonObject { ["op"] = "delete", ["id"] = id });
+                _done.Add($"deleted {Objects(selected)}");
+                break;
+            case DuplicateSelection duplicate:
+                var times = Math.Clamp(duplicate.Count, 1, 20);
+                Duplicate(times);
+                _done.Add($"duplicated {Objects(selected)} {(times == 1 ? "once" : times + " times")}");
+                break;
+            case PlaceObjects place:
+                Place(place);
+                _done.Add($"placed {Objects(place.Objects.Count)}");
+                break;
+            case SetDefaultTheme theme:
+                _newTheme = Themes.Get(theme.Theme).Name;
+                _done.Add($"set the canvas's theme to {_newTheme}");
+                break;
         }
+    }
+
+    /// <summary>The command's batch, the ops that undo it, and the sentence that says what it did.</summary>
+    public AiResult Result(IReadOnlyList<string> ignored)
+    {
         var undo = new JsonArray();
         foreach (var op in _undo) undo.Add(op);
-        return new AiResult(_ops, undo, _created, _newTheme, Summary(plan.Ignored));
+        return new AiResult(_ops, undo, _created, _newTheme, Summary(ignored));
     }
 
     /// <summary>"Made 3 cards and a navbar; ignored 'animated'".</summary>

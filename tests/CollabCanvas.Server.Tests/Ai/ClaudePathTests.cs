@@ -21,6 +21,11 @@ public sealed class ClaudeFixture : IAsyncLifetime
             ("Ai:Claude:ApiKey", ApiKey), ("Ai:Claude:BaseUrl", Anthropic.BaseUrl), 
             ("Ai:Claude:BudgetSeconds", BudgetSeconds.ToString()), ("Ai:CommandsPerHour", "100"),
             ("Logging:LogLevel:Default", "Debug"), ("Logging:LogLevel:Microsoft.AspNetCore", "Debug"), ("Logging:LogLevel:System.Net.Http", "Debug"));
+        // A fresh process's first command compiles the SDK's streaming path (and this process the fake's listener):
+        // seconds on a loaded machine, which the tests' budget is not about. One command here pays for it.
+        Anthropic.Answer = _ => (200, FakeAnthropic.ToolUse("claude-haiku-4-5", ("refuse", new { message = "Warming up." })), TimeSpan.Zero);
+        var canvas = await Server.CreateCanvasAsync("Warm-up");
+        (await Server.Http.PostAsJsonAsync($"/api/canvases/{canvas}/ai", new { prompt = "warm up" })).Dispose();
     }
 
     public async Task DisposeAsync()

@@ -6,7 +6,8 @@ namespace CollabCanvas.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A local HTTP server that speaks the Anthropic Messages API (POST /v1/messages), for the Claude path: the one part
-/// that cannot be reached from here. Each test says how it answers; every request is kept for assertions.
+/// that cannot be reached from here. Each test says how it answers; every request is kept for assertions. A request
+/// with <c>"stream": true</c> gets the answer as the API streams it: server-sent events, the tool inputs in pieces.
 /// </summary>
 public sealed class FakeAnthropic : IAsyncDisposable
 {
@@ -28,6 +29,16 @@ public sealed class FakeAnthropic : IAsyncDisposable
     public Func<JsonElement, (int Status, string Body, TimeSpan Delay)> Answer { get; set; } = _ => (500, "{}", TimeSpan.Zero);
 
     public List<(Dictionary<string, string> Headers, JsonElement Body)> Requests { get; } = [];
+
+    /// <summary>The pause between two events of a streamed answer.</summary>
+    public TimeSpan EventDelay { get; set; }
+
+    /// <summary>Awaited before the streamed answer's tool call of this index begins: a test holds the stream there.</summary>
+    public Func<int, Task> BeforeToolCall { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Streamed answers sent to their end (message_stop).</summary>
+    public int StreamsFinished => Volatile.Read(ref _streamsFinished);
+    private int _streamsFinished;
 
     /// <summary>A Messages API answer with these tool calls.</summary>
     public static string ToolUse(string model, params (string Name, object Input)[] calls) => JsonSerializer.Serialize(new
@@ -63,11 +74,18 @@ public sealed class FakeAnthropic : IAsyncDisposable
                 var (status, answer, delay) = Answer(body);
                 if (delay > TimeSpan.Zero) await Task.Delay(delay);
                 context.Response.StatusCode = status;
-                context.Response.ContentType = "application/json";
-                var bytes = Encoding.UTF8.GetBytes(answer);
                 try
                 {
-                    await context.Response.OutputStream.WriteAsync(bytes);
+                    if (status == 200 && body.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
+                    {
+                        await StreamAsync(context.Response, JsonDocument.Parse(answer).RootElement);
+                        Interlocked.Increment(ref _streamsFinished);
+                    }
+                    else
+                    {
+                        context.Response.ContentType = "application/json";
+                        await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(answer));
+                    }
                     context.Response.Close();
                 }
                 catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
@@ -76,6 +94,68 @@ public sealed class FakeAnthropic : IAsyncDisposable
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// A message as the Messages API streams it: message_start (the input's usage), a ping, per content block a
+    /// content_block_start, its input as input_json_delta pieces and a content_block_stop, then message_delta (the stop
+    /// reason and the output's usage) and message_stop.
+    /// </summary>
+    private async Task StreamAsync(HttpListenerResponse response, JsonElement message)
+    {
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.SendChunked = true;
+        async Task Send(string type, object data)
+        {
+            var bytes = Encoding.UTF8.GetBytes($"event: {type}\ndata: {JsonSerializer.Serialize(data)}\n\n");
+            await response.OutputStream.WriteAsync(bytes);
+            await response.OutputStream.FlushAsync();
+            if (EventDelay > TimeSpan.Zero) await Task.Delay(EventDelay);
+        }
+        var usage = message.GetProperty("usage");
+        await Send("message_start", new
+        {
+            type = "message_start",
+            message = new
+            {
+                id = message.GetProperty("id").GetString(), type = "message", role = "assistant", model = message.GetProperty("model").GetString(),
+                content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null,
+                usage = new
+                {
+                    input_tokens = usage.GetProperty("input_tokens").GetInt64(), output_tokens = 1,
+                    cache_creation_input_tokens = usage.GetProperty("cache_creation_input_tokens").GetInt64(),
+                    cache_read_input_tokens = usage.GetProperty("cache_read_input_tokens").GetInt64(),
+                },
+            },
+        });
+        await Send("ping", new { type = "ping" });
+        var index = 0;
+        foreach (var block in message.GetProperty("content").EnumerateArray())
+        {
+            await BeforeToolCall(index);
+            await Send("content_block_start", new
+            {
+                type = "content_block_start", index,
+                content_block = new { type = "tool_use", id = block.GetProperty("id").GetString(), name = block.GetProperty("name").GetString(), input = new { } },
+            });
+            // The input in pieces of a few characters, cut anywhere (inside strings and numbers too), as the API does.
+            var input = block.GetProperty("input").GetRawText();
+            await Send("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = "" } });
+            for (var at = 0; at < input.Length; at += 17)
+                await Send("content_block_delta", new
+                {
+                    type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = input[at..Math.Min(input.Length, at + 17)] },
+                });
+            await Send("content_block_stop", new { type = "content_block_stop", index });
+            index++;
+        }
+        await Send("message_delta", new
+        {
+            type = "message_delta",
+            delta = new { stop_reason = message.GetProperty("stop_reason").GetString(), stop_sequence = (string?)null },
+            usage = new { output_tokens = usage.GetProperty("output_tokens").GetInt64() },
+        });
+        await Send("message_stop", new { type = "message_stop" });
     }
 
     public async ValueTask DisposeAsync()

@@ -17,6 +17,7 @@ public static class InMemoryBackend
         services.AddSingleton<IAiQuotaStore, InMemoryAiQuotaStore>();
         services.AddSingleton<IAccessEventBus, InProcessAccessEventBus>();
         services.AddSingleton<ICanvasLog, InMemoryCanvasLog>();
+        services.AddSingleton<IAiPreviewStore, InMemoryAiPreviewStore>();
         return services;
     }
 }

@@ -16,6 +16,7 @@ public static class SqliteBackend
         services.AddSingleton<ICanvasStore, SqliteCanvasStore>();
         services.AddSingleton<IAccessStore, SqliteAccessStore>();
         services.AddSingleton<IAiQuotaStore, SqliteAiQuotaStore>();
+        services.AddSingleton<IAiPreviewStore, SqliteAiPreviewStore>();
         if (shared)
         {
             services.AddSingleton<SharedSqliteAccessEventBus>();

@@ -4,13 +4,12 @@ namespace CollabCanvas.Server.Access;
 
 public static class AccessExtensions
 {
-    /// <summary>What the caller may do on a canvas: roles, invitations, share links, and sockets following changes of access.</summary>
+    /// <summary>What the caller may do on a canvas: roles, invitations, share links, and who may open a socket.</summary>
     public static IServiceCollection AddAccess(this IServiceCollection services)
     {
         services.AddSingleton<CanvasAccess>();
         services.AddSingleton<ISignInListener>(sp => sp.GetRequiredService<CanvasAccess>());
         services.AddSingleton<SessionGate>();
-        services.AddHostedService<AccessEnforcer>();
         services.AddRateLimiter(o => o.AddPolicy<string, InvitationRateLimit>(InvitationRateLimit.Name));
         return services;
     }

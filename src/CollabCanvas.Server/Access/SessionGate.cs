@@ -61,7 +61,7 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
 
     /// <summary>
     /// Whether the sign-in a session rests on has ended. A sign-out published between checking the credentials and
-    /// the session showing them to <see cref="AccessEnforcer"/> would be missed; looking again once they show closes that gap.
+    /// the session showing them to the access enforcer (Realtime) would be missed; looking again once they show closes that gap.
     /// </summary>
     public async Task<bool> SignInEndedAsync(SessionAccess session, CancellationToken cancellationToken = default) =>
         session is { AuthSessionId: { } sessionId, UserId: { } userId } && await sessions.ActiveUntilAsync(sessionId, userId, cancellationToken) is null;

@@ -18,6 +18,7 @@ public static class RealtimeEndpoints
         services.AddSingleton<RealtimeShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeShutdown>());
         services.AddHostedService<RoomMaintenance>();
+        services.AddHostedService<AccessEnforcer>();
         return services;
     }
 

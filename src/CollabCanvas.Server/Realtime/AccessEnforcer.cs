@@ -1,8 +1,8 @@
 using CollabCanvas.Core.Protocol;
+using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Backend;
-using CollabCanvas.Server.Realtime;
 
-namespace CollabCanvas.Server.Access;
+namespace CollabCanvas.Server.Realtime;
 
 /// <summary>
 /// Makes open sockets follow changes of access made on any instance (<see cref="IAccessEventBus"/>): for each session

@@ -27,6 +27,7 @@ public class ClaudePaletteTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(status).ToContainTextAsync("Claude");
         await palette.GetByLabel("Command").FillAsync("add a button");
         await palette.GetByRole(AriaRole.Button, new() { Name = "Make", Exact = true }).ClickAsync();
+        await palette.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
 
         // The answer was the parser's: the palette stays open to say so, with what it made.
         await Assertions.Expect(status).ToContainTextAsync("Claude's answer could not be used; the built-in parser answered instead. Made a button");
@@ -34,5 +35,74 @@ public class ClaudePaletteTests(BrowserFixture fixture) : BrowserTest
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-palette-claude-note.png") });
         await Eventually.Until(async () => (await server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Any(),
             "the parser's button reaches the server");
+    }
+
+    [Fact]
+    public async Task Claudes_answer_streams_into_a_preview_that_only_the_requester_sees_until_accepted()
+    {
+        var secondCard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var anthropic = new FakeAnthropic
+        {
+            Answer = _ => (200, FakeAnthropic.ToolUse("claude-sonnet-4-5",
+                ("create_component", new { component = "card", title = "Lamp" }), ("create_component", new { component = "card", title = "Chair" })), TimeSpan.Zero),
+            EventDelay = TimeSpan.FromMilliseconds(50),
+            // The model is held before its second card until the test has looked at the first one.
+            BeforeToolCall = index => index == 1 ? secondCard.Task.WaitAsync(Eventually.Ceiling) : Task.CompletedTask,
+        };
+        await using var server = await ServerProcess.StartAsync(null, ("Ai:Claude:ApiKey", "sk-ant-test-palette"), ("Ai:Claude:BaseUrl", anthropic.BaseUrl),
+            ("Ai:Claude:BudgetSeconds", "120"), ("Ai:Claude:TimeoutSeconds", "120"));
+        var canvas = await server.CreateCanvasAsync("Claude preview");
+        var alice = await fixture.NewPageAsync("Alice", canvas, server: server);
+        var bob = await fixture.NewPageAsync("Bob", canvas, server: server);
+        foreach (var page in new[] { alice, bob })
+        {
+            await page.GotoAsync($"/c/{canvas}");
+            await page.Locator(".status[data-status=online]").WaitForAsync();
+        }
+        async Task<int> ServerObjectsAsync() => (await server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Count();
+        const string LocalSize = "() => window.collabcanvas.client.local.size";
+
+        await alice.Keyboard.PressAsync("Control+k");
+        var palette = alice.GetByRole(AriaRole.Dialog, new() { Name = "AI command" });
+        var status = palette.GetByRole(AriaRole.Status);
+        await Assertions.Expect(status).ToContainTextAsync("Claude");
+        await palette.GetByLabel("Command").FillAsync("a card for a lamp and a card for a chair");
+        await palette.GetByRole(AriaRole.Button, new() { Name = "Make", Exact = true }).ClickAsync();
+
+        // The first card is drawn for Alice while the model is still answering; it is not an object of the canvas yet.
+        await Assertions.Expect(status).ToContainTextAsync("Claude is drawing…");
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview-streaming.png") });
+        Assert.Equal(0, await alice.EvaluateAsync<int>(LocalSize));
+        Assert.Equal(0, await bob.EvaluateAsync<int>(LocalSize));
+        Assert.Equal(0, await ServerObjectsAsync());
+        secondCard.SetResult();
+
+        var accept = palette.GetByRole(AriaRole.Button, new() { Name = "Accept" });
+        await Assertions.Expect(accept).ToBeVisibleAsync();
+        await Assertions.Expect(status).ToContainTextAsync("Preview: Made a card and made a card. Only you see it until you accept");
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview.png") });
+        await bob.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview-other-window.png") });
+        Assert.Equal(0, await bob.EvaluateAsync<int>(LocalSize));
+        Assert.Equal(0, await ServerObjectsAsync());
+
+        // Accepted: one batch for everyone.
+        await accept.ClickAsync();
+        await Assertions.Expect(palette).ToBeHiddenAsync();
+        await bob.WaitForFunctionAsync($"{LocalSize} > 0");
+        var made = await ServerObjectsAsync();
+        Assert.True(made >= 10, $"{made} objects");
+        await alice.WaitForFunctionAsync($"{LocalSize} === {made}");
+        await bob.WaitForFunctionAsync($"{LocalSize} === {made}");
+
+        // A second command, discarded with Esc: nothing reaches anyone.
+        await alice.Keyboard.PressAsync("Control+k");
+        await palette.GetByLabel("Command").FillAsync("a card for a desk");
+        await palette.GetByRole(AriaRole.Button, new() { Name = "Make", Exact = true }).ClickAsync();
+        await Assertions.Expect(accept).ToBeVisibleAsync();
+        await alice.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(palette).ToBeHiddenAsync();
+        Assert.Equal(made, await ServerObjectsAsync());
+        Assert.Equal(made, await alice.EvaluateAsync<int>(LocalSize));
+        Assert.Equal(made, await bob.EvaluateAsync<int>(LocalSize));
     }
 }

@@ -37,8 +37,10 @@ export function useShareLink(canvasId: string, token: string | undefined): void 
   if (token) links.set(canvasId, token);
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** The response of a request that succeeded; an {@link ApiError} otherwise. */
+async function send(method: string, path: string, body?: unknown, accept?: string): Promise<Response> {
   const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (accept) headers.accept = accept;
   const canvasId = /^\/api\/canvases\/([^/]+)/.exec(path)?.[1];
   const link = canvasId ? links.get(canvasId) : undefined;
   if (link) headers['x-share-link'] = link;
@@ -50,7 +52,42 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new ApiError(detail || `${method} ${path}: ${response.status}`, response.status, problem as Record<string, unknown> | null,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
+  return response;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
   return response.status === 204 || response.status === 202 ? (undefined as T) : (await response.json() as T);
+}
+
+/** A command Claude answered, waiting for its requester: accept it (one batch for everyone) or discard it. */
+export interface AiPreview { command: string; objects: number; remaining: number; interpreter: string; summary: string; ignored: string[];
+  note: string | null; expiresInSeconds: number }
+
+/**
+ * Runs a command. The built-in parser's answer is applied at once; Claude's streams as a preview: `onPreview` gets
+ * the ops of each part as the model makes it (`reset`: drop the earlier ones first), and the answer is the preview.
+ */
+async function aiCommand(id: string, prompt: string, selection: string[], viewport: Viewport,
+  onPreview: (ops: Op[], reset: boolean) => void): Promise<{ applied: AiResult } | { preview: AiPreview }> {
+  const response = await send('POST', `/api/canvases/${id}/ai`, { prompt, selection, viewport }, 'application/x-ndjson, application/json');
+  if (!response.headers.get('content-type')?.startsWith('application/x-ndjson')) return { applied: await response.json() as AiResult };
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += value;
+    let end: number;
+    while ((end = buffered.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buffered.slice(0, end)) as { type: string } & Record<string, unknown>;
+      buffered = buffered.slice(end + 1);
+      if (line.type === 'preview') onPreview(line.ops as Op[], line.reset as boolean);
+      else if (line.type === 'ready') return { preview: line as unknown as AiPreview };
+      else if (line.type === 'failed') throw new ApiError(line.detail as string, line.status as number, line);
+    }
+  }
+  throw new ApiError('The answer ended before the command did; try again.', 502);
 }
 
 export const api = {
@@ -73,8 +110,9 @@ export const api = {
   deleteAccount: () => call<void>('DELETE', '/api/me', { confirm: 'delete my account' }),
   /** A single-use ticket of this browser's sign-in: an open socket moves onto it (see SyncClient's renew). */
   wsTicket: () => call<{ value: string; expiresInSeconds: number }>('POST', '/api/ws-tickets'),
-  ai: (id: string, prompt: string, selection: string[], viewport: Viewport) =>
-    call<AiResult>('POST', `/api/canvases/${id}/ai`, { prompt, selection, viewport }),
+  ai: aiCommand,
+  aiAccept: (id: string, command: string) => call<AiResult>('POST', `/api/canvases/${id}/ai/${command}/accept`),
+  aiDiscard: (id: string, command: string) => call<void>('DELETE', `/api/canvases/${id}/ai/${command}`),
   aiInfo: () => call<AiInfo>('GET', '/api/ai'),
   authConfig: () => call<AuthConfig>('GET', '/auth/config'),
   register: (email: string, password: string, name: string) => call<void>('POST', '/auth/local/register', { email, password, name }),

@@ -116,7 +116,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             var changes = result.Ops.Select(op => op!["id"]!.GetValue<string>()).Distinct()
                 .Where(context.Objects.ContainsKey).ToDictionary(id => id, id => (JsonObject)context.Objects[id].DeepClone());
             var id = await previews.AddAsync(userId, canvasId,
-                new AiPreview(plan.Actions, plan.Ignored, plan.Interpreter, context.Selection, request.Viewport, changes));
+                new AiPreview(plan.Actions, plan.Ignored, plan.Interpreter, plan.Note, context.Selection, request.Viewport, changes));
             CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", "previewed"));
             CanvasMetrics.AiDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("interpreter", plan.Interpreter));
             logger.LogInformation("AI command on {Canvas} by {User}: {Actions} actions, {Ops} ops previewed as {Preview}, {Interpreter}, {Ms:F1} ms",
@@ -158,7 +158,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
                 return (null, new AiFailure(StatusCodes.Status409Conflict,
                     $"Someone changed {(changed == 1 ? "an object" : $"{changed} objects")} this command changes since the preview, so nothing was applied; run the command again.",
                     await quota.RemainingAsync(userId, cancellationToken)));
-            var plan = new AiPlan(preview.Actions) { Interpreter = preview.Interpreter, Ignored = preview.Ignored };
+            var plan = new AiPlan(preview.Actions) { Interpreter = preview.Interpreter, Ignored = preview.Ignored, Note = preview.Note };
             var (response, failure) = await ApplyAsync(room, canvasId, userId, context, plan, await quota.RemainingAsync(userId, cancellationToken),
                 cancellationToken);
             CanvasMetrics.AiCommands.Add(1, new("interpreter", plan.Interpreter), new("outcome", failure is null ? "accepted" : "failed"));

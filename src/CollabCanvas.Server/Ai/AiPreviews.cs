@@ -10,7 +10,7 @@ namespace CollabCanvas.Server.Ai;
 /// the viewport, and the objects it changes as they were), so that accepting runs it again against the canvas as it
 /// is then and can tell whether someone changed those objects meanwhile.
 /// </summary>
-public sealed record AiPreview(IReadOnlyList<AiAction> Actions, IReadOnlyList<string> Ignored, string Interpreter,
+public sealed record AiPreview(IReadOnlyList<AiAction> Actions, IReadOnlyList<string> Ignored, string Interpreter, string? Note,
     IReadOnlyList<string> Selection, Viewport? Viewport, IReadOnlyDictionary<string, JsonObject> Changes);
 
 /// <summary>

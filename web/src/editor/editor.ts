@@ -9,6 +9,7 @@ import { CommandPalette } from './palette';
 import type { CanvasObject, Op, PropValue } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
+import { CanvasModel } from '../sync/model';
 import { SHAPES } from './shapes';
 import { TOOLS, findShortcut, type Command, type ToolName } from './tools';
 import { installTooltips, toolButtons } from './toolbar';
@@ -108,13 +109,18 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
 
   const stage = new Konva.Stage({ container: stageEl, width: stageEl.clientWidth, height: stageEl.clientHeight });
   const content = new Konva.Layer();
+  // What an AI command would make, shown to the requester alone until accepted: not objects of the canvas (nothing
+  // selects, exports or undoes them), dimmed and outlined.
+  const previewLayer = new Konva.Layer({ listening: false, opacity: 0.75 });
   const overlay = new Konva.Layer();
-  stage.add(content, overlay);
+  stage.add(content, previewLayer, overlay);
   // The handles resize freely; Shift keeps the ratio, Alt resizes from the centre, Shift snaps a turn to 15° (Konva's
   // own keys). No flipping through zero: a size stays positive.
   const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false, flipEnabled: false });
   overlay.add(transformer);
   const renderer = new Renderer(content, currentPalette());
+  /** An AI command's result that only this user sees until they accept it (see the palette). */
+  let previewModel = new CanvasModel();
   onThemeChange(() => renderer.setPalette(currentPalette(), client.local));
   // Only what is in view is drawn: recompute on every pan, zoom and resize (before the next draw).
   const cull = () => {
@@ -176,7 +182,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   const submit = (ops: Op[]) => history.apply(ops);
 
   const hint = new EmptyCanvasHint(root.querySelector('.workspace')!);
-  const showHint = () => hint.update(client.local.size === 0, client.role !== 'viewer');
+  const showHint = () => hint.update(client.local.size === 0 && previewModel.size === 0, client.role !== 'viewer');
   client.on('role', showHint);
   client.on('change', showHint);
   client.on('change', ids => {
@@ -538,6 +544,17 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
   const previewLabel = new Konva.Text({ fill: '#1971c2', fontSize: 13, fontStyle: 'bold', padding: 6 });
   preview.add(previewBox, previewLabel);
   overlay.add(preview);
+  /** Outlines where a command's result goes (or, with null, nothing). */
+  const outline = (box: { x: number; y: number; width: number; height: number } | null, label: string) => {
+    preview.visible(box !== null);
+    if (box) {
+      const scale = stage.scaleX();
+      previewBox.setAttrs(box);
+      previewLabel.setAttrs({ x: box.x, y: box.y, text: label, scaleX: 1 / scale, scaleY: 1 / scale });
+    }
+    overlay.batchDraw();
+  };
+  const previewRenderer = new Renderer(previewLayer, currentPalette());
   const palette = new CommandPalette({
     canvasId,
     selection: () => selection,
@@ -546,14 +563,31 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
       return { x: round(-stage.x() / scale), y: round(-stage.y() / scale), width: round(stage.width() / scale), height: round(stage.height() / scale) };
     },
     selectionBounds: () => (selection.length > 0 ? unionBox(selection) : null),
-    preview: (box, label) => {
-      preview.visible(box !== null);
-      if (box) {
-        const scale = stage.scaleX();
-        previewBox.setAttrs(box);
-        previewLabel.setAttrs({ x: box.x, y: box.y, text: label, scaleX: 1 / scale, scaleY: 1 / scale });
+    preview: outline,
+    showResult: (ops, reset) => {
+      if (reset) {
+        const gone = [...previewModel.ids()];
+        previewModel = new CanvasModel();
+        previewRenderer.update(previewModel, gone);
       }
-      overlay.batchDraw();
+      // A change to an object of the canvas is previewed as that object changed.
+      for (const op of ops) {
+        const existing = op.op === 'put' && !previewModel.has(op.id) ? client.local.get(op.id) : undefined;
+        if (existing) previewModel.apply([{ op: 'put', id: op.id, props: { ...existing } }]);
+      }
+      previewRenderer.update(previewModel, previewModel.apply(ops));
+      showHint();
+      const boxes = [...previewRenderer.nodes.values()].map(n => n.getClientRect({ relativeTo: previewLayer }));
+      if (boxes.length === 0) return;
+      const x = Math.min(...boxes.map(b => b.x)), y = Math.min(...boxes.map(b => b.y));
+      outline({ x, y, width: Math.max(...boxes.map(b => b.x + b.width)) - x, height: Math.max(...boxes.map(b => b.y + b.height)) - y },
+        'Preview: only you see it until you accept');
+    },
+    clearResult: () => {
+      const gone = [...previewModel.ids()];
+      previewModel = new CanvasModel();
+      previewRenderer.update(previewModel, gone);
+      showHint();
     },
     applied: result => {
       history.record(result.undo);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using CollabCanvas.Server.Backend;
-using CollabCanvas.Server.Backend.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

@@ -2,6 +2,7 @@ using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
+using CollabCanvas.Server.Observability;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Realtime;
@@ -17,6 +18,7 @@ public static class RealtimeEndpoints
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<RealtimeShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeShutdown>());
+        services.AddHealthChecks().AddCheck<RealtimeShutdown.ReadinessCheck>("shutdown", tags: [HealthEndpoints.ReadyTag]);
         services.AddHostedService<RoomMaintenance>();
         services.AddHostedService<AccessEnforcer>();
         return services;

@@ -1,5 +1,6 @@
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Backend;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CollabCanvas.Server.Realtime;
 
@@ -35,4 +36,11 @@ public sealed class RealtimeShutdown(ICanvasLog log, RoomManager rooms, SessionR
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary><c>/readyz</c> turns red as soon as shutdown begins, so a load balancer stops sending new sockets here.</summary>
+    public sealed class ReadinessCheck(RealtimeShutdown shutdown) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(shutdown.IsStopping ? HealthCheckResult.Unhealthy("shutting down") : HealthCheckResult.Healthy());
+    }
 }

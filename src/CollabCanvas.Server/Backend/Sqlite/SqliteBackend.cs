@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Backend.InMemory;
+using CollabCanvas.Server.Observability;
 
 namespace CollabCanvas.Server.Backend.Sqlite;
 
@@ -8,6 +9,7 @@ public static class SqliteBackend
     public static IServiceCollection AddSqliteBackend(this IServiceCollection services, bool shared)
     {
         services.AddSingleton<SqliteDatabase>();
+        services.AddHealthChecks().AddCheck<SqliteDatabaseCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         if (shared) services.AddCanvasLog<SharedSqliteCanvasLog>();
         else services.AddCanvasLog<SqliteCanvasLog>();
         services.AddSingleton<ILoginAttemptStore, SqliteLoginAttemptStore>();

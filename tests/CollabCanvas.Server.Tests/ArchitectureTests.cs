@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using CollabCanvas.Server.Tests.Infrastructure;
+
+namespace CollabCanvas.Server.Tests;
+
+/// <summary>
+/// The server's folders depend in one direction (docs/architecture.md, "Dependency direction"), and only the backend
+/// implementations know where data lives. Read from the sources, so a new <c>using</c> that breaks either rule fails here.
+/// </summary>
+public sealed partial class ArchitectureTests
+{
+    /// <summary>Each folder may use only the folders listed before it.</summary>
+    private static readonly string[] Order = ["Log", "Observability", "Web", "Backend", "Auth", "Access", "Realtime", "Canvases", "Ai"];
+
+    private static readonly string Server = Path.Combine(ServerProcess.RepositoryRoot, "src", "CollabCanvas.Server");
+
+    [GeneratedRegex(@"CollabCanvas\.Server\.(\w+)")]
+    private static partial Regex FolderReference();
+
+    private static IEnumerable<(string Folder, string File, string Text)> Sources() =>
+        Order.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Server, folder), "*.cs", SearchOption.AllDirectories)
+            .Select(file => (folder, Path.GetRelativePath(Server, file), File.ReadAllText(file))));
+
+    [Fact]
+    public void Every_folder_uses_only_the_folders_below_it()
+    {
+        var wrong = Sources()
+            .SelectMany(source => FolderReference().Matches(source.Text)
+                .Select(m => m.Groups[1].Value)
+                .Where(used => Array.IndexOf(Order, used) > Array.IndexOf(Order, source.Folder))
+                .Select(used => $"{source.File} uses {used}"))
+            .Distinct()
+            .ToList();
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public void Only_the_backend_implementations_name_sqlite()
+    {
+        var wrong = Sources()
+            .Where(source => !source.File.StartsWith(Path.Combine("Backend", "Sqlite"), StringComparison.Ordinal))
+            .Where(source => source.Text.Contains("Microsoft.Data.Sqlite", StringComparison.Ordinal)
+                || source.Text.Contains("Backend.Sqlite", StringComparison.Ordinal) && !source.File.StartsWith("Backend", StringComparison.Ordinal))
+            .Select(source => source.File)
+            .ToList();
+        Assert.Empty(wrong);
+    }
+}

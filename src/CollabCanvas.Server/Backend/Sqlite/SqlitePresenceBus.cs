@@ -59,7 +59,6 @@ public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptio
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Tick);
         using var writerLock = new WriterLock(database.DatabasePath);
         var lastRead = 0L;
         var nextRefresh = 0L;
@@ -79,7 +78,8 @@ public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptio
                     lastRead = 0;
                     dataVersion = null;
                 }
-                await timer.WaitForNextTickAsync(stoppingToken);
+                // Not a PeriodicTimer: its timer would keep firing while the bus sleeps.
+                await Task.Delay(Tick, stoppingToken);
                 try
                 {
                     var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -132,7 +132,6 @@ public class CommandParserTests
         { "a dialog with Keep and Discard buttons", false, "create modal labels=Keep|Discard count=2" },
         { "five buttons: A, B, C, D, E", false, "create button labels=A|B|C|D|E count=5" },
         { "a list: milk, eggs, bread", false, "create list labels=Milk|Eggs|Bread count=3" },
-        { "a list of 5 items", false, "create list count=5" },
         { "a todo list for groceries", false, "create list title=Groceries" },
         // The canvas's own shapes and texts
         { "a title saying Hello", false, "create heading labels=Hello" },

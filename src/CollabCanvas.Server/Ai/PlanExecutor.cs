@@ -34,6 +34,10 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
     private string _topZ = context.Objects.Values.Select(o => o["z"]?.GetValue<string>()).Where(z => z is not null).Max(StringComparer.Ordinal) ?? "V000";
     private (double X, double Y, double W, double H)? _lastPlaced;
     private readonly List<string> _done = [];
+    /// <summary>What was made, by noun, in the order first made: two calls for a card read "made 2 cards".</summary>
+    private readonly List<(string Noun, int Count)> _made = [];
+    /// <summary>Where "made …" stands among <see cref="_done"/>: at the first component made.</summary>
+    private const string MadeMarker = "\0made";
     /// <summary>Texts recoloured to stay readable, said in the summary.</summary>
     private int _readable;
 
@@ -54,7 +58,7 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
         {
             case CreateComponent create:
                 Create(create.Spec);
-                _done.Add("made " + Describe(create.Spec));
+                Made(create.Spec);
                 break;
             case EditSelection edit:
                 Edit(edit.Edit);
@@ -95,19 +99,27 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
     /// <summary>"Made 3 cards and a navbar; ignored 'animated'".</summary>
     private string Summary(IReadOnlyList<string> ignored)
     {
-        var done = _done.Count == 0 ? "Nothing to do" : string.Join(_done.Count == 2 ? " and " : ", ", _done);
+        var made = "made " + string.Join(_made.Count == 2 ? " and " : ", ", _made.Select(m => Counted(m.Noun, m.Count)));
+        var parts = _done.Select(part => part == MadeMarker ? made : part).ToList();
+        var done = parts.Count == 0 ? "Nothing to do" : string.Join(parts.Count == 2 ? " and " : ", ", parts);
         done = char.ToUpperInvariant(done[0]) + done[1..];
         if (_readable > 0) done += $" (recoloured {(_readable == 1 ? "1 text" : $"{_readable} texts")} to keep it readable)";
         return ignored.Count == 0 ? done : $"{done}; ignored {string.Join(", ", ignored.Select(w => $"'{w}'"))}";
     }
 
-    /// <summary>"a login form", "3 cards".</summary>
-    private static string Describe(ComponentSpec spec)
+    private void Made(ComponentSpec spec)
     {
         var builder = ComponentCatalog.Find(spec.Component)!;
         var count = builder.CountIsCopies ? Math.Clamp(spec.Count ?? spec.Labels?.Length ?? 1, 1, builder.MaxCount) : 1;
-        return count > 1 ? $"{count} {CommandParser.Plural(builder.Noun)}" : (Regex.IsMatch(builder.Noun, "^[aeio]") ? "an " : "a ") + builder.Noun;
+        if (_made.Count == 0) _done.Add(MadeMarker);
+        var at = _made.FindIndex(m => m.Noun == builder.Noun);
+        if (at < 0) _made.Add((builder.Noun, count));
+        else _made[at] = (builder.Noun, _made[at].Count + count);
     }
+
+    /// <summary>"a login form", "an image", "3 cards".</summary>
+    private static string Counted(string noun, int count) =>
+        count > 1 ? $"{count} {CommandParser.Plural(noun)}" : (Regex.IsMatch(noun, "^[aeio]") ? "an " : "a ") + noun;
 
     private static string Objects(int count) => count == 1 ? "1 object" : $"{count} objects";
 

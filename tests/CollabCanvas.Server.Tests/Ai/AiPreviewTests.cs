@@ -97,7 +97,7 @@ public class AiPreviewTests(StreamingClaudeFixture fixture) : IClassFixture<Stre
             Assert.Contains(lines[1].GetProperty("ops").EnumerateArray(), op => op.GetProperty("props").TryGetProperty("text", out var t) && t.GetString() == "Chair");
             var ready = lines[2];
             Assert.Equal("claude", ready.GetProperty("interpreter").GetString());
-            Assert.Equal("Made a card and made a card", ready.GetProperty("summary").GetString());
+            Assert.Equal("Made 2 cards", ready.GetProperty("summary").GetString());
             Assert.Equal(lines[0].GetProperty("ops").GetArrayLength() + lines[1].GetProperty("ops").GetArrayLength(), ready.GetProperty("objects").GetInt32());
             Assert.Equal(0, await ObjectCountAsync(canvas));
         }

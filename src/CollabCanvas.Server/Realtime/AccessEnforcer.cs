@@ -8,7 +8,8 @@ namespace CollabCanvas.Server.Realtime;
 /// Makes open sockets follow changes of access made on any instance (<see cref="IAccessEventBus"/>): for each session
 /// a change concerns, works its role out again: closed with 4403 when nothing is left (4401 after sign-out or account
 /// deletion), told its new role otherwise; told a canvas's new name. It also ends sessions whose sign-in or token
-/// expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a timer per socket.
+/// expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a timer per socket; with
+/// no session open the sweep sleeps until one opens (an idle server should not wake every second for nothing).
 /// </summary>
 public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, SessionRegistry sessions, ILogger<AccessEnforcer> logger)
     : BackgroundService
@@ -35,9 +36,11 @@ public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, Ses
 
     private async Task CloseExpiredAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(ExpirySweepInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (true)
         {
+            await sessions.WaitUntilAnyOpenAsync(stoppingToken);
+            // Not a PeriodicTimer: its timer would keep firing while the sweep sleeps.
+            await Task.Delay(ExpirySweepInterval, stoppingToken);
             var now = DateTimeOffset.UtcNow;
             foreach (var session in sessions.Open)
                 if (session.Access.Until <= now) session.Close(CloseCodes.Unauthorized, "the sign-in or token expired; sign in again");

@@ -25,7 +25,8 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
 
     private readonly WriterLock _writerLock;
     private readonly InstanceNudge _nudge;
-    private readonly ManualResetEventSlim _wake = new(false);
+    /// <summary>No spinning before blocking: the writer waits ten times a second idle, and a nudge is not that urgent.</summary>
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     /// <summary>Canvases reloaded because rows were cleaned up before this instance read them, and up to which seq.</summary>
     private readonly Dictionary<string, long> _reloadedAt = new(StringComparer.Ordinal);
     private volatile bool _peersJoined;

@@ -30,6 +30,17 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
         return connection;
     }
 
+    /// <summary>
+    /// Changes when another connection (of any process) committed to the file since this one last asked; this
+    /// connection's own commits do not count. No I/O: a look into shared memory.
+    /// </summary>
+    public static long DataVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA data_version";
+        return (long)command.ExecuteScalar()!;
+    }
+
     public void Migrate()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_options.DatabasePath)!);

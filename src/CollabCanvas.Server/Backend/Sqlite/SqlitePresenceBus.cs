@@ -87,7 +87,7 @@ public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptio
                     Write(connection, writerLock, now, refreshAll: now >= nextRefresh);
                     if (now >= nextRefresh) nextRefresh = now + RefreshMilliseconds;
                     // Changes only when another connection committed (this one's own writes do not count).
-                    var version = DataVersion(connection);
+                    var version = SqliteDatabase.DataVersion(connection);
                     if (version != dataVersion) lastRead = Read(connection, lastRead, now);
                     dataVersion = version;
                     Expire(now);
@@ -106,13 +106,6 @@ public sealed class SqlitePresenceBus(SqliteDatabase database, IOptions<LogOptio
             connection?.Dispose();
             _events.Writer.TryComplete();
         }
-    }
-
-    private static long DataVersion(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA data_version";
-        return (long)command.ExecuteScalar()!;
     }
 
     private void Write(SqliteConnection connection, WriterLock writerLock, long now, bool refreshAll)

@@ -79,7 +79,7 @@ public class ClaudePaletteTests(BrowserFixture fixture) : BrowserTest
 
         var accept = palette.GetByRole(AriaRole.Button, new() { Name = "Accept" });
         await Assertions.Expect(accept).ToBeVisibleAsync();
-        await Assertions.Expect(status).ToContainTextAsync("Preview: Made a card and made a card. Only you see it until you accept");
+        await Assertions.Expect(status).ToContainTextAsync("Preview: Made 2 cards. Only you see it until you accept");
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview.png") });
         await bob.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview-other-window.png") });
         Assert.Equal(0, await bob.EvaluateAsync<int>(LocalSize));

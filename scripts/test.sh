@@ -14,10 +14,12 @@ mkdir -p "$results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Services the tests need, from apt when missing: Chromium for the editor's end-to-end tests, nginx for the
-# cluster tests. Without them those tests fail (they never skip).
+# cluster tests, redis-server for the Redis fan-out (the tests start their own on loopback ports). Without them those
+# tests fail (they never skip).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from apt: ${missing[*]}"
     sudo=""

@@ -34,13 +34,16 @@ public sealed partial class ArchitectureTests
         Assert.Empty(wrong);
     }
 
-    [Fact]
-    public void Only_the_backend_implementations_name_sqlite()
+    /// <summary>A client library is named only in the folder of its implementation, and that folder only inside <c>Backend/</c>.</summary>
+    [Theory]
+    [InlineData("Sqlite", "Microsoft.Data.Sqlite")]
+    [InlineData("Redis", "StackExchange.Redis")]
+    public void Only_its_backend_implementation_names_a_client_library(string implementation, string library)
     {
         var wrong = Sources()
-            .Where(source => !source.File.StartsWith(Path.Combine("Backend", "Sqlite"), StringComparison.Ordinal))
-            .Where(source => source.Text.Contains("Microsoft.Data.Sqlite", StringComparison.Ordinal)
-                || source.Text.Contains("Backend.Sqlite", StringComparison.Ordinal) && !source.File.StartsWith("Backend", StringComparison.Ordinal))
+            .Where(source => !source.File.StartsWith(Path.Combine("Backend", implementation), StringComparison.Ordinal))
+            .Where(source => source.Text.Contains(library, StringComparison.Ordinal)
+                || source.Text.Contains("Backend." + implementation, StringComparison.Ordinal) && !source.File.StartsWith("Backend", StringComparison.Ordinal))
             .Select(source => source.File)
             .ToList();
         Assert.Empty(wrong);

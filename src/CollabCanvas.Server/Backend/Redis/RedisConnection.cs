@@ -1,0 +1,47 @@
+using CollabCanvas.Server.Log;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CollabCanvas.Server.Backend.Redis;
+
+/// <summary>
+/// This instance's one connection to Redis, shared by the commit feed, presence and access changes:
+/// StackExchange.Redis multiplexes every publish and subscription over it, reconnects by itself and subscribes again
+/// to what was subscribed. It starts even while Redis is down (it keeps trying), so an instance does not refuse to run
+/// because the fast path is late: what travels over it is best effort or repaired from the database.
+/// </summary>
+public sealed class RedisConnection : IDisposable
+{
+    private readonly ConnectionMultiplexer _multiplexer;
+
+    public RedisConnection(IOptions<RedisOptions> options, IOptions<LogOptions> logOptions, ILogger<RedisConnection> logger)
+    {
+        var configuration = ConfigurationOptions.Parse(options.Value.Configuration
+            ?? throw new InvalidOperationException($"{RedisOptions.Section}:Configuration is not set"));
+        configuration.AbortOnConnectFail = false;
+        configuration.ClientName ??= "collabcanvas-" + logOptions.Value.InstanceId;
+        // Without the password: this is what the logs show.
+        var described = configuration.ToString(includePassword: false);
+        _multiplexer = ConnectionMultiplexer.Connect(configuration);
+        _multiplexer.ConnectionFailed += (_, e) =>
+            logger.LogWarning("Redis {EndPoint} ({ConnectionType}) lost: {FailureType}; reconnecting", e.EndPoint, e.ConnectionType, e.FailureType);
+        _multiplexer.ConnectionRestored += (_, e) =>
+        {
+            logger.LogInformation("Redis {EndPoint} ({ConnectionType}) connected again", e.EndPoint, e.ConnectionType);
+            Restored?.Invoke();
+        };
+        logger.LogInformation("Redis: {Configuration}, {State}", described, _multiplexer.IsConnected ? "connected" : "not reachable yet");
+    }
+
+    public ISubscriber Subscriber => _multiplexer.GetSubscriber();
+
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>
+    /// A connection came back (StackExchange.Redis subscribes again on its own): whatever was published while it was
+    /// away is lost to this instance.
+    /// </summary>
+    public event Action? Restored;
+
+    public void Dispose() => _multiplexer.Dispose();
+}

@@ -17,8 +17,12 @@ public static class CanvasMetrics
         "collabcanvas.log.batches.appended", "{batch}", "Batches appended to the log by this instance.");
     public static readonly Histogram<double> PollDuration = Meter.CreateHistogram<double>(
         "collabcanvas.log.poll.duration", "ms", "Time to read and announce other instances' new rows (shared log).");
+    public static readonly Counter<long> FeedPublishFailures = Meter.CreateCounter<long>(
+        "collabcanvas.log.feed.publish_failures", "{notice}", "Commit notices that could not be published (the others repair from storage).");
     public static readonly Counter<long> Pruned = Meter.CreateCounter<long>(
         "collabcanvas.log.rows.pruned", "{row}", "Log rows removed by cleanup on this instance.");
+    public static readonly Counter<long> FeedMessages = Meter.CreateCounter<long>(
+        "collabcanvas.feed.messages", "{message}", "Commit messages on the Redis feed, by direction: published by this instance, received from any.");
 
     public static readonly Counter<long> AiCommands = Meter.CreateCounter<long>(
         "collabcanvas.ai.commands", "{command}", "AI commands, by interpreter and outcome.");

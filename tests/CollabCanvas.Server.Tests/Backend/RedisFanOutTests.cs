@@ -1,12 +1,7 @@
 using System.Threading.Channels;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Backend;
-using CollabCanvas.Server.Backend.Redis;
-using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace CollabCanvas.Server.Tests.Backend;
 
@@ -18,35 +13,6 @@ public class RedisFanOutTests
 {
     private static readonly PeerInfo Ada = new("session-a", new UserInfo("user-a", "Ada", "#123456"), new Cursor(10, 20), ["o1"]);
     private static readonly PeerInfo Bob = new("session-b", new UserInfo("user-b", "Bob", "#654321"), null, []);
-
-    /// <summary>One instance's Redis fan-out (its own connection, presence and access buses), as a database backend registers it.</summary>
-    private sealed class Instance(IHost host) : IAsyncDisposable
-    {
-        public IPresenceBus Presence => host.Services.GetRequiredService<IPresenceBus>();
-        public IAccessEventBus Access => host.Services.GetRequiredService<IAccessEventBus>();
-
-        public static async Task<Instance> StartAsync(RedisServer redis)
-        {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{RedisOptions.Section}:Configuration"] = redis.Configuration,
-                [$"{LogOptions.Section}:InstanceId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
-            });
-            builder.Services.AddLogging();
-            builder.Services.AddOptions<LogOptions>().Bind(builder.Configuration.GetSection(LogOptions.Section));
-            builder.Services.AddRedisFanOut(builder.Configuration);
-            var host = builder.Build();
-            await host.StartAsync();
-            return new Instance(host);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-    }
 
     private static async Task<PresenceEvent> NextAsync(ChannelReader<PresenceEvent> events)
     {
@@ -72,8 +38,8 @@ public class RedisFanOutTests
     public async Task Presence_reaches_instances_with_sessions_on_that_canvas_only()
     {
         var redis = await RedisServer.SharedAsync();
-        await using var a = await Instance.StartAsync(redis);
-        await using var b = await Instance.StartAsync(redis);
+        await using var a = await RedisInstance.StartAsync(redis);
+        await using var b = await RedisInstance.StartAsync(redis);
         var canvas = "c-" + Guid.NewGuid().ToString("N");
         var elsewhere = "c-" + Guid.NewGuid().ToString("N");
 
@@ -98,10 +64,10 @@ public class RedisFanOutTests
     public async Task The_sessions_of_an_instance_that_vanished_leave()
     {
         var redis = await RedisServer.SharedAsync();
-        await using var b = await Instance.StartAsync(redis);
+        await using var b = await RedisInstance.StartAsync(redis);
         var canvas = "c-" + Guid.NewGuid().ToString("N");
         b.Presence.Publish(canvas, Bob);
-        var a = await Instance.StartAsync(redis);
+        var a = await RedisInstance.StartAsync(redis);
         a.Presence.Publish(canvas, Ada);
         Assert.Equal("session-a", Assert.IsType<RemotePeer>(await NextAsync(b.Presence.Remote)).Peer.Session);
 
@@ -114,8 +80,8 @@ public class RedisFanOutTests
     public async Task Access_changes_reach_every_instance_in_the_order_each_published_them()
     {
         var redis = await RedisServer.SharedAsync();
-        await using var a = await Instance.StartAsync(redis);
-        await using var b = await Instance.StartAsync(redis);
+        await using var a = await RedisInstance.StartAsync(redis);
+        await using var b = await RedisInstance.StartAsync(redis);
         using var stop = new CancellationTokenSource();
         await using var onA = a.Access.Subscribe(stop.Token).GetAsyncEnumerator();
         await using var onB = b.Access.Subscribe(stop.Token).GetAsyncEnumerator();
@@ -143,8 +109,8 @@ public class RedisFanOutTests
     public async Task After_Redis_restarts_access_changes_and_presence_travel_again()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var a = await Instance.StartAsync(redis);
-        await using var b = await Instance.StartAsync(redis);
+        await using var a = await RedisInstance.StartAsync(redis);
+        await using var b = await RedisInstance.StartAsync(redis);
         using var stop = new CancellationTokenSource();
         await using var onB = b.Access.Subscribe(stop.Token).GetAsyncEnumerator();
         b.Presence.Publish("c", Bob);

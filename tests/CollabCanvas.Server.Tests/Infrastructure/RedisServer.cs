@@ -46,6 +46,14 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>How many clients Redis counts as subscribed to <paramref name="channel"/> (<c>PUBSUB NUMSUB</c>).</summary>
+    public async Task<long> SubscribersAsync(string channel)
+    {
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Configuration);
+        var reply = await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel);
+        return (long)reply[1];
+    }
+
     /// <summary>Kills the server (no goodbye to its clients, like a crash); <see cref="RestartAsync"/> brings it back on the same port.</summary>
     public async Task StopAsync()
     {

@@ -3,8 +3,8 @@ using CollabCanvas.Server.Observability;
 namespace CollabCanvas.Server.Backend.Redis;
 
 /// <summary>
-/// The parts of a backend that travel between instances, over Redis pub/sub: presence and access changes (and the
-/// commit feed). A database backend registers its own stores and log and, when <see cref="IsConfigured"/>, these.
+/// The parts of a backend that travel between instances, over Redis pub/sub: the commit feed, presence and access
+/// changes. A database backend registers its own stores and log and, when <see cref="IsConfigured"/>, these.
 /// </summary>
 public static class RedisBackend
 {
@@ -17,6 +17,7 @@ public static class RedisBackend
         services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.Section));
         services.AddSingleton<RedisConnection>();
         services.AddHealthChecks().AddCheck<RedisCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        services.AddSingleton<ICommitFeed, RedisCommitFeed>();
         services.AddSingleton<RedisAccessEventBus>();
         services.AddSingleton<IAccessEventBus>(sp => sp.GetRequiredService<RedisAccessEventBus>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisAccessEventBus>());

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of CollabCanvas and ends with one line: "N passed, N failed[, N skipped]".
 # Needs the .NET 10 SDK and Node 20 (the build installs the editor's npm packages). Tests start what they need
-# themselves (the server as real processes on loopback, real SQLite files in temporary directories, a real OpenID
-# Provider from tests/oidc-provider).
+# themselves (the server as real processes on loopback, real SQLite files in temporary directories, real PostgreSQL
+# and Redis servers, a real OpenID Provider from tests/oidc-provider).
 # Exit status is 0 only when nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +14,13 @@ mkdir -p "$results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Services the tests need, from apt when missing: Chromium for the editor's end-to-end tests, nginx for the
-# cluster tests, redis-server for the Redis fan-out (the tests start their own on loopback ports). Without them those
+# cluster tests, PostgreSQL and Redis for the PostgreSQL backend and the Redis fan-out (the tests start their own
+# servers on loopback ports in temporary directories; the packages' own services are not used). Without them those
 # tests fail (they never skip).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from apt: ${missing[*]}"

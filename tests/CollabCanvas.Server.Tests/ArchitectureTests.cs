@@ -37,6 +37,7 @@ public sealed partial class ArchitectureTests
     /// <summary>A client library is named only in the folder of its implementation, and that folder only inside <c>Backend/</c>.</summary>
     [Theory]
     [InlineData("Sqlite", "Microsoft.Data.Sqlite")]
+    [InlineData("Postgres", "Npgsql")]
     [InlineData("Redis", "StackExchange.Redis")]
     public void Only_its_backend_implementation_names_a_client_library(string implementation, string library)
     {

@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Backend.InMemory;
+using CollabCanvas.Server.Backend.Postgres;
 using CollabCanvas.Server.Backend.Sqlite;
 using CollabCanvas.Server.Log;
 
@@ -24,10 +25,15 @@ public static class BackendExtensions
             BackendProvider.Sqlite => services.AddSqliteBackend(shared: false),
             BackendProvider.SharedSqlite => services.AddSqliteBackend(shared: true),
             BackendProvider.Memory => services.AddInMemoryBackend(),
+            BackendProvider.Postgres => services.AddPostgresBackend(configuration),
             _ => throw new ArgumentOutOfRangeException(nameof(configuration), provider, "unknown backend provider"),
         };
     }
 
-    /// <summary>Makes the backend ready before anything uses it (the SQLite schema's migrations).</summary>
-    public static void PrepareBackend(this IServiceProvider services) => services.GetService<SqliteDatabase>()?.Migrate();
+    /// <summary>Makes the backend ready before anything uses it (the schema's migrations, SQLite's or PostgreSQL's).</summary>
+    public static void PrepareBackend(this IServiceProvider services)
+    {
+        services.GetService<SqliteDatabase>()?.Migrate();
+        services.GetService<PostgresDatabase>()?.Migrate();
+    }
 }

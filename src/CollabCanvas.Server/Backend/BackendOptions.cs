@@ -9,6 +9,8 @@ public enum BackendProvider
     SharedSqlite,
     /// <summary>Everything in this process's memory: for tests and demos; lost when the process stops.</summary>
     Memory,
+    /// <summary>Every instance, on any host, shares one PostgreSQL database (<c>CollabCanvas:Backend:Postgres</c>).</summary>
+    Postgres,
 }
 
 /// <summary>Section <c>CollabCanvas:Backend</c>.</summary>
@@ -16,6 +18,6 @@ public sealed class BackendOptions
 {
     public const string Section = "CollabCanvas:Backend";
 
-    /// <summary><c>Sqlite</c> (default), <c>SharedSqlite</c> (N processes on one host) or <c>Memory</c>.</summary>
+    /// <summary><c>Sqlite</c> (default), <c>SharedSqlite</c> (N processes on one host), <c>Memory</c> or <c>Postgres</c> (many hosts).</summary>
     public BackendProvider Provider { get; set; } = BackendProvider.Sqlite;
 }

@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,21 +8,23 @@ namespace CollabCanvas.Server.Tests.Backend;
 
 /// <summary>
 /// One instance of a backend implementation, in this process: the server's own <see cref="BackendExtensions.AddBackend"/>
-/// on a temporary data directory, with the backend's hosted services running. The contract suite runs every test
-/// against each provider in <see cref="Providers"/>; a second instance on the same data (<see cref="StartAnother"/>)
-/// stands for another process of a multi-instance deployment.
+/// on a temporary data directory (on Postgres, a fresh database of the run's <see cref="PostgresServer"/>), with the
+/// backend's hosted services running. The contract suite runs every test against each provider in
+/// <see cref="Providers"/>; a second instance on the same data (<see cref="StartAnotherAsync"/>) stands for another
+/// process of a multi-instance deployment.
 /// </summary>
 public sealed class BackendUnderTest : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly bool _ownsDirectory;
+    private readonly bool _ownsData;
 
-    private BackendUnderTest(IHost host, string provider, string dataDirectory, bool ownsDirectory)
+    private BackendUnderTest(IHost host, string provider, string dataDirectory, string? postgres, bool ownsData)
     {
         _host = host;
         Provider = provider;
         DataDirectory = dataDirectory;
-        _ownsDirectory = ownsDirectory;
+        Postgres = postgres;
+        _ownsData = ownsData;
     }
 
     /// <summary>Every provider the contract suite runs against.</summary>
@@ -35,24 +38,33 @@ public sealed class BackendUnderTest : IAsyncDisposable
 
     public string Provider { get; }
     public string DataDirectory { get; }
+
+    /// <summary>The connection string of this backend's own PostgreSQL database (a fresh one per test), on Postgres.</summary>
+    public string? Postgres { get; }
+
     public IServiceProvider Services => _host.Services;
 
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static Task<BackendUnderTest> StartAsync(string provider, params (string Key, string Value)[] settings) =>
-        StartAsync(provider, Directory.CreateTempSubdirectory("cc-backend-").FullName, ownsDirectory: true, settings);
+    public static async Task<BackendUnderTest> StartAsync(string provider, params (string Key, string Value)[] settings)
+    {
+        var postgres = provider == nameof(BackendProvider.Postgres) ? await (await PostgresServer.Instance).CreateDatabaseAsync() : null;
+        return await StartAsync(provider, Directory.CreateTempSubdirectory("cc-backend-").FullName, postgres, ownsData: true, settings);
+    }
 
     /// <summary>Another instance on this one's data, with its own instance id.</summary>
     public Task<BackendUnderTest> StartAnotherAsync(params (string Key, string Value)[] settings) =>
-        StartAsync(Provider, DataDirectory, ownsDirectory: false, settings);
+        StartAsync(Provider, DataDirectory, Postgres, ownsData: false, settings);
 
-    private static async Task<BackendUnderTest> StartAsync(string provider, string dataDirectory, bool ownsDirectory, (string Key, string Value)[] settings)
+    private static async Task<BackendUnderTest> StartAsync(string provider, string dataDirectory, string? postgres, bool ownsData,
+        (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["CollabCanvas:Backend:Provider"] = provider,
             ["CollabCanvas:DataDirectory"] = dataDirectory,
+            ["CollabCanvas:Backend:Postgres:ConnectionString"] = postgres,
             ["CollabCanvas:Log:InstanceId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create("CollabCanvas:" + s.Key, (string?)s.Value)));
@@ -61,14 +73,15 @@ public sealed class BackendUnderTest : IAsyncDisposable
         var host = builder.Build();
         host.Services.PrepareBackend();
         await host.StartAsync();
-        return new BackendUnderTest(host, provider, dataDirectory, ownsDirectory);
+        return new BackendUnderTest(host, provider, dataDirectory, postgres, ownsData);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
-        if (!_ownsDirectory) return;
+        if (!_ownsData) return;
+        if (Postgres is not null) await (await PostgresServer.Instance).DropDatabaseAsync(Postgres);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

@@ -57,7 +57,7 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
             .SqliteDatabase(ConnectionString)
             .WithScriptsEmbeddedInAssembly(typeof(SqliteDatabase).Assembly, name => name.Contains(".Migrations.sqlite."))
             .WithTransactionPerScript()
-            .LogTo(new DbUpLogger(logger))
+            .LogTo(new DbUpLog(logger))
             .Build()
             .PerformUpgrade();
         if (!result.Successful) throw new InvalidOperationException($"database migration failed: {result.Error.Message}", result.Error);
@@ -77,15 +77,5 @@ public sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<Sql
                 Thread.Sleep(50);
             }
         }
-    }
-
-    private sealed class DbUpLogger(ILogger logger) : DbUp.Engine.Output.IUpgradeLog
-    {
-        public void LogTrace(string format, params object[] args) => logger.LogTrace(format, args);
-        public void LogDebug(string format, params object[] args) => logger.LogDebug(format, args);
-        public void LogInformation(string format, params object[] args) => logger.LogInformation(format, args);
-        public void LogWarning(string format, params object[] args) => logger.LogWarning(format, args);
-        public void LogError(string format, params object[] args) => logger.LogError(format, args);
-        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, format, args);
     }
 }

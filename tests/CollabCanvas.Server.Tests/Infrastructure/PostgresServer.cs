@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace CollabCanvas.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One real PostgreSQL server for the whole test run: a cluster made by <c>initdb</c> in a temporary directory, listening
+/// on a free loopback port (and a unix socket in that directory), trusting its local clients. Each test gets a database
+/// of its own (<see cref="CreateDatabaseAsync"/>). The server stops when the test process exits; if the test process
+/// dies instead, a watchdog shell (in its own session, so it outlives the test host) stops it and removes the directory.
+/// PostgreSQL refuses to run as root: as root, every PostgreSQL command runs as the <c>postgres</c> user.
+/// </summary>
+public sealed class PostgresServer
+{
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(() => Task.Run(Start));
+
+    private readonly string _binaries;
+    private readonly string _directory;
+    private readonly NpgsqlDataSource _admin;
+
+    private PostgresServer(string binaries, string directory, int port)
+    {
+        _binaries = binaries;
+        _directory = directory;
+        Port = port;
+        _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
+    }
+
+    /// <summary>The run's server, started by the first test that asks.</summary>
+    public static Task<PostgresServer> Instance => Shared.Value;
+
+    public int Port { get; }
+
+    private string DataDirectory => Path.Combine(_directory, "data");
+
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database }.ConnectionString;
+
+    /// <summary>A new empty database; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "test_" + Guid.NewGuid().ToString("N");
+        await using var create = _admin.CreateCommand($"CREATE DATABASE {name}");
+        await create.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing whatever connections are left on it.</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var drop = _admin.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    private static PostgresServer Start()
+    {
+        var binaries = FindBinaries();
+        var directory = Directory.CreateTempSubdirectory("collabcanvas-postgres-").FullName;
+        if (Environment.IsPrivilegedProcess) Run("chown", "postgres:", directory);
+        // Before anything is in the directory: a test host killed during initdb leaves nothing behind either.
+        StartWatchdog(binaries, directory);
+        Run(AsServerUser(Path.Combine(binaries, "initdb"), "--pgdata", Path.Combine(directory, "data"), "--username", "postgres",
+            "--auth", "trust", "--encoding", "UTF8", "--locale", "C", "--no-sync", "--no-instructions"));
+
+        PostgresServer? server = null;
+        for (var attempt = 1; server is null; attempt++)
+        {
+            var port = ServerProcess.FreePort();
+            // Between choosing the port and binding it, another process may take it: choose again.
+            var settings = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='{directory}' -c max_connections=300";
+            try
+            {
+                Run(AsServerUser(Path.Combine(binaries, "pg_ctl"), "start", "--pgdata", Path.Combine(directory, "data"), "--wait", "--timeout", "120",
+                    "--log", Path.Combine(directory, "server.log"), "-o", settings));
+                server = new PostgresServer(binaries, directory, port);
+            }
+            catch (InvalidOperationException e)
+            {
+                if (attempt == 3) throw new InvalidOperationException($"{e.Message}\n{File.ReadAllText(Path.Combine(directory, "server.log"))}", e);
+            }
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        return server;
+    }
+
+    /// <summary>Stops the server at once (nothing in it needs to survive the run) and removes its directory.</summary>
+    private void Stop()
+    {
+        try
+        {
+            Run(AsServerUser(Path.Combine(_binaries, "pg_ctl"), "stop", "--pgdata", DataDirectory, "--mode", "immediate", "--wait"));
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception e)
+        {
+            // The process is exiting: nothing can be reported to a test any more. The watchdog tries again.
+            Console.Error.WriteLine($"stopping the test PostgreSQL server in {_directory} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A shell in its own session that waits for this process to end, however it ends, then stops the server (if it
+    /// runs) and removes its directory. After a normal exit it finds both gone already.
+    /// </summary>
+    private static void StartWatchdog(string binaries, string directory)
+    {
+        var stop = AsServerUser(Path.Combine(binaries, "pg_ctl"), "stop", "--pgdata", Path.Combine(directory, "data"), "--mode", "immediate", "--wait");
+        var script = $"""
+            exec </dev/null >/dev/null 2>&1
+            while kill -0 {Environment.ProcessId}; do sleep 1; done
+            {string.Join(' ', new[] { stop.FileName }.Concat(stop.ArgumentList).Select(Quote))}
+            rm -rf {Quote(directory)}
+            """;
+        Process.Start(new ProcessStartInfo("setsid") { ArgumentList = { "sh", "-c", script } })!.Dispose();
+    }
+
+    private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''") + "'";
+
+    /// <summary>The newest installed PostgreSQL's programs (the Debian layout, then the PATH).</summary>
+    private static string FindBinaries()
+    {
+        var debian = new DirectoryInfo("/usr/lib/postgresql");
+        var installed = debian.Exists
+            ? debian.GetDirectories().Where(d => int.TryParse(d.Name, out _)).OrderByDescending(d => int.Parse(d.Name))
+                .Select(d => Path.Combine(d.FullName, "bin")).FirstOrDefault(bin => File.Exists(Path.Combine(bin, "postgres")))
+            : null;
+        installed ??= (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .FirstOrDefault(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, "postgres")) && File.Exists(Path.Combine(dir, "initdb")));
+        return installed ?? throw new InvalidOperationException(
+            "PostgreSQL is not installed (no initdb/postgres in /usr/lib/postgresql/*/bin or on the PATH): the PostgreSQL backend's tests " +
+            "need it. scripts/test.sh installs it (apt-get install postgresql).");
+    }
+
+    /// <summary>The command as the user PostgreSQL runs as: <c>postgres</c> when this process is root, else this user.</summary>
+    private static ProcessStartInfo AsServerUser(string program, params string[] arguments)
+    {
+        var start = Environment.IsPrivilegedProcess
+            ? new ProcessStartInfo("runuser") { ArgumentList = { "-u", "postgres", "--", program } }
+            : new ProcessStartInfo(program);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    private static void Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        Run(start);
+    }
+
+    private static void Run(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in 2 minutes");
+        }
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {output.Result}{error.Result}");
+    }
+}

@@ -2,11 +2,12 @@
 # Idle CPU of N SharedSqlite instances on one file with no clients, for one or more builds of the server, measured in
 # turn in the same run (so before and after a change meet the same machine):
 #   bench/idle-cpu.sh /tmp/before/CollabCanvas.Server.dll src/CollabCanvas.Server/bin/Release/net10.0/CollabCanvas.Server.dll
-# Settings (environment): PROVIDER (SharedSqlite), INSTANCES (3), IDLE_SECONDS (30), SETTLE_SECONDS (10: start-up work is not idle),
+# Settings (environment): PROVIDER (SharedSqlite), INSTANCES (3), IDLE_SECONDS (30), SETTLE_SECONDS (60: start-up work is
+# not idle, and the runtime keeps re-JITting code that runs once a second for about half a minute after start),
 # BASE_PORT (5301). CPU is utime + stime from /proc/<pid>/stat over the idle window, in % of one core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-instances="${INSTANCES:-3}"; idle="${IDLE_SECONDS:-30}"; settle="${SETTLE_SECONDS:-10}"; base="${BASE_PORT:-5301}"
+instances="${INSTANCES:-3}"; idle="${IDLE_SECONDS:-30}"; settle="${SETTLE_SECONDS:-60}"; base="${BASE_PORT:-5301}"
 ticks_per_second="$(getconf CLK_TCK)"
 [ "$#" -gt 0 ] || { echo "usage: bench/idle-cpu.sh SERVER.dll..." >&2; exit 1; }
 

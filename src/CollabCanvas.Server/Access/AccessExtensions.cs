@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Auth;
+using CollabCanvas.Server.Web;
 
 namespace CollabCanvas.Server.Access;
 
@@ -10,7 +11,7 @@ public static class AccessExtensions
         services.AddSingleton<CanvasAccess>();
         services.AddSingleton<ISignInListener>(sp => sp.GetRequiredService<CanvasAccess>());
         services.AddSingleton<SessionGate>();
-        services.AddRateLimiter(o => o.AddPolicy<string, InvitationRateLimit>(InvitationRateLimit.Name));
+        services.AddSingleton<RequestLimit, InvitationRateLimit>();
         return services;
     }
 }

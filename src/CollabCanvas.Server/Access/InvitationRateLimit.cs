@@ -1,6 +1,5 @@
-using System.Threading.RateLimiting;
 using CollabCanvas.Server.Auth;
-using Microsoft.AspNetCore.RateLimiting;
+using CollabCanvas.Server.Web;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Access;
@@ -10,18 +9,11 @@ namespace CollabCanvas.Server.Access;
 /// invitation is the same whoever has the address, so this is not what keeps addresses secret: it keeps one account
 /// from filling the table, and from testing addresses in bulk should some other difference ever appear.
 /// </summary>
-public sealed class InvitationRateLimit(IOptions<AuthOptions> options) : IRateLimiterPolicy<string>
+public sealed class InvitationRateLimit(IOptions<AuthOptions> options)
+    : RequestLimit(LimitName, options.Value.InvitationsPerHour, TimeSpan.FromHours(1), "Too many invitations in the last hour. Try again later.")
 {
-    public const string Name = "invitations";
+    public const string LimitName = "invitations";
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } =
-        (context, _) => AuthExtensions.RejectAsync(context, "Too many invitations in the last hour. Try again later.");
-
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        httpContext.User.FindUserId() is { } userId
-            ? RateLimitPartition.GetFixedWindowLimiter(userId, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.Value.InvitationsPerHour, Window = TimeSpan.FromHours(1),
-            })
-            : RateLimitPartition.GetNoLimiter("anonymous"); // the endpoint answers 401 to them anyway
+    /// <summary>Anonymous callers are not counted: the endpoint answers them 401 anyway.</summary>
+    protected override string? KeyOf(HttpContext context) => context.User.FindUserId();
 }

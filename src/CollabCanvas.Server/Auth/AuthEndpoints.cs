@@ -1,4 +1,5 @@
 using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -36,9 +37,9 @@ public static class AuthEndpoints
     {
         var auth = app.MapGroup("/auth").WithTags("Sign-in");
         auth.MapGet("/config", Config);
-        auth.MapPost("/local/register", Register).RequireRateLimiting(AuthExtensions.SignInRateLimit);
-        auth.MapPost("/local/login", Login).RequireRateLimiting(AuthExtensions.SignInRateLimit);
-        auth.MapPost("/link", Link).RequireRateLimiting(AuthExtensions.SignInRateLimit);
+        auth.MapPost("/local/register", Register).RequireRequestLimit(SignInRateLimit.LimitName);
+        auth.MapPost("/local/login", Login).RequireRequestLimit(SignInRateLimit.LimitName);
+        auth.MapPost("/link", Link).RequireRequestLimit(SignInRateLimit.LimitName);
         auth.MapGet("/login/{provider}", Challenge);
         auth.MapPost("/logout", Logout);
         app.MapGet("/api/me", GetMe).WithTags("Sign-in");

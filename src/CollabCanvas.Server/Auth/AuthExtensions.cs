@@ -1,6 +1,6 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -28,9 +28,6 @@ public static class AuthSchemes
 /// </summary>
 public static class AuthExtensions
 {
-    /// <summary>The rate limit policy of the endpoints that hash a password.</summary>
-    public const string SignInRateLimit = "sign-in";
-
     public static IServiceCollection AddSignIn(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -158,13 +155,7 @@ public static class AuthExtensions
             }
         }
         services.AddAuthorization();
-        services.AddRateLimiter(o =>
-        {
-            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            o.OnRejected = (context, _) => RejectAsync(context, "Too many sign-in requests from this address. Try again in a minute.");
-        });
+        services.AddSingleton<RequestLimit, SignInRateLimit>();
         return services;
     }
 
@@ -182,20 +173,12 @@ public static class AuthExtensions
             RefreshInterval = TimeSpan.FromSeconds(options.KeyRefreshSeconds),
         };
 
-    /// <summary>A request a rate limit refused: 429 as problem+json, with Retry-After when the limiter knows it.</summary>
-    public static async ValueTask RejectAsync(Microsoft.AspNetCore.RateLimiting.OnRejectedContext context, string message)
-    {
-        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-            context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await TypedResults.Problem(message, statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
-    }
-
     /// <summary>Authentication, and the Origin check for cookie-authenticated writes.</summary>
     public static WebApplication UseSignIn(this WebApplication app)
     {
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
+        app.UseRequestLimits();
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;
         app.Use(async (context, next) =>
         {

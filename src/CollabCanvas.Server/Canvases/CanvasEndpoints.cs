@@ -3,6 +3,7 @@ using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Realtime;
+using CollabCanvas.Server.Web;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,7 +47,7 @@ public static class CanvasEndpoints
         canvases.MapDelete("/{id}", Delete);
         canvases.MapGet("/{id}/document", GetDocument);
         canvases.MapGet("/{id}/members", ListMembers);
-        canvases.MapPost("/{id}/members", AddMember).RequireRateLimiting(InvitationRateLimit.Name)
+        canvases.MapPost("/{id}/members", AddMember).RequireRequestLimit(InvitationRateLimit.LimitName)
             .Produces<Invitation>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         canvases.MapPut("/{id}/members/{userId}", SetMemberRole);

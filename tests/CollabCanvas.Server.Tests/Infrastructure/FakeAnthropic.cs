@@ -1,6 +1,9 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace CollabCanvas.Server.Tests.Infrastructure;
 
@@ -8,18 +11,22 @@ namespace CollabCanvas.Server.Tests.Infrastructure;
 /// A local HTTP server that speaks the Anthropic Messages API (POST /v1/messages), for the Claude path: the one part
 /// that cannot be reached from here. Each test says how it answers; every request is kept for assertions. A request
 /// with <c>"stream": true</c> gets the answer as the API streams it: server-sent events, the tool inputs in pieces.
+/// Kestrel, not <c>HttpListener</c>: the managed listener throws on a thread-pool thread, and so kills the test host,
+/// when a client gives up while its answer is being closed (dotnet/runtime#71364), which the timeout tests do.
 /// </summary>
 public sealed class FakeAnthropic : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
+    private readonly WebApplication _app;
 
     public FakeAnthropic()
     {
-        Port = ServerProcess.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.MapPost("/v1/messages", AnswerAsync);
+        _app.StartAsync().GetAwaiter().GetResult();
+        Port = new Uri(_app.Urls.Single()).Port;
     }
 
     public int Port { get; }
@@ -52,47 +59,30 @@ public sealed class FakeAnthropic : IAsyncDisposable
     public static string Error(string type, string message) =>
         JsonSerializer.Serialize(new { type = "error", error = new { type, message } });
 
-    private async Task ServeAsync()
+    private async Task AnswerAsync(HttpContext context)
     {
-        while (_listener.IsListening)
+        var body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        lock (Requests) Requests.Add((headers, body));
+        var (status, answer, delay) = Answer(body);
+        try
         {
-            HttpListenerContext context;
-            try
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted);
+            context.Response.StatusCode = status;
+            if (status == 200 && body.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
             {
-                context = await _listener.GetContextAsync();
+                await StreamAsync(context.Response, JsonDocument.Parse(answer).RootElement, context.RequestAborted);
+                Interlocked.Increment(ref _streamsFinished);
             }
-            catch (Exception) when (!_listener.IsListening)
+            else
             {
-                return;
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(answer), context.RequestAborted);
             }
-            _ = Task.Run(async () =>
-            {
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
-                var headers = context.Request.Headers.AllKeys.ToDictionary(k => k!.ToLowerInvariant(), k => context.Request.Headers[k]!);
-                lock (Requests) Requests.Add((headers, body));
-                var (status, answer, delay) = Answer(body);
-                if (delay > TimeSpan.Zero) await Task.Delay(delay);
-                context.Response.StatusCode = status;
-                try
-                {
-                    if (status == 200 && body.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
-                    {
-                        await StreamAsync(context.Response, JsonDocument.Parse(answer).RootElement);
-                        Interlocked.Increment(ref _streamsFinished);
-                    }
-                    else
-                    {
-                        context.Response.ContentType = "application/json";
-                        await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(answer));
-                    }
-                    context.Response.Close();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
-                {
-                    // The client gave up (a timeout test).
-                }
-            });
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up (a timeout test).
         }
     }
 
@@ -101,16 +91,15 @@ public sealed class FakeAnthropic : IAsyncDisposable
     /// content_block_start, its input as input_json_delta pieces and a content_block_stop, then message_delta (the stop
     /// reason and the output's usage) and message_stop.
     /// </summary>
-    private async Task StreamAsync(HttpListenerResponse response, JsonElement message)
+    private async Task StreamAsync(HttpResponse response, JsonElement message, CancellationToken aborted)
     {
         response.ContentType = "text/event-stream; charset=utf-8";
-        response.SendChunked = true;
         async Task Send(string type, object data)
         {
             var bytes = Encoding.UTF8.GetBytes($"event: {type}\ndata: {JsonSerializer.Serialize(data)}\n\n");
-            await response.OutputStream.WriteAsync(bytes);
-            await response.OutputStream.FlushAsync();
-            if (EventDelay > TimeSpan.Zero) await Task.Delay(EventDelay);
+            await response.Body.WriteAsync(bytes, aborted);
+            await response.Body.FlushAsync(aborted);
+            if (EventDelay > TimeSpan.Zero) await Task.Delay(EventDelay, aborted);
         }
         var usage = message.GetProperty("usage");
         await Send("message_start", new
@@ -160,8 +149,9 @@ public sealed class FakeAnthropic : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _serving.ContinueWith(_ => { });
+        // A hung answer still waiting on its delay is cut off, not awaited.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(patience.Token);
+        await _app.DisposeAsync();
     }
 }

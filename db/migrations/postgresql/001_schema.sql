@@ -153,6 +153,7 @@ CREATE INDEX ix_ai_commands_user ON ai_commands (user_id, created_at);
 -- AI previews waiting for their requester (kept here so that the accept may reach any instance).
 CREATE TABLE ai_previews (
     id          text PRIMARY KEY,      -- random: the id the requester accepts or discards
+    added       bigint GENERATED ALWAYS AS IDENTITY, -- insertion order: of two previews made at one moment, the later is newer
     user_id     text NOT NULL,
     canvas_id   text NOT NULL,
     created_at  timestamptz NOT NULL,

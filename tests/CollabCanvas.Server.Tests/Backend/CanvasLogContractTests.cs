@@ -33,7 +33,7 @@ public sealed class CanvasLogContractTests
         return read;
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
     public async Task Concurrent_appends_get_increasing_seqs_per_canvas_and_each_comes_out_once_in_seq_order(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -67,7 +67,7 @@ public sealed class CanvasLogContractTests
         Assert.False(log.Committed.TryRead(out var extra), $"more came out than was appended: {extra}");
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
     public async Task An_unwatched_canvas_no_longer_comes_out_while_a_second_watch_keeps_it(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -85,7 +85,7 @@ public sealed class CanvasLogContractTests
         Assert.Equal([("c", kept.Seq), ("d", marker.Seq)], streamed.Select(r => (r.CanvasId, r.Seq)));
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
     public async Task A_resend_by_client_and_ref_returns_the_original_seq_and_other_ops_under_that_ref_conflict(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -105,7 +105,7 @@ public sealed class CanvasLogContractTests
         Assert.False(log.Committed.TryRead(out _), "a resend came out on the stream again");
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
     public async Task A_completed_append_is_read_by_a_fresh_reader(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -149,7 +149,7 @@ public sealed class CanvasLogContractTests
     private static List<string> Describe(IEnumerable<LogRecord> batches) =>
         [.. batches.Select(b => $"{b.CanvasId} {b.Seq} {b.Actor} {b.ClientId} {b.Ref} {Encoding.UTF8.GetString(b.OpsJson)}")];
 
-    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
     public async Task Batches_a_snapshot_covers_are_pruned_after_the_retention_and_a_read_across_them_says_so(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider, ("Log:RetentionSeconds", "0"));
@@ -206,7 +206,7 @@ public sealed class CanvasLogContractTests
         Assert.Equal(accepted.Count, (await log.LoadAsync("c")).Batches.Count);
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProviders), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
     public async Task Appends_on_two_instances_come_out_on_both_once_each_in_one_seq_order(string provider)
     {
         await using var first = await BackendUnderTest.StartAsync(provider);
@@ -229,7 +229,7 @@ public sealed class CanvasLogContractTests
         }
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProviders), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
     public async Task Presence_published_on_one_instance_reaches_the_other_and_so_does_leaving(string provider)
     {
         await using var first = await BackendUnderTest.StartAsync(provider);

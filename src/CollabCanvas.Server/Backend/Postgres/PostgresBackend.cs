@@ -1,3 +1,4 @@
+using CollabCanvas.Server.Backend.Redis;
 using CollabCanvas.Server.Observability;
 
 namespace CollabCanvas.Server.Backend.Postgres;
@@ -14,6 +15,15 @@ public static class PostgresBackend
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PostgresDatabase>();
         services.AddHealthChecks().AddCheck<PostgresDatabaseCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddSingleton<IUserStore, PostgresUserStore>();
+        services.AddSingleton<ISignInStore, PostgresSignInStore>();
+        services.AddSingleton<ILoginAttemptStore, PostgresLoginAttemptStore>();
+        services.AddSingleton<ICanvasStore, PostgresCanvasStore>();
+        services.AddSingleton<IAccessStore, PostgresAccessStore>();
+        services.AddSingleton<IAiQuotaStore, PostgresAiQuotaStore>();
+        services.AddSingleton<IAiPreviewStore, PostgresAiPreviewStore>();
+        // Between instances: over Redis when it is configured (presence, access changes, committed batches).
+        if (RedisBackend.IsConfigured(configuration)) services.AddRedisFanOut(configuration);
         return services;
     }
 }

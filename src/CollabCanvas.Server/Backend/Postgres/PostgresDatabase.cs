@@ -11,9 +11,6 @@ namespace CollabCanvas.Server.Backend.Postgres;
 /// </summary>
 public sealed class PostgresDatabase : IDisposable
 {
-    // One key for every CollabCanvas instance on the database: whoever holds it migrates, the others wait.
-    private const long MigrationLockKey = 0x436f6c6c6162; // "Collab"
-
     private readonly ILogger<PostgresDatabase> _logger;
 
     public PostgresDatabase(IOptions<PostgresOptions> options, ILoggerFactory loggerFactory)
@@ -67,7 +64,7 @@ public sealed class PostgresDatabase : IDisposable
 
     private static void Advisory(NpgsqlConnection connection, string function)
     {
-        using var command = new NpgsqlCommand($"SELECT {function}($1)", connection) { Parameters = { new() { Value = MigrationLockKey } } };
+        using var command = new NpgsqlCommand($"SELECT {function}($1)", connection) { Parameters = { new() { Value = PostgresLocks.Migrations } } };
         command.ExecuteNonQuery();
     }
 

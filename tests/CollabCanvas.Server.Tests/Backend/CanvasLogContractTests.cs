@@ -249,4 +249,103 @@ public sealed class CanvasLogContractTests
         do next = await remote.ReadAsync(ceiling.Token); while (next is RemotePeer);
         Assert.Equal(new RemoteLeft("c", "session-1"), next);
     }
+
+    /// <summary>
+    /// A batch whose notice never came (its process committed and died before nudging, or the nudge was dropped on a
+    /// full queue) still comes out, once, by the safety check. SharedSqlite: a row written straight into the file, with
+    /// no nudge, stands for that process.
+    /// </summary>
+    [Theory, InlineData(nameof(BackendProvider.SharedSqlite))]
+    public async Task A_batch_whose_notice_was_lost_still_comes_out_once_in_its_place(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var log = backend.Get<ICanvasLog>();
+        log.Watch("c");
+        var before = await log.AppendAsync(Batch("c", "client", "r1"));
+        Assert.Equal(before.Seq, Assert.Single(await ReadBatchesAsync(log.Committed, 1)).Seq);
+
+        var silent = CommitWithoutNotice(backend, "c", ("silent-client", "r1"));
+        var streamed = Assert.Single(await ReadBatchesAsync(log.Committed, 1));
+        Assert.Equal(("c", silent.Single(), "silent-client", "r1"), (streamed.CanvasId, streamed.Seq, streamed.ClientId, streamed.Ref));
+
+        var after = await log.AppendAsync(Batch("c", "client", "r2"));
+        Assert.Equal(after.Seq, Assert.Single(await ReadBatchesAsync(log.Committed, 1)).Seq); // not the silent one again
+        Assert.False(log.Committed.TryRead(out var extra), $"more came out than was committed: {extra}");
+    }
+
+    /// <summary>
+    /// Rows of a watched canvas cleaned up before this instance read them (it paused past the instance timeout, so
+    /// cleanup did not wait for it): its rooms of that canvas are stale, and the stream says so once with
+    /// <see cref="CanvasLost"/> instead of skipping the batches silently. Nothing for a canvas it does not watch.
+    /// </summary>
+    [Theory, InlineData(nameof(BackendProvider.SharedSqlite))]
+    public async Task A_watched_canvas_whose_unread_batches_were_cleaned_up_comes_out_lost_once(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var log = backend.Get<ICanvasLog>();
+        log.Watch("c");
+
+        CommitAndCleanUp(backend, "d", ("other", "r1")); // unwatched, cleaned up the same way: nothing comes out
+        CommitAndCleanUp(backend, "c", ("other", "r1"), ("other", "r2"), ("other", "r3"));
+
+        using var ceiling = new CancellationTokenSource(Eventually.Ceiling);
+        Assert.Equal(new CanvasLost("c"), await log.Committed.ReadAsync(ceiling.Token));
+        // Once per cleanup: the heartbeats after it (one a second) look again and stay quiet.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.False(log.Committed.TryRead(out var again), $"came out after the lost canvas: {again}");
+    }
+
+    /// <summary>
+    /// Commits batches straight into the shared file, in one transaction and without the log: no nudge, and nothing for
+    /// this instance's writer to see until it looks by itself. Returns their seqs.
+    /// </summary>
+    private static List<long> CommitWithoutNotice(BackendUnderTest backend, string canvas, params (string Client, string Ref)[] batches)
+    {
+        using var connection = backend.Get<SqliteDatabase>().Open();
+        using var transaction = connection.BeginTransaction();
+        var seqs = Insert(connection, canvas, batches);
+        transaction.Commit();
+        return seqs;
+    }
+
+    /// <summary>
+    /// Batches committed and cleaned up before this instance could read them, in one transaction so that it never sees
+    /// them: what another instance's cleanup does once it stops waiting for this one. A snapshot covers them and
+    /// <c>pruned_seq</c> says how far rows are gone.
+    /// </summary>
+    private static void CommitAndCleanUp(BackendUnderTest backend, string canvas, params (string Client, string Ref)[] batches)
+    {
+        using var connection = backend.Get<SqliteDatabase>().Open();
+        using var transaction = connection.BeginTransaction();
+        var last = Insert(connection, canvas, batches).Max();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO canvas_states (canvas_id, seq, objects, pruned_seq, updated_at) VALUES ($canvas, $seq, '{}', $seq, 0)
+            ON CONFLICT (canvas_id) DO UPDATE SET seq = excluded.seq, objects = excluded.objects, pruned_seq = excluded.pruned_seq;
+            DELETE FROM message_queue WHERE canvas_id = $canvas AND seq <= $seq;
+            """;
+        command.Parameters.AddWithValue("$canvas", canvas);
+        command.Parameters.AddWithValue("$seq", last);
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    private static List<long> Insert(SqliteConnection connection, string canvas, (string Client, string Ref)[] batches)
+    {
+        var seqs = new List<long>();
+        foreach (var (client, reference) in batches)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO message_queue (canvas_id, client_id, ref, actor, ops, created_at)
+                VALUES ($canvas, $client, $ref, 'user-1', $ops, 0) RETURNING seq
+                """;
+            insert.Parameters.AddWithValue("$canvas", canvas);
+            insert.Parameters.AddWithValue("$client", client);
+            insert.Parameters.AddWithValue("$ref", reference);
+            insert.Parameters.AddWithValue("$ops", Batch(canvas, client, reference).OpsJson);
+            seqs.Add((long)insert.ExecuteScalar()!);
+        }
+        return seqs;
+    }
 }

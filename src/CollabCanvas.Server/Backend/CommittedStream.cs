@@ -16,14 +16,17 @@ public sealed class CommittedStream
 
     public ChannelReader<LogEvent> Reader => _events.Reader;
 
-    public void Watch(string canvasId) => _watched.AddOrUpdate(canvasId, 1, static (_, count) => count + 1);
+    /// <summary>Counts one more watch; true when it is the canvas's first.</summary>
+    public bool Watch(string canvasId) => _watched.AddOrUpdate(canvasId, 1, static (_, count) => count + 1) == 1;
 
-    public void Unwatch(string canvasId)
+    /// <summary>Undoes one watch; true when it was the canvas's last.</summary>
+    public bool Unwatch(string canvasId)
     {
         while (_watched.TryGetValue(canvasId, out var count))
         {
-            if (count == 1 ? _watched.TryRemove(KeyValuePair.Create(canvasId, 1)) : _watched.TryUpdate(canvasId, count - 1, count)) return;
+            if (count == 1 ? _watched.TryRemove(KeyValuePair.Create(canvasId, 1)) : _watched.TryUpdate(canvasId, count - 1, count)) return count == 1;
         }
+        return false;
     }
 
     public bool IsWatched(string canvasId) => _watched.ContainsKey(canvasId);

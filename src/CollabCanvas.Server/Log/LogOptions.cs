@@ -56,4 +56,19 @@ public sealed class LogOptions
     /// <summary>At most this many appends share one transaction (group commit). Default 256.</summary>
     [Range(1, 10_000)]
     public int MaxGroupCommit { get; set; } = 256;
+
+    /// <summary>
+    /// Postgres: appends are spread by canvas over this many writers, each with its own connection and group commits,
+    /// so that different canvases commit in parallel (one canvas always goes to the same writer). Default 4.
+    /// </summary>
+    [Range(1, 64)]
+    public int WriterLanes { get; set; } = 4;
+
+    /// <summary>
+    /// Postgres: how often an instance compares its watched canvases' heads in the database with what it delivered, in
+    /// case the last commit notice of a canvas was lost (a lost notice before another is repaired when the next arrives).
+    /// Default 1000.
+    /// </summary>
+    [Range(10, 60_000)]
+    public int FeedSafetyCheckMilliseconds { get; set; } = 1000;
 }

@@ -17,6 +17,12 @@ public static class CanvasMetrics
         "collabcanvas.log.batches.appended", "{batch}", "Batches appended to the log by this instance.");
     public static readonly Histogram<double> PollDuration = Meter.CreateHistogram<double>(
         "collabcanvas.log.poll.duration", "ms", "Time to read and announce other instances' new rows (shared log).");
+    public static readonly Counter<long> GapRepairs = Meter.CreateCounter<long>(
+        "collabcanvas.log.gap_repairs", "{read}",
+        "Reads of a watched canvas's missing batches from storage (shared log over a commit feed), by reason: gap (a seq skipped), " +
+        "notice (the feed carried no batch), resubscribed (the feed reconnected), safety (the periodic head check found one missing).");
+    public static readonly Histogram<double> FeedLag = Meter.CreateHistogram<double>(
+        "collabcanvas.log.feed.lag", "ms", "From another instance publishing a commit notice to this instance receiving it (the two hosts' clocks).");
     public static readonly Counter<long> FeedPublishFailures = Meter.CreateCounter<long>(
         "collabcanvas.log.feed.publish_failures", "{notice}", "Commit notices that could not be published (the others repair from storage).");
     public static readonly Counter<long> Pruned = Meter.CreateCounter<long>(

@@ -32,8 +32,8 @@ public sealed class BackendUnderTest : IAsyncDisposable
         [nameof(BackendProvider.Memory), nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres)];
 
     /// <summary>
-    /// For the tests of the ports that Postgres does not implement yet (the canvas log, and without Redis the access
-    /// events): they use these until it does. Delete them with their last use.
+    /// For the tests of the ports that Postgres does not implement without Redis yet (presence, access events): they
+    /// use these until it does. Delete them with their last use.
     /// </summary>
     public static TheoryData<string> ProvidersWithoutPostgres => [nameof(BackendProvider.Memory), nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite)];
 
@@ -41,7 +41,7 @@ public sealed class BackendUnderTest : IAsyncDisposable
     public static TheoryData<string> MultiInstanceProvidersWithoutPostgres => [nameof(BackendProvider.SharedSqlite)];
 
     /// <summary>Providers that keep their data when an instance stops (a restart reads it again).</summary>
-    public static TheoryData<string> DurableProviders => [nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite)];
+    public static TheoryData<string> DurableProviders => [nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres)];
 
     /// <summary>Providers whose instances share their data with other processes.</summary>
     public static TheoryData<string> MultiInstanceProviders => [nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres)];

@@ -6,7 +6,7 @@ using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Backend.Sqlite;
 using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace CollabCanvas.Server.Tests.Backend;
 
@@ -33,7 +33,7 @@ public sealed class CanvasLogContractTests
         return read;
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task Concurrent_appends_get_increasing_seqs_per_canvas_and_each_comes_out_once_in_seq_order(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -67,7 +67,7 @@ public sealed class CanvasLogContractTests
         Assert.False(log.Committed.TryRead(out var extra), $"more came out than was appended: {extra}");
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task An_unwatched_canvas_no_longer_comes_out_while_a_second_watch_keeps_it(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -85,7 +85,7 @@ public sealed class CanvasLogContractTests
         Assert.Equal([("c", kept.Seq), ("d", marker.Seq)], streamed.Select(r => (r.CanvasId, r.Seq)));
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_resend_by_client_and_ref_returns_the_original_seq_and_other_ops_under_that_ref_conflict(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -105,14 +105,14 @@ public sealed class CanvasLogContractTests
         Assert.False(log.Committed.TryRead(out _), "a resend came out on the stream again");
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_completed_append_is_read_by_a_fresh_reader(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
         var log = backend.Get<ICanvasLog>();
         var appended = await log.AppendAsync(Batch("c", "client-1", "r1"));
 
-        // SQLite: another instance on the same file, with its own connections, reads it: it is committed, not cached.
+        // SQLite, PostgreSQL: another instance on the same data, with its own connections, reads it: it is committed, not cached.
         await using var fresh = provider == nameof(BackendProvider.Memory) ? null : await backend.StartAnotherAsync();
         var stored = await (fresh ?? backend).Get<ICanvasLog>().LoadAsync("c");
 
@@ -149,7 +149,7 @@ public sealed class CanvasLogContractTests
     private static List<string> Describe(IEnumerable<LogRecord> batches) =>
         [.. batches.Select(b => $"{b.CanvasId} {b.Seq} {b.Actor} {b.ClientId} {b.Ref} {Encoding.UTF8.GetString(b.OpsJson)}")];
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task Batches_a_snapshot_covers_are_pruned_after_the_retention_and_a_read_across_them_says_so(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider, ("Log:RetentionSeconds", "0"));
@@ -179,15 +179,10 @@ public sealed class CanvasLogContractTests
     {
         await using var backend = await BackendUnderTest.StartAsync(provider, ("Log:MaxQueuedAppends", "3"));
         var log = backend.Get<ICanvasLog>();
-        var database = backend.Get<SqliteDatabase>();
         var accepted = new List<Task<AppendResult>>();
         CanvasLogBusyException? busy = null;
 
-        // The storage stalls: another writer holds the file (both locks a SharedSqlite writer takes).
-        using (var writerLock = new WriterLock(database.DatabasePath))
-        using (writerLock.Acquire())
-        using (var stall = database.Open())
-        using (var transaction = stall.BeginTransaction())
+        await using (await StallStorageAsync(backend))
         {
             for (var i = 0; i < 6 && busy is null; i++)
             {
@@ -195,7 +190,6 @@ public sealed class CanvasLogContractTests
                 if (append.IsFaulted) busy = Assert.IsType<CanvasLogBusyException>(append.Exception!.InnerException);
                 else accepted.Add(append);
             }
-            transaction.Rollback();
         }
 
         Assert.NotNull(busy);
@@ -206,7 +200,39 @@ public sealed class CanvasLogContractTests
         Assert.Equal(accepted.Count, (await log.LoadAsync("c")).Batches.Count);
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    /// <summary>
+    /// Holds the storage so that no append commits until disposed: SQLite, another writer holds the file (both locks a
+    /// SharedSqlite writer takes); PostgreSQL, another transaction locks the canvas heads that every append updates.
+    /// </summary>
+    private static async Task<IAsyncDisposable> StallStorageAsync(BackendUnderTest backend)
+    {
+        if (backend.Postgres is not null)
+        {
+            var connection = new NpgsqlConnection(backend.Postgres);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using (var lockHeads = new NpgsqlCommand("LOCK TABLE canvas_heads IN EXCLUSIVE MODE", connection, transaction))
+                await lockHeads.ExecuteNonQueryAsync();
+            return new Stall(transaction, connection);
+        }
+        var database = backend.Get<SqliteDatabase>();
+        var writerLock = new WriterLock(database.DatabasePath);
+        var held = writerLock.Acquire();
+        var stall = database.Open();
+        return new Stall(stall.BeginTransaction(), stall, held, writerLock);
+    }
+
+    /// <summary>Rolls the stalling transaction back, then lets go of the rest in order.</summary>
+    private sealed class Stall(System.Data.Common.DbTransaction transaction, params IDisposable[] held) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            foreach (var disposable in held) disposable.Dispose();
+        }
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProviders), MemberType = typeof(BackendUnderTest))]
     public async Task Appends_on_two_instances_come_out_on_both_once_each_in_one_seq_order(string provider)
     {
         await using var first = await BackendUnderTest.StartAsync(provider);

@@ -20,7 +20,7 @@ namespace CollabCanvas.Server.Tests.Realtime;
 /// </summary>
 public class RoomTests
 {
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task Every_session_gets_every_batch_once_in_seq_order_with_its_own_acks_in_place(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -46,7 +46,7 @@ public class RoomTests
         Assert.Equal(all[^1], room.Document().Seq);
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_batch_is_serialized_once_and_the_same_bytes_reach_every_other_session(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -66,7 +66,7 @@ public class RoomTests
         await Eventually.Until(() => senderSocket.Seqs().Count == 1, "the sender got its ack");
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_session_that_stops_reading_does_not_delay_the_others(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -87,7 +87,7 @@ public class RoomTests
         Assert.Equal(readerSocket.Seqs(), stuckSocket.Seqs());
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task An_empty_room_is_snapshotted_and_released_and_the_next_one_loads_the_same_document(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -112,7 +112,7 @@ public class RoomTests
         Assert.Equal(Encoding.UTF8.GetString(document.ObjectsJson), Encoding.UTF8.GetString(next.Document().ObjectsJson));
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_resent_batch_is_answered_with_its_original_ack_and_applied_once(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);

@@ -22,8 +22,20 @@ public static class PostgresBackend
         services.AddSingleton<IAccessStore, PostgresAccessStore>();
         services.AddSingleton<IAiQuotaStore, PostgresAiQuotaStore>();
         services.AddSingleton<IAiPreviewStore, PostgresAiPreviewStore>();
-        // Between instances: over Redis when it is configured (presence, access changes, committed batches).
+        // Between instances: over Redis when it is configured (presence, access changes, committed batches); without,
+        // committed batches over LISTEN/NOTIFY.
         if (RedisBackend.IsConfigured(configuration)) services.AddRedisFanOut(configuration);
+        else services.AddHosted<ICommitFeed, PostgresNotifyCommitFeed>();
+        services.AddHosted<ICanvasLog, PostgresCanvasLog>();
         return services;
+    }
+
+    /// <summary>One instance that is both the port's implementation and a hosted service (its loops start with the host).</summary>
+    private static void AddHosted<TPort, TImplementation>(this IServiceCollection services)
+        where TPort : class where TImplementation : class, TPort, IHostedService
+    {
+        services.AddSingleton<TImplementation>();
+        services.AddSingleton<TPort>(sp => sp.GetRequiredService<TImplementation>());
+        services.AddHostedService(sp => sp.GetRequiredService<TImplementation>());
     }
 }

@@ -1,0 +1,207 @@
+using System.Text;
+using System.Threading.Channels;
+using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Backend.Postgres;
+using CollabCanvas.Server.Log;
+using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CollabCanvas.Server.Tests.Backend;
+
+/// <summary>
+/// Two <see cref="PostgresCanvasLog"/> instances on one real database, between them a commit feed that loses notices on
+/// purpose: every committed batch still comes out on every instance's stream, once and in seq order, repaired from
+/// the database (after a gap, by the safety check, after the feed reconnects).
+/// </summary>
+public sealed class PostgresCanvasLogTests
+{
+    private static NewBatch Batch(string canvas, string client, string reference) =>
+        new(canvas, "user-1", client, reference, Encoding.UTF8.GetBytes($$$"""[{"op":"put","id":"{{{reference}}}","props":{"type":"text"}}]"""), []);
+
+    private static async Task<List<long>> ReadSeqsAsync(ICanvasLog log, int count)
+    {
+        using var ceiling = new CancellationTokenSource(Eventually.Ceiling);
+        var seqs = new List<long>();
+        while (seqs.Count < count)
+        {
+            if (await log.Committed.ReadAsync(ceiling.Token) is LogRecord record) seqs.Add(record.Seq);
+        }
+        return seqs;
+    }
+
+    [Fact]
+    public async Task Notices_lost_before_a_later_one_are_repaired_when_it_arrives()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var hub = new LossyFeedHub();
+        // No safety check during the test: only the gap after a lost notice can bring the lost batches.
+        await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 60_000);
+        await using var b = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 60_000);
+        a.Log.Watch("c");
+        b.Log.Watch("c");
+
+        hub.Drop = notice => notice.Seq % 4 == 0;
+        var appends = new[] { a, b }.SelectMany((instance, i) => Enumerable.Range(0, 2).Select(writer => Task.Run(async () =>
+        {
+            for (var n = 0; n < 40; n++) await instance.Log.AppendAsync(Batch("c", $"client-{i}-{writer}", $"r{n}"));
+        }))).ToList();
+        await Task.WhenAll(appends);
+        hub.Drop = _ => false;
+        var last = await a.Log.AppendAsync(Batch("c", "client-last", "r0"));
+
+        Assert.Equal(161, last.Seq);
+        Assert.True(hub.Dropped >= 40, $"only {hub.Dropped} notices were dropped");
+        foreach (var instance in new[] { a, b }) Assert.Equal(Enumerable.Range(1, 161).Select(s => (long)s), await ReadSeqsAsync(instance.Log, 161));
+        Assert.False(b.Log.Committed.TryRead(out var extra), $"more came out than was appended: {extra}");
+    }
+
+    [Fact]
+    public async Task A_lost_last_notice_is_found_by_the_safety_check()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var hub = new LossyFeedHub { Drop = _ => true };
+        await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 60_000);
+        await using var b = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 200);
+        b.Log.Watch("c");
+
+        for (var n = 0; n < 3; n++) await a.Log.AppendAsync(Batch("c", "client", $"r{n}"));
+
+        Assert.Equal([1, 2, 3], await ReadSeqsAsync(b.Log, 3));
+        Assert.Equal(3, hub.Dropped);
+    }
+
+    [Fact]
+    public async Task A_notify_feed_that_reconnects_has_the_log_read_what_it_missed()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var a = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: 60_000);
+        await using var b = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: 60_000);
+        b.Log.Watch("c");
+        await a.Log.AppendAsync(Batch("c", "client", "r0"));
+        Assert.Equal([1], await ReadSeqsAsync(b.Log, 1)); // through NOTIFY: the listeners are up
+
+        // The listening connections die; commits now are announced to nobody. The feeds listen again a second later.
+        Assert.True(await database.TerminateListenersAsync() >= 2);
+        for (var n = 1; n < 4; n++) await a.Log.AppendAsync(Batch("c", "client", $"r{n}"));
+
+        Assert.Equal([2, 3, 4], await ReadSeqsAsync(b.Log, 3));
+    }
+
+    /// <summary>A database of the run's PostgreSQL server with the schema, and log instances on it.</summary>
+    private sealed class TestDatabase(string connectionString, PostgresDatabase database) : IAsyncDisposable
+    {
+        public static async Task<TestDatabase> CreateAsync()
+        {
+            var connectionString = await (await PostgresServer.Instance).CreateDatabaseAsync();
+            var database = new PostgresDatabase(Options.Create(new PostgresOptions { ConnectionString = connectionString }), NullLoggerFactory.Instance);
+            database.Migrate();
+            return new TestDatabase(connectionString, database);
+        }
+
+        /// <summary>A log instance over <paramref name="feed"/>, or over its own LISTEN/NOTIFY feed when null.</summary>
+        public async Task<LogInstance> StartLogAsync(ICommitFeed? feed, int safetyCheckMilliseconds)
+        {
+            var notify = feed is null ? new PostgresNotifyCommitFeed(database, NullLogger<PostgresNotifyCommitFeed>.Instance) : null;
+            if (notify is not null) await notify.StartAsync(CancellationToken.None);
+            var log = new PostgresCanvasLog(database, feed ?? notify!, Options.Create(new LogOptions { FeedSafetyCheckMilliseconds = safetyCheckMilliseconds }),
+                NullLogger<PostgresCanvasLog>.Instance);
+            await log.StartAsync(CancellationToken.None);
+            return new LogInstance(log, notify);
+        }
+
+        /// <summary>Ends every session that is listening for notices; returns how many.</summary>
+        public async Task<int> TerminateListenersAsync()
+        {
+            await using var connection = await database.OpenAsync();
+            await using var terminate = new NpgsqlCommand("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pg_terminate_backend(pid)
+                """, connection);
+            return (int)(long)(await terminate.ExecuteScalarAsync())!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            database.Dispose();
+            await (await PostgresServer.Instance).DropDatabaseAsync(connectionString);
+        }
+    }
+
+    private sealed class LogInstance(PostgresCanvasLog log, PostgresNotifyCommitFeed? notify) : IAsyncDisposable
+    {
+        public ICanvasLog Log => log;
+
+        public async ValueTask DisposeAsync()
+        {
+            await log.DisposeAsync();
+            if (notify is not null) await notify.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// An in-process stand-in for the Redis feed: each member's published records reach every member that subscribes
+    /// to the canvas, unless <see cref="Drop"/> says to lose the notice.
+    /// </summary>
+    private sealed class LossyFeedHub
+    {
+        private readonly List<Member> _members = [];
+        private int _dropped;
+
+        public Func<CommitNotice, bool> Drop { get; set; } = _ => false;
+        public int Dropped => Volatile.Read(ref _dropped);
+
+        public ICommitFeed Join()
+        {
+            var member = new Member(this);
+            lock (_members) _members.Add(member);
+            return member;
+        }
+
+        private void Publish(LogRecord record)
+        {
+            var notice = new CommitNotice(record.CanvasId, record.Seq, record, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            if (Drop(notice))
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+            lock (_members)
+            {
+                foreach (var member in _members) member.Receive(notice);
+            }
+        }
+
+        private sealed class Member(LossyFeedHub hub) : ICommitFeed
+        {
+            private readonly Channel<CommitNotice> _notices = Channel.CreateUnbounded<CommitNotice>();
+            private readonly Dictionary<string, int> _subscribed = [];
+
+            public ChannelReader<CommitNotice> Notices => _notices.Reader;
+
+            public void Publish(LogRecord record) => hub.Publish(record);
+
+            public void Subscribe(string canvasId)
+            {
+                lock (_subscribed) _subscribed[canvasId] = _subscribed.GetValueOrDefault(canvasId) + 1;
+            }
+
+            public void Unsubscribe(string canvasId)
+            {
+                lock (_subscribed)
+                {
+                    if (--_subscribed[canvasId] == 0) _subscribed.Remove(canvasId);
+                }
+            }
+
+            public void Receive(CommitNotice notice)
+            {
+                lock (_subscribed)
+                {
+                    if (_subscribed.ContainsKey(notice.CanvasId)) _notices.Writer.TryWrite(notice);
+                }
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@ using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Backend.Sqlite;
 using CollabCanvas.Server.Log;
 using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace CollabCanvas.Server.Tests.Backend;

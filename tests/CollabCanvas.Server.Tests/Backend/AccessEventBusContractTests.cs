@@ -17,7 +17,7 @@ public class AccessEventBusContractTests
         return changes.Current;
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task Every_subscriber_receives_every_change_once_in_order(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -37,7 +37,7 @@ public class AccessEventBusContractTests
         Assert.Equal(Renamed with { CanvasName = "v3" }, await NextAsync(first));
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProviders), MemberType = typeof(BackendUnderTest))]
     public async Task A_change_published_on_one_instance_reaches_the_other(string provider)
     {
         await using var a = await BackendUnderTest.StartAsync(provider);
@@ -55,7 +55,7 @@ public class AccessEventBusContractTests
         Assert.Equal(SignedOut, await NextAsync(onB));
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.ProvidersWithoutPostgres), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_cancelled_subscription_ends(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);

@@ -6,6 +6,8 @@
 #   bench/run.sh ai --count 500
 #   bench/run.sh revoke --count 200
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
+# On PostgreSQL + Redis (throwaway servers of the Debian packages in the run's directory; PostgreSQL with fsync on):
+#   PROVIDER=Postgres bench/run.sh durable --clients 50 --canvases 50 --window 4 --seconds 10
 # Another build of the server (a before/after comparison): SERVER_DLL=/tmp/before/.../CollabCanvas.Server.dll
 # and, for the editor, its wwwroot: SERVER_CONTENT_ROOT=/tmp/before/src/CollabCanvas.Server
 set -euo pipefail
@@ -18,6 +20,28 @@ server_dll="${SERVER_DLL:-src/CollabCanvas.Server/bin/Release/net10.0/CollabCanv
 dotnet build bench/CollabCanvas.Bench -c Release --nologo -v quiet >/dev/null
 
 data="$(mktemp -d)"
+server=
+redis=
+cleanup() {
+    for pid in $server $redis; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+    if [ -f "$data/pg/postmaster.pid" ]; then kill -INT "$(head -1 "$data/pg/postmaster.pid")" 2>/dev/null || true; sleep 1; fi
+    rm -rf "$data"
+}
+trap cleanup EXIT
+if [ "${PROVIDER:-Sqlite}" = Postgres ]; then
+    # PostgreSQL refuses to run as root: then as the postgres user.
+    as=(env)
+    if [ "$(id -u)" = 0 ]; then chown postgres "$data"; as=(runuser -u postgres --); fi
+    pg_port="${PG_PORT:-5599}" redis_port="${REDIS_PORT:-6399}"
+    "${as[@]}" /usr/lib/postgresql/15/bin/initdb -D "$data/pg" -U postgres -A trust >/dev/null
+    "${as[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$data/pg" -l "$data/pg.log" -w \
+        -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null &
+    redis=$!
+    export CollabCanvas__Backend__Provider=Postgres
+    export CollabCanvas__Backend__Postgres__ConnectionString="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+    export CollabCanvas__Backend__Redis__Configuration="127.0.0.1:$redis_port"
+fi
 limits=()
 if [ "$scenario" = ai ]; then
     limits=(--CollabCanvas:Ai:CommandsPerHour=100000) # the benchmark measures commands, not the hourly limit
@@ -34,9 +58,8 @@ CollabCanvas__DataDirectory="$data" Logging__LogLevel__Default=Warning \
     dotnet "$server_dll" \
     --urls "http://127.0.0.1:$port" --contentRoot "${SERVER_CONTENT_ROOT:-$PWD/src/CollabCanvas.Server}" "${limits[@]}" ${SERVER_ARGS:-} &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 
-echo "server pid $server, data $data, $(nproc) cores, $(git rev-parse --short HEAD)"
+echo "server pid $server, ${PROVIDER:-Sqlite}, data $data, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD)"
 dotnet bench/CollabCanvas.Bench/bin/Release/net10.0/CollabCanvas.Bench.dll "$scenario" \
     --url "http://127.0.0.1:$port" --server-pid "$server" "$@"

@@ -19,8 +19,8 @@ public class RedisCommitFeedTests
         return await feed.Notices.ReadAsync(ceiling.Token);
     }
 
-    private static Task SubscribedAsync(RedisServer redis, string canvasId, long subscribers = 1) =>
-        Eventually.Until(async () => await redis.SubscribersAsync("collabcanvas:commits:" + canvasId) == subscribers,
+    private static Task SubscribedAsync(RedisInstance instance, string canvasId, long subscribers = 1) =>
+        Eventually.Until(async () => await instance.SubscribersAsync("collabcanvas:commits:" + canvasId) == subscribers,
             $"{subscribers} subscriber(s) of canvas {canvasId}'s channel");
 
     [Fact]
@@ -32,14 +32,14 @@ public class RedisCommitFeedTests
 
         instance.Feed.Subscribe(canvas);
         instance.Feed.Subscribe(canvas);
-        await SubscribedAsync(redis, canvas);
+        await SubscribedAsync(instance, canvas);
         instance.Feed.Unsubscribe(canvas);
         // Still watched once: a batch published now still arrives.
-        await using var other = await RedisInstance.StartAsync(redis);
+        await using var other = await instance.StartAnotherAsync();
         other.Feed.Publish(Record(canvas, 1));
         Assert.Equal(1, (await NextAsync(instance.Feed)).Seq);
         instance.Feed.Unsubscribe(canvas);
-        await SubscribedAsync(redis, canvas, subscribers: 0);
+        await SubscribedAsync(instance, canvas, subscribers: 0);
     }
 
     [Fact]
@@ -47,11 +47,11 @@ public class RedisCommitFeedTests
     {
         var redis = await RedisServer.SharedAsync();
         await using var a = await RedisInstance.StartAsync(redis);
-        await using var b = await RedisInstance.StartAsync(redis);
+        await using var b = await a.StartAnotherAsync();
         var canvas = NewCanvas();
         var unwatched = NewCanvas();
         b.Feed.Subscribe(canvas);
-        await SubscribedAsync(redis, canvas);
+        await SubscribedAsync(b, canvas);
 
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var published = Enumerable.Range(1, 50).Select(seq => Record(canvas, seq)).ToList();
@@ -79,10 +79,10 @@ public class RedisCommitFeedTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var a = await RedisInstance.StartAsync(redis);
-        await using var b = await RedisInstance.StartAsync(redis);
+        await using var b = await a.StartAnotherAsync();
         var canvas = NewCanvas();
         b.Feed.Subscribe(canvas);
-        await SubscribedAsync(redis, canvas);
+        await SubscribedAsync(b, canvas);
         a.Feed.Publish(Record(canvas, 1));
         Assert.Equal(1, (await NextAsync(b.Feed)).Seq);
 
@@ -93,7 +93,7 @@ public class RedisCommitFeedTests
         CommitNotice notice;
         do notice = await NextAsync(b.Feed); while (!notice.IsResubscribed);
         // b is subscribed again (the restarted Redis knew nothing of it) and hears what a publishes next.
-        await SubscribedAsync(redis, canvas);
+        await SubscribedAsync(b, canvas);
         a.Feed.Publish(Record(canvas, 3));
         do notice = await NextAsync(b.Feed); while (notice.Seq != 3);
         Assert.Equal("r3", notice.Record!.Ref);

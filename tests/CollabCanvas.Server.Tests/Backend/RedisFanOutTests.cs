@@ -39,7 +39,7 @@ public class RedisFanOutTests
     {
         var redis = await RedisServer.SharedAsync();
         await using var a = await RedisInstance.StartAsync(redis);
-        await using var b = await RedisInstance.StartAsync(redis);
+        await using var b = await a.StartAnotherAsync();
         var canvas = "c-" + Guid.NewGuid().ToString("N");
         var elsewhere = "c-" + Guid.NewGuid().ToString("N");
 
@@ -67,7 +67,7 @@ public class RedisFanOutTests
         await using var b = await RedisInstance.StartAsync(redis);
         var canvas = "c-" + Guid.NewGuid().ToString("N");
         b.Presence.Publish(canvas, Bob);
-        var a = await RedisInstance.StartAsync(redis);
+        var a = await b.StartAnotherAsync();
         a.Presence.Publish(canvas, Ada);
         Assert.Equal("session-a", Assert.IsType<RemotePeer>(await NextAsync(b.Presence.Remote)).Peer.Session);
 
@@ -81,7 +81,7 @@ public class RedisFanOutTests
     {
         var redis = await RedisServer.SharedAsync();
         await using var a = await RedisInstance.StartAsync(redis);
-        await using var b = await RedisInstance.StartAsync(redis);
+        await using var b = await a.StartAnotherAsync();
         using var stop = new CancellationTokenSource();
         await using var onA = a.Access.Subscribe(stop.Token).GetAsyncEnumerator();
         await using var onB = b.Access.Subscribe(stop.Token).GetAsyncEnumerator();
@@ -106,11 +106,30 @@ public class RedisFanOutTests
     }
 
     [Fact]
+    public async Task An_access_change_published_while_an_instance_was_cut_off_reaches_it_once_it_is_back()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await RedisInstance.StartAsync(redis);
+        await using var b = await a.StartAnotherAsync();
+        using var stop = new CancellationTokenSource();
+        await using var onB = b.Access.Subscribe(stop.Token).GetAsyncEnumerator();
+        var revoked = new AccessChange(CanvasId: "c", LinkId: "l1");
+
+        await using (await redis.LockOutAsync(b.ClientName))
+            await a.Access.PublishAsync(revoked); // b cannot hear of it now
+
+        Assert.Equal(revoked, await NextAsync(onB));
+        // Once: the next change is the next one published.
+        await a.Access.PublishAsync(new AccessChange(SessionId: "s1"));
+        Assert.Equal(new AccessChange(SessionId: "s1"), await NextAsync(onB));
+    }
+
+    [Fact]
     public async Task After_Redis_restarts_access_changes_and_presence_travel_again()
     {
         await using var redis = await RedisServer.StartAsync();
         await using var a = await RedisInstance.StartAsync(redis);
-        await using var b = await RedisInstance.StartAsync(redis);
+        await using var b = await a.StartAnotherAsync();
         using var stop = new CancellationTokenSource();
         await using var onB = b.Access.Subscribe(stop.Token).GetAsyncEnumerator();
         b.Presence.Publish("c", Bob);

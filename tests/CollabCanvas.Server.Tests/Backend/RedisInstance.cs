@@ -5,25 +5,38 @@ using CollabCanvas.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Tests.Backend;
 
 /// <summary>
 /// One instance's Redis fan-out alone (its own connection, commit feed, presence and access buses), registered as a
-/// database backend registers it: for what Redis itself must do, apart from any database.
+/// database backend registers it: for what Redis itself must do, apart from any database. Each
+/// <see cref="StartAsync"/> is a deployment of its own (its own channel prefix), so tests that run at once on the run's
+/// Redis hear nothing of each other; <see cref="StartAnotherAsync"/> is another instance of the same deployment.
 /// </summary>
-public sealed class RedisInstance(IHost host) : IAsyncDisposable
+public sealed class RedisInstance(IHost host, RedisServer redis, string deployment) : IAsyncDisposable
 {
+    /// <summary>The name its connections give Redis (<c>CLIENT LIST</c>).</summary>
+    public string ClientName => "collabcanvas-" + host.Services.GetRequiredService<IOptions<LogOptions>>().Value.InstanceId;
+
+    /// <summary>How many clients Redis counts as subscribed to this deployment's <paramref name="channel"/>.</summary>
+    public Task<long> SubscribersAsync(string channel) => redis.SubscribersAsync(deployment + channel);
+
     public ICommitFeed Feed => host.Services.GetRequiredService<ICommitFeed>();
     public IPresenceBus Presence => host.Services.GetRequiredService<IPresenceBus>();
     public IAccessEventBus Access => host.Services.GetRequiredService<IAccessEventBus>();
 
-    public static async Task<RedisInstance> StartAsync(RedisServer redis)
+    public static Task<RedisInstance> StartAsync(RedisServer redis) => StartAsync(redis, $"test-{Guid.NewGuid():N}:");
+
+    public Task<RedisInstance> StartAnotherAsync() => StartAsync(redis, deployment);
+
+    private static async Task<RedisInstance> StartAsync(RedisServer redis, string deployment)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{RedisOptions.Section}:Configuration"] = redis.Configuration,
+            [$"{RedisOptions.Section}:Configuration"] = $"{redis.Configuration},channelPrefix={deployment}",
             [$"{LogOptions.Section}:InstanceId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
         });
         builder.Services.AddLogging();
@@ -31,7 +44,7 @@ public sealed class RedisInstance(IHost host) : IAsyncDisposable
         builder.Services.AddRedisFanOut(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
-        return new RedisInstance(host);
+        return new RedisInstance(host, redis, deployment);
     }
 
     public async ValueTask DisposeAsync()

@@ -54,6 +54,34 @@ public sealed class RedisServer : IAsyncDisposable
         return (long)reply[1];
     }
 
+    /// <summary>
+    /// Cuts off the clients named <paramref name="clientName"/> (StackExchange.Redis's <c>name=</c>: each instance
+    /// names its connection) and lets no new connection in until the result is disposed, so that they cannot come
+    /// back early: whatever is published meanwhile cannot reach them over pub/sub.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockOutAsync(string clientName)
+    {
+        var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{Configuration},allowAdmin=true");
+        var database = admin.GetDatabase();
+        var clients = ((string)(await database.ExecuteAsync("CLIENT", "LIST"))!).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var theirs = clients.Where(line => line.Contains($" name={clientName} ", StringComparison.Ordinal))
+            .Select(line => line.Split(' ')[0]["id=".Length..]).ToList();
+        if (theirs.Count == 0) throw new InvalidOperationException($"no client named {clientName} among:\n{string.Join('\n', clients)}");
+        // Lower the limit to what stays connected first, then cut them off: their reconnection is refused.
+        await database.ExecuteAsync("CONFIG", "SET", "maxclients", (clients.Length - theirs.Count).ToString());
+        foreach (var id in theirs) await database.ExecuteAsync("CLIENT", "KILL", "ID", id);
+        return new LockOut(admin);
+    }
+
+    private sealed class LockOut(StackExchange.Redis.ConnectionMultiplexer admin) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await admin.GetDatabase().ExecuteAsync("CONFIG", "SET", "maxclients", "10000");
+            await admin.DisposeAsync();
+        }
+    }
+
     /// <summary>Kills the server (no goodbye to its clients, like a crash); <see cref="RestartAsync"/> brings it back on the same port.</summary>
     public async Task StopAsync()
     {

@@ -1,6 +1,7 @@
 using CollabCanvas.Server.Log;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
 
 namespace CollabCanvas.Server.Backend.Redis;
 
@@ -23,6 +24,9 @@ public sealed class RedisConnection : IDisposable
         // Without the password: this is what the logs show.
         var described = configuration.ToString(includePassword: false);
         _multiplexer = ConnectionMultiplexer.Connect(configuration);
+        // channelPrefix separates deployments that share one Redis; the few keys get the same prefix.
+        var database = _multiplexer.GetDatabase();
+        Database = configuration.ChannelPrefix.IsNullOrEmpty ? database : database.WithKeyPrefix(configuration.ChannelPrefix.ToString());
         _multiplexer.ConnectionFailed += (_, e) =>
             logger.LogWarning("Redis {EndPoint} ({ConnectionType}) lost: {FailureType}; reconnecting", e.EndPoint, e.ConnectionType, e.FailureType);
         _multiplexer.ConnectionRestored += (_, e) =>
@@ -34,6 +38,8 @@ public sealed class RedisConnection : IDisposable
     }
 
     public ISubscriber Subscriber => _multiplexer.GetSubscriber();
+
+    public IDatabase Database { get; }
 
     public bool IsConnected => _multiplexer.IsConnected;
 

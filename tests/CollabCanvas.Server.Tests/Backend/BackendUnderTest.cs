@@ -27,21 +27,27 @@ public sealed class BackendUnderTest : IAsyncDisposable
         _ownsData = ownsData;
     }
 
+    /// <summary>
+    /// Postgres with Redis configured (the run's <see cref="RedisServer"/>, a channel prefix per deployment so that
+    /// tests running at once hear nothing of each other): batches, presence and access changes travel over Redis.
+    /// </summary>
+    public const string PostgresRedis = "PostgresRedis";
+
     /// <summary>Every provider the contract suite runs against.</summary>
     public static TheoryData<string> Providers =>
-        [nameof(BackendProvider.Memory), nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres)];
-
-    /// <summary>
-    /// For the test of presence between instances, which Postgres without Redis does not carry (presence stays within
-    /// each instance). Delete it when it does, or when that test runs on Postgres with Redis.
-    /// </summary>
-    public static TheoryData<string> MultiInstanceProvidersWithoutPostgres => [nameof(BackendProvider.SharedSqlite)];
+        [nameof(BackendProvider.Memory), nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres), PostgresRedis];
 
     /// <summary>Providers that keep their data when an instance stops (a restart reads it again).</summary>
     public static TheoryData<string> DurableProviders => [nameof(BackendProvider.Sqlite), nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres)];
 
     /// <summary>Providers whose instances share their data with other processes.</summary>
-    public static TheoryData<string> MultiInstanceProviders => [nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres)];
+    public static TheoryData<string> MultiInstanceProviders => [nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres), PostgresRedis];
+
+    /// <summary>
+    /// The multi-instance providers that carry presence between instances: Postgres without Redis does not (presence
+    /// stays within each instance).
+    /// </summary>
+    public static TheoryData<string> PresenceProviders => [nameof(BackendProvider.SharedSqlite), PostgresRedis];
 
     public string Provider { get; }
     public string DataDirectory { get; }
@@ -55,7 +61,7 @@ public sealed class BackendUnderTest : IAsyncDisposable
 
     public static async Task<BackendUnderTest> StartAsync(string provider, params (string Key, string Value)[] settings)
     {
-        var postgres = provider == nameof(BackendProvider.Postgres) ? await (await PostgresServer.Instance).CreateDatabaseAsync() : null;
+        var postgres = provider is nameof(BackendProvider.Postgres) or PostgresRedis ? await (await PostgresServer.Instance).CreateDatabaseAsync() : null;
         return await StartAsync(provider, Directory.CreateTempSubdirectory("cc-backend-").FullName, postgres, ownsData: true, settings);
     }
 
@@ -67,9 +73,12 @@ public sealed class BackendUnderTest : IAsyncDisposable
         (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Instances of one deployment share a data directory, and so a channel prefix.
+        var redis = provider == PostgresRedis ? $"{(await RedisServer.SharedAsync()).Configuration},channelPrefix={Path.GetFileName(dataDirectory)}:" : null;
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["CollabCanvas:Backend:Provider"] = provider,
+            ["CollabCanvas:Backend:Provider"] = provider == PostgresRedis ? nameof(BackendProvider.Postgres) : provider,
+            ["CollabCanvas:Backend:Redis:Configuration"] = redis,
             ["CollabCanvas:DataDirectory"] = dataDirectory,
             ["CollabCanvas:Backend:Postgres:ConnectionString"] = postgres,
             ["CollabCanvas:Log:InstanceId"] = "test-" + Guid.NewGuid().ToString("N")[..8],

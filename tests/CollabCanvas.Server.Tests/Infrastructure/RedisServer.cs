@@ -166,16 +166,17 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// A shell that outlives a crashed test host: it kills the server once the host is gone, and ends by itself once
-    /// the server is (so a stopped server leaves no watchdog behind).
+    /// A shell that outlives a crashed test host (in its own session, so that killing the host's process group spares
+    /// it): it kills the server once the host is gone, and ends by itself once the server is (so a stopped server
+    /// leaves no watchdog behind).
     /// </summary>
     private static void StartWatchdog(int serverPid)
     {
-        var watchdog = new ProcessStartInfo("/bin/sh")
+        var watchdog = new ProcessStartInfo("setsid")
         {
             ArgumentList =
             {
-                "-c", "while kill -0 \"$1\" 2>/dev/null && kill -0 \"$2\" 2>/dev/null; do sleep 1; done; kill -9 \"$2\" 2>/dev/null",
+                "/bin/sh", "-c", "while kill -0 \"$1\" 2>/dev/null && kill -0 \"$2\" 2>/dev/null; do sleep 1; done; kill -9 \"$2\" 2>/dev/null",
                 "redis-watchdog", Environment.ProcessId.ToString(), serverPid.ToString(),
             },
             RedirectStandardInput = true, // not the host's console

@@ -280,9 +280,9 @@ public sealed class CanvasLogContractTests
     /// <summary>
     /// A batch whose notice never came (its process committed and died before nudging, or the nudge was dropped on a
     /// full queue) still comes out, once, by the safety check. SharedSqlite: a row written straight into the file, with
-    /// no nudge, stands for that process.
+    /// no nudge, stands for that process; Postgres: a row and head written straight into the database, with no notice.
     /// </summary>
-    [Theory, InlineData(nameof(BackendProvider.SharedSqlite))]
+    [Theory, InlineData(nameof(BackendProvider.SharedSqlite)), InlineData(nameof(BackendProvider.Postgres))]
     public async Task A_batch_whose_notice_was_lost_still_comes_out_once_in_its_place(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -305,7 +305,7 @@ public sealed class CanvasLogContractTests
     /// cleanup did not wait for it): its rooms of that canvas are stale, and the stream says so once with
     /// <see cref="CanvasLost"/> instead of skipping the batches silently. Nothing for a canvas it does not watch.
     /// </summary>
-    [Theory, InlineData(nameof(BackendProvider.SharedSqlite))]
+    [Theory, InlineData(nameof(BackendProvider.SharedSqlite)), InlineData(nameof(BackendProvider.Postgres))]
     public async Task A_watched_canvas_whose_unread_batches_were_cleaned_up_comes_out_lost_once(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -317,7 +317,7 @@ public sealed class CanvasLogContractTests
 
         using var ceiling = new CancellationTokenSource(Eventually.Ceiling);
         Assert.Equal(new CanvasLost("c"), await log.Committed.ReadAsync(ceiling.Token));
-        // Once per cleanup: the heartbeats after it (one a second) look again and stay quiet.
+        // Once per cleanup: the heartbeats (SharedSqlite) or safety checks (Postgres) after it, one a second, stay quiet.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.False(log.Committed.TryRead(out var again), $"came out after the lost canvas: {again}");
     }
@@ -328,6 +328,15 @@ public sealed class CanvasLogContractTests
     /// </summary>
     private static List<long> CommitWithoutNotice(BackendUnderTest backend, string canvas, params (string Client, string Ref)[] batches)
     {
+        if (backend.Postgres is not null)
+        {
+            using var postgres = new NpgsqlConnection(backend.Postgres);
+            postgres.Open();
+            using var committing = postgres.BeginTransaction();
+            var appended = Insert(postgres, canvas, batches);
+            committing.Commit();
+            return appended;
+        }
         using var connection = backend.Get<SqliteDatabase>().Open();
         using var transaction = connection.BeginTransaction();
         var seqs = Insert(connection, canvas, batches);
@@ -342,6 +351,24 @@ public sealed class CanvasLogContractTests
     /// </summary>
     private static void CommitAndCleanUp(BackendUnderTest backend, string canvas, params (string Client, string Ref)[] batches)
     {
+        if (backend.Postgres is not null)
+        {
+            using var postgres = new NpgsqlConnection(backend.Postgres);
+            postgres.Open();
+            using var committing = postgres.BeginTransaction();
+            var upTo = Insert(postgres, canvas, batches).Max();
+            using var cleanUp = new NpgsqlBatch(postgres, committing);
+            foreach (var sql in new[]
+            {
+                "INSERT INTO canvas_snapshots (canvas_id, seq, objects) VALUES ($1, $2, '{}') ON CONFLICT (canvas_id) DO UPDATE SET seq = excluded.seq",
+                "UPDATE canvas_heads SET pruned_seq = $2 WHERE canvas_id = $1",
+                "DELETE FROM canvas_log WHERE canvas_id = $1 AND seq <= $2",
+            })
+                cleanUp.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new() { Value = canvas }, new() { Value = upTo } } });
+            cleanUp.ExecuteNonQuery();
+            committing.Commit();
+            return;
+        }
         using var connection = backend.Get<SqliteDatabase>().Open();
         using var transaction = connection.BeginTransaction();
         var last = Insert(connection, canvas, batches).Max();
@@ -355,6 +382,27 @@ public sealed class CanvasLogContractTests
         command.Parameters.AddWithValue("$seq", last);
         command.ExecuteNonQuery();
         transaction.Commit();
+    }
+
+    /// <summary>Postgres: each batch takes the next seq from its canvas's head, as an append does.</summary>
+    private static List<long> Insert(NpgsqlConnection connection, string canvas, (string Client, string Ref)[] batches)
+    {
+        var seqs = new List<long>();
+        foreach (var (client, reference) in batches)
+        {
+            using var insert = new NpgsqlCommand("""
+                WITH head AS (
+                    INSERT INTO canvas_heads (canvas_id, seq) VALUES ($1, 1)
+                    ON CONFLICT (canvas_id) DO UPDATE SET seq = canvas_heads.seq + 1 RETURNING seq)
+                INSERT INTO canvas_log (canvas_id, seq, client_id, ref, actor, ops) SELECT $1, seq, $2, $3, 'user-1', $4 FROM head
+                RETURNING seq
+                """, connection)
+            {
+                Parameters = { new() { Value = canvas }, new() { Value = client }, new() { Value = reference }, new() { Value = Batch(canvas, client, reference).OpsJson } },
+            };
+            seqs.Add((long)insert.ExecuteScalar()!);
+        }
+        return seqs;
     }
 
     private static List<long> Insert(SqliteConnection connection, string canvas, (string Client, string Ref)[] batches)

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using CollabCanvas.Server.Backend.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CollabCanvas.Server.Tests.Infrastructure;
@@ -16,7 +19,10 @@ public sealed class PostgresServer
 
     private readonly string _binaries;
     private readonly string _directory;
+    private const string Template = "collabcanvas_template";
+
     private readonly NpgsqlDataSource _admin;
+    private readonly Lazy<Task> _template;
 
     private PostgresServer(string binaries, string directory, int port)
     {
@@ -24,6 +30,7 @@ public sealed class PostgresServer
         _directory = directory;
         Port = port;
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
+        _template = new(MigrateTemplateAsync);
     }
 
     /// <summary>The run's server, started by the first test that asks.</summary>
@@ -36,13 +43,26 @@ public sealed class PostgresServer
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database }.ConnectionString;
 
-    /// <summary>A new empty database; returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>
+    /// A new database, with the schema of <c>db/migrations/postgresql</c> (copied from a template migrated once per run:
+    /// a migration costs each test more than the copy) or empty; returns its connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(bool migrated = true)
     {
+        if (migrated) await _template.Value;
         var name = "test_" + Guid.NewGuid().ToString("N");
-        await using var create = _admin.CreateCommand($"CREATE DATABASE {name}");
+        await using var create = _admin.CreateCommand($"CREATE DATABASE {name}" + (migrated ? $" TEMPLATE {Template}" : ""));
         await create.ExecuteNonQueryAsync();
         return ConnectionString(name);
+    }
+
+    private async Task MigrateTemplateAsync()
+    {
+        await using (var create = _admin.CreateCommand($"CREATE DATABASE {Template}"))
+            await create.ExecuteNonQueryAsync();
+        // Disposed before it is copied: PostgreSQL copies no database that has connections.
+        using var database = new PostgresDatabase(Options.Create(new PostgresOptions { ConnectionString = ConnectionString(Template) }), NullLoggerFactory.Instance);
+        database.Migrate();
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing whatever connections are left on it.</summary>

@@ -115,10 +115,11 @@ public sealed class Room
     }
 
     /// <summary>
-    /// Called in seq order for each committed batch of this canvas, on the log's side: only queues it for the room's
-    /// lane, so that applying and fanning out never hold up the log.
+    /// Called in seq order for each committed batch of this canvas, by the reader of the log's stream (never the log's
+    /// writer): applies and fans it out right there when the room's lane is idle, else queues it on the lane, so
+    /// that a busy room never holds up the others.
     /// </summary>
-    public void Deliver(LogRecord record) => _lane.Post(() => Apply(record));
+    public void Deliver(LogRecord record) => _lane.RunOrPost(() => Apply(record));
 
     /// <summary>Completes once every batch delivered so far has been applied and queued to the sessions.</summary>
     public Task DeliveredAsync() => _lane.IdleAsync();

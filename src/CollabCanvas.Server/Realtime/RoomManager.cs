@@ -132,10 +132,13 @@ public sealed class RoomManager : BackgroundService
     /// <summary>The room of a canvas, loaded. The log watches the canvas before the room loads, so no batch slips between.</summary>
     public async Task<Room> GetAsync(string canvasId)
     {
-        _log.Watch(canvasId);
-        var created = new Room(canvasId, _log, _options, _logOptions, _roomLogger, _presence);
-        var room = _rooms.GetOrAdd(canvasId, created);
-        if (room != created) _log.Unwatch(canvasId); // this room is watched already
+        if (!_rooms.TryGetValue(canvasId, out var room))
+        {
+            _log.Watch(canvasId);
+            var created = new Room(canvasId, _log, _options, _logOptions, _roomLogger, _presence);
+            room = _rooms.GetOrAdd(canvasId, created);
+            if (room != created) _log.Unwatch(canvasId); // another session's join added it first, watched already
+        }
         if (room.IsClosed)
         {
             // Unloading: it leaves the map in a moment; take its place now with a fresh room.

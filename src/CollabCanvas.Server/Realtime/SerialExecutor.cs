@@ -4,8 +4,8 @@ namespace CollabCanvas.Server.Realtime;
 
 /// <summary>
 /// Runs posted work one item at a time, in the order posted, on the thread pool: a room's own serial lane. Posting
-/// never blocks and never runs the work on the poster's thread (the log's, which must get back to committing). While
-/// empty it holds no thread and no task, so idle rooms cost nothing.
+/// never blocks and never runs the work on the poster's thread; <see cref="RunOrPost"/> runs it there when the lane
+/// is idle, saving a thread-pool hop. While empty it holds no thread and no task, so idle rooms cost nothing.
 /// </summary>
 internal sealed class SerialExecutor(ILogger logger) : IThreadPoolWorkItem
 {
@@ -19,6 +19,26 @@ internal sealed class SerialExecutor(ILogger logger) : IThreadPoolWorkItem
     {
         _items.Enqueue(item);
         if (Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="item"/> on the caller's thread, now, when the lane is idle (nothing queued, no turn queued
+    /// or running); otherwise posts it behind what is queued. Items from one thread keep their order either way: an
+    /// item it posted earlier is still queued or running, so the lane is not idle. For a caller that has nothing better
+    /// to do than this work (the reader of the committed stream, whose next event may be for the same room), so that a
+    /// batch to an idle room is fanned out without waiting for a pool thread.
+    /// </summary>
+    public void RunOrPost(Action item)
+    {
+        if (!_items.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+        {
+            Post(item);
+            return;
+        }
+        // The lane is ours, as if a turn were running; a Post meanwhile only queues.
+        Run(item);
+        Volatile.Write(ref _scheduled, 0);
+        if (!_items.IsEmpty && Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     /// <summary>Completes once everything posted before the call has run.</summary>
@@ -36,15 +56,7 @@ internal sealed class SerialExecutor(ILogger logger) : IThreadPoolWorkItem
         {
             while (_items.TryDequeue(out var item))
             {
-                try
-                {
-                    item();
-                }
-                catch (Exception e)
-                {
-                    // One item's bug must not stop the ones after it.
-                    logger.LogError(e, "a room's queued work failed");
-                }
+                Run(item);
                 if (++ran >= ItemsPerTurn && !_items.IsEmpty)
                 {
                     ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -54,6 +66,19 @@ internal sealed class SerialExecutor(ILogger logger) : IThreadPoolWorkItem
             Volatile.Write(ref _scheduled, 0);
             // An item posted between the last dequeue and the reset saw the flag still set and queued no turn.
             if (_items.IsEmpty || Interlocked.Exchange(ref _scheduled, 1) != 0) return;
+        }
+    }
+
+    private void Run(Action item)
+    {
+        try
+        {
+            item();
+        }
+        catch (Exception e)
+        {
+            // One item's bug must not stop the ones after it.
+            logger.LogError(e, "a room's queued work failed");
         }
     }
 }

@@ -125,6 +125,18 @@ public class RedisFanOutTests
     }
 
     [Fact]
+    public async Task An_instance_does_not_start_while_Redis_is_unreachable_so_that_it_misses_no_revocation()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await redis.StopAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => RedisInstance.StartAsync(redis));
+
+        await redis.RestartAsync();
+        await using var started = await RedisInstance.StartAsync(redis);
+    }
+
+    [Fact]
     public async Task After_Redis_restarts_access_changes_and_presence_travel_again()
     {
         await using var redis = await RedisServer.StartAsync();

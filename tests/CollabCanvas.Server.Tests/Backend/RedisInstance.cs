@@ -43,7 +43,15 @@ public sealed class RedisInstance(IHost host, RedisServer redis, string deployme
         builder.Services.AddOptions<LogOptions>().Bind(builder.Configuration.GetSection(LogOptions.Section));
         builder.Services.AddRedisFanOut(builder.Configuration);
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         return new RedisInstance(host, redis, deployment);
     }
 

@@ -8,8 +8,8 @@ namespace CollabCanvas.Server.Backend.Redis;
 /// <summary>
 /// This instance's one connection to Redis, shared by the commit feed, presence and access changes:
 /// StackExchange.Redis multiplexes every publish and subscription over it, reconnects by itself and subscribes again
-/// to what was subscribed. It starts even while Redis is down (it keeps trying), so an instance does not refuse to run
-/// because the fast path is late: what travels over it is best effort or repaired from the database.
+/// to what was subscribed. Losing Redis later does not stop the instance (what travels over it is best effort or
+/// repaired from the database); only at start does the access bus insist on reaching it.
 /// </summary>
 public sealed class RedisConnection : IDisposable
 {

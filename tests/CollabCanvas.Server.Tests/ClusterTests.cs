@@ -6,32 +6,47 @@ using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Tests.Infrastructure;
 using System.Runtime.InteropServices;
-using Microsoft.Data.Sqlite;
 
 namespace CollabCanvas.Server.Tests;
 
-/// <summary>Several real server processes on one host sharing one SQLite file (the SharedSqlite log).</summary>
+/// <summary>
+/// Several real server processes on one host sharing their storage: one SQLite file (the SharedSqlite log), or
+/// PostgreSQL with Redis between the instances. The tests that hold for every multi-instance deployment run on both
+/// (<see cref="ClusterBackend.All"/>); those about SQLite's own cleanup and locking run on SharedSqlite.
+/// </summary>
 public class ClusterTests
 {
-    private static readonly (string, string)[] Shared =
+    private static readonly (string, string)[] Limits =
     [
-        ("Backend:Provider", "SharedSqlite"), ("Realtime:BatchesPerSecond", "5000"), ("Realtime:BatchBurst", "5000"),
-        ("Realtime:MessagesPerSecond", "10000"),
+        ("Realtime:BatchesPerSecond", "5000"), ("Realtime:BatchBurst", "5000"), ("Realtime:MessagesPerSecond", "10000"),
     ];
 
-    private static async Task<List<ServerProcess>> StartClusterAsync(int count, params (string, string)[] extra)
+    public static TheoryData<string> Backends => ClusterBackend.All;
+
+    /// <summary>Starts <paramref name="count"/> instances at once; if one fails, stops those that started.</summary>
+    internal static async Task<List<ServerProcess>> StartClusterAsync(ClusterBackend backend, int count, params (string, string)[] extra)
     {
-        var data = Directory.CreateTempSubdirectory("collabcanvas-cluster-").FullName;
-        var starting = Enumerable.Range(0, count).Select(_ => ServerProcess.StartAsync(data, [.. Shared, .. extra]));
-        return [.. await Task.WhenAll(starting)];
+        var starting = Enumerable.Range(0, count)
+            .Select(_ => ServerProcess.StartAsync(backend.DataDirectory, [.. backend.Settings, .. Limits, .. extra])).ToArray();
+        try
+        {
+            return [.. await Task.WhenAll(starting)];
+        }
+        catch
+        {
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully)) await started.Result.DisposeAsync();
+            throw;
+        }
     }
 
     private static string Json(CanvasState state) => Encoding.UTF8.GetString(state.ObjectsToUtf8());
 
-    [Fact]
-    public async Task Clients_on_three_instances_converge_and_see_one_order()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Clients_on_three_instances_converge_and_see_one_order(string backendName)
     {
-        var servers = await StartClusterAsync(3);
+        await using var backend = await ClusterBackend.StartAsync(backendName);
+        var servers = await StartClusterAsync(backend, 3);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -81,7 +96,8 @@ public class ClusterTests
     [Fact]
     public async Task Restarting_every_instance_restores_every_canvas_exactly()
     {
-        var servers = await StartClusterAsync(2, ("Log:SnapshotEveryBatches", "7"));
+        await using var backend = await ClusterBackend.StartAsync(ClusterBackend.SharedSqlite);
+        var servers = await StartClusterAsync(backend, 2, ("Log:SnapshotEveryBatches", "7"));
         var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };
         for (var i = 0; i < 4; i++)
         {
@@ -103,7 +119,7 @@ public class ClusterTests
         }
         foreach (var server in servers) await server.StopAsync();
 
-        var restarted = await Task.WhenAll(servers.Select(s => s.RestartAsync([.. Shared])));
+        var restarted = await Task.WhenAll(servers.Select(s => s.RestartAsync([.. backend.Settings, .. Limits])));
         try
         {
             foreach (var server in restarted)
@@ -116,10 +132,12 @@ public class ClusterTests
         }
     }
 
-    [Fact]
-    public async Task Presence_join_and_leave_cross_instances()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Presence_join_and_leave_cross_instances(string backendName)
     {
-        var servers = await StartClusterAsync(2);
+        await using var backend = await ClusterBackend.StartAsync(backendName);
+        var servers = await StartClusterAsync(backend, 2);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -144,10 +162,12 @@ public class ClusterTests
         }
     }
 
-    [Fact]
-    public async Task A_rename_and_a_member_removal_on_one_instance_reach_the_socket_on_another_within_a_second()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_rename_and_a_member_removal_on_one_instance_reach_the_socket_on_another_within_a_second(string backendName)
     {
-        var servers = await StartClusterAsync(2);
+        await using var backend = await ClusterBackend.StartAsync(backendName);
+        var servers = await StartClusterAsync(backend, 2);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -171,10 +191,12 @@ public class ClusterTests
         }
     }
 
-    [Fact]
-    public async Task Signing_out_on_one_instance_closes_ticket_sockets_on_another_and_voids_the_unused_tickets()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Signing_out_on_one_instance_closes_ticket_sockets_on_another_and_voids_the_unused_tickets(string backendName)
     {
-        var servers = await StartClusterAsync(2);
+        await using var backend = await ClusterBackend.StartAsync(backendName);
+        var servers = await StartClusterAsync(backend, 2);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -195,15 +217,17 @@ public class ClusterTests
         }
     }
 
-    [Fact]
-    public async Task Killing_an_instance_loses_no_acknowledged_batch_and_resends_are_applied_once()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Killing_an_instance_loses_no_acknowledged_batch_and_resends_are_applied_once(string backendName)
     {
-        var servers = await StartClusterAsync(2);
+        await using var backend = await ClusterBackend.StartAsync(backendName);
+        var servers = await StartClusterAsync(backend, 3);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
-            var watcher = await CanvasClient.ConnectAsync(servers[1], canvas, "watcher");
-            var writer = await CanvasClient.ConnectAsync(servers[0], canvas, "writer", clientId: "writer1");
+            await using var watcher = await CanvasClient.ConnectAsync(servers[2], canvas, "watcher");
+            await using var writer = await CanvasClient.ConnectAsync(servers[0], canvas, "writer", clientId: "writer1");
             var sent = new Dictionary<string, string>();
             var sending = Task.Run(async () =>
             {
@@ -229,24 +253,21 @@ public class ClusterTests
             var acked = writer.Acks.Select(a => a.Ref).ToHashSet();
             Assert.True(acked.Count > 50, $"only {acked.Count} acks before the kill");
 
-            // Reconnect to the other instance with since, and resend everything that was not acknowledged.
+            // Reconnect to another instance with since, and resend everything that was not acknowledged.
             await using var back = await CanvasClient.ConnectAsync(servers[1], canvas, "writer", since: writer.Seq, clientId: "writer1");
             var unacked = sent.Keys.Where(r => !acked.Contains(r)).ToList();
             foreach (var reference in unacked) await back.SendOpsAsync(reference, sent[reference]);
             foreach (var reference in unacked) await back.WaitForAckOfAsync(reference);
 
-            var objects = (await servers[1].DocumentAsync(canvas)).GetProperty("objects");
+            var document = await servers[1].DocumentAsync(canvas);
+            var objects = document.GetProperty("objects");
             Assert.Equal(sent.Count, objects.EnumerateObject().Count()); // every batch, acknowledged before or resent after
-            await using var connection = new SqliteConnection($"Data Source={Path.Combine(servers[1].DataDirectory, "collabcanvas.db")}");
-            await connection.OpenAsync();
-            await using var count = connection.CreateCommand();
-            count.CommandText = "SELECT COUNT(*), COUNT(DISTINCT ref) FROM message_queue WHERE client_id = 'writer1'";
-            await using var reader = await count.ExecuteReaderAsync();
-            reader.Read();
-            Assert.Equal(reader.GetInt64(1), reader.GetInt64(0)); // none applied twice
-            Assert.Equal(sent.Count, reader.GetInt64(1));
-            await watcher.DisposeAsync();
-            await writer.DisposeAsync();
+            var (batches, distinctRefs) = await backend.BatchesOfClientAsync(canvas, "writer1");
+            Assert.Equal(distinctRefs, batches); // none applied twice
+            Assert.Equal(sent.Count, distinctRefs);
+            // The third instance, which watched throughout, reaches the same state.
+            await watcher.WaitForSeqAsync(document.GetProperty("seq").GetInt64());
+            Assert.Equal(Json(CanvasState.Read(objects)), watcher.ReplicaJson());
         }
         finally
         {
@@ -257,7 +278,8 @@ public class ClusterTests
     [Fact]
     public async Task Three_instances_writing_at_full_speed_never_show_a_busy_database_and_cleanup_loses_nothing()
     {
-        var servers = await StartClusterAsync(3, ("Log:SnapshotEveryBatches", "20"), ("Log:RetentionSeconds", "0"), ("Log:PruneEverySeconds", "1"));
+        await using var backend = await ClusterBackend.StartAsync(ClusterBackend.SharedSqlite);
+        var servers = await StartClusterAsync(backend, 3, ("Log:SnapshotEveryBatches", "20"), ("Log:RetentionSeconds", "0"), ("Log:PruneEverySeconds", "1"));
         try
         {
             var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };

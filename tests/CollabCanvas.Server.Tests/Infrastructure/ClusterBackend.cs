@@ -1,0 +1,105 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CollabCanvas.Server.Tests.Infrastructure;
+
+/// <summary>
+/// What the server processes of a cluster test share: one SQLite file (<c>SharedSqlite</c>), or a fresh database of
+/// a PostgreSQL server with a Redis server for the fast path between instances (<c>PostgresRedis</c>; by default the
+/// run's servers, or servers of the test's own when it stops or restarts them). Disposing it drops the database.
+/// </summary>
+public sealed class ClusterBackend : IAsyncDisposable
+{
+    public const string SharedSqlite = nameof(SharedSqlite);
+    public const string PostgresRedis = nameof(PostgresRedis);
+
+    private readonly PostgresServer? _postgresServer;
+    private readonly string? _postgres;
+
+    private ClusterBackend(string name, string dataDirectory, (string, string)[] settings, PostgresServer? postgresServer, string? postgres)
+    {
+        Name = name;
+        DataDirectory = dataDirectory;
+        Settings = settings;
+        _postgresServer = postgresServer;
+        _postgres = postgres;
+    }
+
+    /// <summary>Every backend that the multi-instance tests run on.</summary>
+    public static TheoryData<string> All => [SharedSqlite, PostgresRedis];
+
+    public string Name { get; }
+
+    /// <summary>The data directory every instance is given (the SQLite file on SharedSqlite; keys on both).</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The settings that point a server process at this backend.</summary>
+    public (string Key, string Value)[] Settings { get; }
+
+    /// <param name="postgres">A server of the test's own (PostgresRedis only); null: the run's.</param>
+    /// <param name="redis">A server of the test's own (PostgresRedis only); null: the run's.</param>
+    public static async Task<ClusterBackend> StartAsync(string name, PostgresServer? postgres = null, RedisServer? redis = null)
+    {
+        var data = Directory.CreateTempSubdirectory("collabcanvas-cluster-").FullName;
+        switch (name)
+        {
+            case SharedSqlite:
+                return new ClusterBackend(name, data, [("Backend:Provider", "SharedSqlite")], null, null);
+            case PostgresRedis:
+                postgres ??= await PostgresServer.Instance;
+                redis ??= await RedisServer.SharedAsync();
+                var database = await postgres.CreateDatabaseAsync();
+                return new ClusterBackend(name, data,
+                [
+                    ("Backend:Provider", "Postgres"), ("Backend:Postgres:ConnectionString", database),
+                    ("Backend:Redis:Configuration", redis.Configuration),
+                ], postgres, database);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(name), name, "no such cluster backend");
+        }
+    }
+
+    /// <summary>
+    /// How many batches of <paramref name="clientId"/> the log holds on <paramref name="canvasId"/>, and how many
+    /// distinct refs among them: equal when no resend was applied twice.
+    /// </summary>
+    public async Task<(long Batches, long DistinctRefs)> BatchesOfClientAsync(string canvasId, string clientId)
+    {
+        if (_postgres is null)
+        {
+            await using var sqlite = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "collabcanvas.db")}");
+            await sqlite.OpenAsync();
+            await using var count = sqlite.CreateCommand();
+            count.CommandText = "SELECT COUNT(*), COUNT(DISTINCT ref) FROM message_queue WHERE canvas_id = $canvas AND client_id = $client";
+            count.Parameters.AddWithValue("$canvas", canvasId);
+            count.Parameters.AddWithValue("$client", clientId);
+            await using var reader = await count.ExecuteReaderAsync();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        await using var connection = new NpgsqlConnection(_postgres);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "SELECT COUNT(*), COUNT(DISTINCT ref) FROM canvas_log WHERE canvas_id = $1 AND client_id = $2", connection)
+        {
+            Parameters = { new() { Value = canvasId }, new() { Value = clientId } },
+        };
+        await using var rows = await query.ExecuteReaderAsync();
+        rows.Read();
+        return (rows.GetInt64(0), rows.GetInt64(1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgresServer!.DropDatabaseAsync(_postgres);
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left in the temporary folder: nothing in it matters.
+        }
+    }
+}

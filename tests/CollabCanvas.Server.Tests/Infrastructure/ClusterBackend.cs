@@ -52,7 +52,8 @@ public sealed class ClusterBackend : IAsyncDisposable
                 return new ClusterBackend(name, data,
                 [
                     ("Backend:Provider", "Postgres"), ("Backend:Postgres:ConnectionString", database),
-                    ("Backend:Redis:Configuration", redis.Configuration),
+                    // A channel prefix of its own: other deployments of the run share this Redis.
+                    ("Backend:Redis:Configuration", $"{redis.Configuration},channelPrefix={Path.GetFileName(data)}:"),
                 ], postgres, database);
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such cluster backend");

@@ -8,6 +8,7 @@ using CollabCanvas.Server.Realtime;
 using CollabCanvas.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
+if (await BackendExtensions.RunCommandAsync(args, builder.Configuration) is { } exitCode) return exitCode;
 
 builder.Services.AddHttpSecurity(builder.Configuration);
 builder.Services.AddProblemDetails();
@@ -39,3 +40,4 @@ app.MapAi();
 app.MapEditor();
 
 app.Run();
+return 0;

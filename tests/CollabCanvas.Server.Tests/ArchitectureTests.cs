@@ -14,6 +14,8 @@ public sealed partial class ArchitectureTests
 
     private static readonly string Server = Path.Combine(ServerProcess.RepositoryRoot, "src", "CollabCanvas.Server");
 
+    private static readonly string SqliteToPostgres = Path.Combine("Backend", "Postgres", "SqliteToPostgres.cs");
+
     [GeneratedRegex(@"CollabCanvas\.Server\.(\w+)")]
     private static partial Regex FolderReference();
 
@@ -34,7 +36,10 @@ public sealed partial class ArchitectureTests
         Assert.Empty(wrong);
     }
 
-    /// <summary>A client library is named only in the folder of its implementation, and that folder only inside <c>Backend/</c>.</summary>
+    /// <summary>
+    /// A client library is named only in the folder of its implementation, and that folder only inside <c>Backend/</c>.
+    /// The one exception: the move from SQLite to PostgreSQL, the only code that knows both schemas.
+    /// </summary>
     [Theory]
     [InlineData("Sqlite", "Microsoft.Data.Sqlite")]
     [InlineData("Postgres", "Npgsql")]
@@ -43,6 +48,7 @@ public sealed partial class ArchitectureTests
     {
         var wrong = Sources()
             .Where(source => !source.File.StartsWith(Path.Combine("Backend", implementation), StringComparison.Ordinal))
+            .Where(source => !(implementation == "Sqlite" && source.File == SqliteToPostgres))
             .Where(source => source.Text.Contains(library, StringComparison.Ordinal)
                 || source.Text.Contains("Backend." + implementation, StringComparison.Ordinal) && !source.File.StartsWith("Backend", StringComparison.Ordinal))
             .Select(source => source.File)

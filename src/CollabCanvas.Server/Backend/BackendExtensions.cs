@@ -30,6 +30,13 @@ public static class BackendExtensions
         };
     }
 
+    /// <summary>
+    /// Runs a maintenance command of the backend instead of the web server when the arguments start with one
+    /// (<c>migrate-to-postgres</c>, docs/deployment.md); null when they do not.
+    /// </summary>
+    public static async Task<int?> RunCommandAsync(string[] args, IConfiguration configuration) =>
+        args is [SqliteToPostgres.Command, .. var rest] ? await SqliteToPostgres.RunAsync(rest, configuration) : null;
+
     /// <summary>Makes the backend ready before anything uses it (the schema's migrations, SQLite's or PostgreSQL's).</summary>
     public static void PrepareBackend(this IServiceProvider services)
     {

@@ -4,7 +4,8 @@
 #   deploy/local-cluster.sh stop       stop what the last start started
 # Settings (environment): PORT (nginx, 8080), BASE_PORT (first instance, 5101), DATA_DIR (./data-cluster),
 # RUN_DIR (./.cluster: logs, pids, nginx.conf), COLLABCANVAS_DLL (a built server; default: build Release),
-# DETACH=1 (return once everything is up instead of waiting for Ctrl+C).
+# DETACH=1 (return once everything is up instead of waiting for Ctrl+C), PROVIDER (SharedSqlite; deploy/postgres-cluster.sh
+# sets Postgres and passes the rest of the instances' settings through the environment).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 run="${RUN_DIR:-$root/.cluster}"
@@ -38,7 +39,7 @@ upstreams=""
 for i in $(seq 1 "$count"); do
     instance_port=$((base + i - 1))
     # nginx, on loopback, is the one proxy whose X-Forwarded-For and X-Forwarded-Proto the instances believe.
-    CollabCanvas__DataDirectory="$data" CollabCanvas__Backend__Provider=SharedSqlite CollabCanvas__Log__InstanceId="instance-$i" \
+    CollabCanvas__DataDirectory="$data" CollabCanvas__Backend__Provider="${PROVIDER:-SharedSqlite}" CollabCanvas__Log__InstanceId="instance-$i" \
         CollabCanvas__Http__TrustedProxies__0=127.0.0.1/32 \
         nohup dotnet "$dll" --urls "http://127.0.0.1:$instance_port" --contentRoot "$root/src/CollabCanvas.Server" \
         >"$run/instance-$i.log" 2>&1 &
@@ -46,7 +47,7 @@ for i in $(seq 1 "$count"); do
     upstreams="$upstreams        server 127.0.0.1:$instance_port max_fails=1 fail_timeout=2s;\n"
 done
 
-sed -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@UPSTREAMS@|$upstreams|" "$root/deploy/nginx.conf.template" >"$run/nginx.conf"
+sed -e "s|@RUN@|$run|g" -e "s|@LISTEN@|127.0.0.1:$port|g" -e "s|@UPSTREAMS@|$upstreams|" "$root/deploy/nginx.conf.template" >"$run/nginx.conf"
 for i in $(seq 1 "$count"); do
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$((base + i - 1))/readyz" >/dev/null && break; sleep 0.2; done
 done

@@ -2,7 +2,7 @@
 -- history of dropped and altered tables is not replayed). Times are timestamptz; counts and seqs are bigint; JSON
 -- that the server only stores and hands back stays bytea/text, byte for byte as the server wrote it.
 -- Not ported, because they exist only for processes sharing one SQLite file: presence, access_events, instances and
--- leases (between hosts, presence and access events travel over Redis or LISTEN/NOTIFY and are never stored).
+-- leases (between hosts, presence travels over Redis and is never stored; access events: 003).
 
 CREATE TABLE users (
     id                      text PRIMARY KEY,

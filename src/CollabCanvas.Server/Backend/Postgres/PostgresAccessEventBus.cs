@@ -6,27 +6,32 @@ using Npgsql;
 namespace CollabCanvas.Server.Backend.Postgres;
 
 /// <summary>
-/// Access changes between instances over PostgreSQL <c>LISTEN/NOTIFY</c> (when no Redis is configured), on one channel,
-/// <c>collabcanvas_access</c>: publishing is a <c>pg_notify</c>; every instance, this one included, holds one connection
-/// that listens and hands each change to its subscribers in the order PostgreSQL delivered them (commit order). Nothing
-/// is stored: an instance cut off from PostgreSQL misses what was published meanwhile, as it would while stopped; it
-/// listens again as soon as it can connect.
+/// Access changes between instances through PostgreSQL (when no Redis is configured): publishing appends the change to
+/// <c>access_events</c> and notifies channel <c>collabcanvas_access</c> at commit; every instance, this one included,
+/// holds one connection that listens and, when woken (or every 10 s), reads the rows after the last it delivered and
+/// hands them to its subscribers in id order, which is commit order (publishers take turns). An instance cut off from
+/// PostgreSQL listens again as soon as it can and reads what it missed (rows are kept ten minutes).
 /// </summary>
 public sealed class PostgresAccessEventBus(PostgresDatabase database, ILogger<PostgresAccessEventBus> logger) : BackgroundService, IAccessEventBus
 {
     private const string Channel = "collabcanvas_access";
-    /// <summary>How long the listening connection may stay silent before it is checked (a dead server is noticed by then).</summary>
+    /// <summary>How long the listening connection may stay silent before it reads anyway (a dead server is noticed by then).</summary>
     private static readonly TimeSpan QuietCheck = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     private readonly InProcessAccessEventBus _local = new();
     private NpgsqlConnection? _listening;
+    /// <summary>The id of the last change delivered (only the listening loop touches it after start).</summary>
+    private long _delivered;
 
     public async Task PublishAsync(AccessChange change, CancellationToken cancellationToken = default)
     {
-        await using var command = database.DataSource.Command("SELECT pg_notify($1, $2)",
-            Channel, JsonSerializer.Serialize(change, PostgresJsonContext.Default.AccessChange));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = database.DataSource.Batch(
+            PostgresCommands.Statement("SELECT pg_advisory_xact_lock($1, 0)", PostgresLocks.AccessEvents),
+            PostgresCommands.Statement("INSERT INTO access_events (change) VALUES ($1)", JsonSerializer.Serialize(change, PostgresJsonContext.Default.AccessChange)),
+            PostgresCommands.Statement("SELECT pg_notify($1, '')", Channel),
+            PostgresCommands.Statement("DELETE FROM access_events WHERE created_at < now() - interval '10 minutes'"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public IAsyncEnumerable<AccessChange> Subscribe(CancellationToken cancellationToken) => _local.Subscribe(cancellationToken);
@@ -35,6 +40,8 @@ public sealed class PostgresAccessEventBus(PostgresDatabase database, ILogger<Po
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _listening = await ListenAsync(cancellationToken);
+        await using (var last = _listening.Command("SELECT COALESCE(max(id), 0) FROM access_events"))
+            _delivered = (long)(await last.ExecuteScalarAsync(cancellationToken))!;
         await base.StartAsync(cancellationToken);
     }
 
@@ -45,12 +52,13 @@ public sealed class PostgresAccessEventBus(PostgresDatabase database, ILogger<Po
         {
             try
             {
-                connection ??= await ListenAsync(stoppingToken);
-                if (!await connection.WaitAsync(QuietCheck, stoppingToken))
+                if (connection is null)
                 {
-                    await using var check = connection.Command("SELECT 1");
-                    await check.ExecuteNonQueryAsync(stoppingToken);
+                    connection = await ListenAsync(stoppingToken);
+                    await DeliverAsync(connection, stoppingToken); // what was published while this instance was cut off
                 }
+                await connection.WaitAsync(QuietCheck, stoppingToken);
+                await DeliverAsync(connection, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -70,22 +78,29 @@ public sealed class PostgresAccessEventBus(PostgresDatabase database, ILogger<Po
     private async Task<NpgsqlConnection> ListenAsync(CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
-        connection.Notification += (_, notification) => Receive(notification.Payload);
         // Named, so that an operator sees in pg_stat_activity which connection listens.
         await using var listen = connection.Command($"SET application_name = '{Channel}'; LISTEN {Channel}");
         await listen.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
-    private void Receive(string payload)
+    /// <summary>Hands on every change after the last one delivered, in order.</summary>
+    private async Task DeliverAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        try
+        await using var read = connection.Command("SELECT id, change FROM access_events WHERE id > $1 ORDER BY id", _delivered);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            if (JsonSerializer.Deserialize(payload, PostgresJsonContext.Default.AccessChange) is { } change) _local.PublishAsync(change);
-        }
-        catch (JsonException e)
-        {
-            logger.LogWarning(e, "an access change notified by PostgreSQL could not be read; ignored");
+            _delivered = reader.GetInt64(0);
+            try
+            {
+                if (JsonSerializer.Deserialize(reader.GetString(1), PostgresJsonContext.Default.AccessChange) is { } change)
+                    await _local.PublishAsync(change, cancellationToken);
+            }
+            catch (JsonException e)
+            {
+                logger.LogWarning(e, "access change {Id} in PostgreSQL could not be read; skipped", _delivered);
+            }
         }
     }
 }

@@ -15,4 +15,7 @@ public static class PostgresLocks
 
     /// <summary>A user's AI previews: adding one and trimming the rest.</summary>
     public const int AiPreviews = 2;
+
+    /// <summary>Publishing an access change (one lock for all: ids are handed out in commit order).</summary>
+    public const int AccessEvents = 3;
 }

@@ -69,6 +69,6 @@ public sealed class LogOptions
     /// case the last commit notice of a canvas was lost (a lost notice before another is repaired when the next arrives).
     /// Default 1000.
     /// </summary>
-    [Range(10, 60_000)]
+    [Range(10, 600_000)]
     public int FeedSafetyCheckMilliseconds { get; set; } = 1000;
 }

@@ -17,6 +17,9 @@ namespace CollabCanvas.Server.Tests.Backend;
 /// </summary>
 public sealed class PostgresCanvasLogTests
 {
+    /// <summary>Longer than any wait of a test: what arrives, arrives without the safety check.</summary>
+    private const int NoSafetyCheck = 600_000;
+
     private static NewBatch Batch(string canvas, string client, string reference) =>
         new(canvas, "user-1", client, reference, Encoding.UTF8.GetBytes($$$"""[{"op":"put","id":"{{{reference}}}","props":{"type":"text"}}]"""), []);
 
@@ -36,9 +39,9 @@ public sealed class PostgresCanvasLogTests
     {
         await using var database = await TestDatabase.CreateAsync();
         var hub = new LossyFeedHub();
-        // No safety check during the test: only the gap after a lost notice can bring the lost batches.
-        await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 60_000);
-        await using var b = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 60_000);
+        // Only the gap after a lost notice can bring the lost batches.
+        await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: NoSafetyCheck);
+        await using var b = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: NoSafetyCheck);
         a.Log.Watch("c");
         b.Log.Watch("c");
 
@@ -62,7 +65,7 @@ public sealed class PostgresCanvasLogTests
     {
         await using var database = await TestDatabase.CreateAsync();
         var hub = new LossyFeedHub { Drop = _ => true };
-        await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 60_000);
+        await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: NoSafetyCheck);
         await using var b = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 200);
         b.Log.Watch("c");
 
@@ -76,8 +79,8 @@ public sealed class PostgresCanvasLogTests
     public async Task A_notify_feed_that_reconnects_has_the_log_read_what_it_missed()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var a = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: 60_000);
-        await using var b = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: 60_000);
+        await using var a = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: NoSafetyCheck);
+        await using var b = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: NoSafetyCheck);
         b.Log.Watch("c");
         await a.Log.AppendAsync(Batch("c", "client", "r0"));
         Assert.Equal([1], await ReadSeqsAsync(b.Log, 1)); // through NOTIFY: the listeners are up

@@ -16,28 +16,7 @@ namespace CollabCanvas.Server.Tests;
 /// </summary>
 public class ClusterTests
 {
-    private static readonly (string, string)[] Limits =
-    [
-        ("Realtime:BatchesPerSecond", "5000"), ("Realtime:BatchBurst", "5000"), ("Realtime:MessagesPerSecond", "10000"),
-    ];
-
     public static TheoryData<string> Backends => ClusterBackend.All;
-
-    /// <summary>Starts <paramref name="count"/> instances at once; if one fails, stops those that started.</summary>
-    internal static async Task<List<ServerProcess>> StartClusterAsync(ClusterBackend backend, int count, params (string, string)[] extra)
-    {
-        var starting = Enumerable.Range(0, count)
-            .Select(_ => ServerProcess.StartAsync(backend.DataDirectory, [.. backend.Settings, .. Limits, .. extra])).ToArray();
-        try
-        {
-            return [.. await Task.WhenAll(starting)];
-        }
-        catch
-        {
-            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully)) await started.Result.DisposeAsync();
-            throw;
-        }
-    }
 
     private static string Json(CanvasState state) => Encoding.UTF8.GetString(state.ObjectsToUtf8());
 
@@ -46,7 +25,7 @@ public class ClusterTests
     public async Task Clients_on_three_instances_converge_and_see_one_order(string backendName)
     {
         await using var backend = await ClusterBackend.StartAsync(backendName);
-        var servers = await StartClusterAsync(backend, 3);
+        var servers = await backend.StartInstancesAsync(3);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -97,7 +76,7 @@ public class ClusterTests
     public async Task Restarting_every_instance_restores_every_canvas_exactly()
     {
         await using var backend = await ClusterBackend.StartAsync(ClusterBackend.SharedSqlite);
-        var servers = await StartClusterAsync(backend, 2, ("Log:SnapshotEveryBatches", "7"));
+        var servers = await backend.StartInstancesAsync(2, ("Log:SnapshotEveryBatches", "7"));
         var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };
         for (var i = 0; i < 4; i++)
         {
@@ -119,7 +98,7 @@ public class ClusterTests
         }
         foreach (var server in servers) await server.StopAsync();
 
-        var restarted = await Task.WhenAll(servers.Select(s => s.RestartAsync([.. backend.Settings, .. Limits])));
+        var restarted = await Task.WhenAll(servers.Select(s => s.RestartAsync(backend.Settings)));
         try
         {
             foreach (var server in restarted)
@@ -137,7 +116,7 @@ public class ClusterTests
     public async Task Presence_join_and_leave_cross_instances(string backendName)
     {
         await using var backend = await ClusterBackend.StartAsync(backendName);
-        var servers = await StartClusterAsync(backend, 2);
+        var servers = await backend.StartInstancesAsync(2);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -167,7 +146,7 @@ public class ClusterTests
     public async Task A_rename_and_a_member_removal_on_one_instance_reach_the_socket_on_another_within_a_second(string backendName)
     {
         await using var backend = await ClusterBackend.StartAsync(backendName);
-        var servers = await StartClusterAsync(backend, 2);
+        var servers = await backend.StartInstancesAsync(2);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -196,7 +175,7 @@ public class ClusterTests
     public async Task Signing_out_on_one_instance_closes_ticket_sockets_on_another_and_voids_the_unused_tickets(string backendName)
     {
         await using var backend = await ClusterBackend.StartAsync(backendName);
-        var servers = await StartClusterAsync(backend, 2);
+        var servers = await backend.StartInstancesAsync(2);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -222,7 +201,7 @@ public class ClusterTests
     public async Task Killing_an_instance_loses_no_acknowledged_batch_and_resends_are_applied_once(string backendName)
     {
         await using var backend = await ClusterBackend.StartAsync(backendName);
-        var servers = await StartClusterAsync(backend, 3);
+        var servers = await backend.StartInstancesAsync(3);
         try
         {
             var canvas = await servers[0].CreateCanvasAsync();
@@ -279,7 +258,7 @@ public class ClusterTests
     public async Task Three_instances_writing_at_full_speed_never_show_a_busy_database_and_cleanup_loses_nothing()
     {
         await using var backend = await ClusterBackend.StartAsync(ClusterBackend.SharedSqlite);
-        var servers = await StartClusterAsync(backend, 3, ("Log:SnapshotEveryBatches", "20"), ("Log:RetentionSeconds", "0"), ("Log:PruneEverySeconds", "1"));
+        var servers = await backend.StartInstancesAsync(3, ("Log:SnapshotEveryBatches", "20"), ("Log:RetentionSeconds", "0"), ("Log:PruneEverySeconds", "1"));
         try
         {
             var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };

@@ -27,6 +27,9 @@ public sealed class CanvasClient : IAsyncDisposable
     public List<long> Delivered { get; } = [];
     public List<(string Ref, long Seq)> Acks { get; } = [];
 
+    /// <summary>Batches the server refused with an error naming their ref (read under the client's lock, like <see cref="Acks"/>).</summary>
+    public List<(string Ref, string Code)> Refused { get; } = [];
+
     /// <summary>How many acks have arrived so far (safe to read while they arrive).</summary>
     public int AckCount
     {
@@ -135,6 +138,38 @@ public sealed class CanvasClient : IAsyncDisposable
         lock (_pending) return Acks.Exists(a => a.Ref == reference);
     }, $"an ack for {reference}", timeoutMs);
 
+    /// <summary>
+    /// Waits for the ack of <paramref name="reference"/> as an editor does (docs/protocol.md): a batch refused with
+    /// <c>internal</c> (not stored) or <c>rate_limited</c> (busy) is sent again, after a pause, until it is acked. Any
+    /// other refusal fails. Returns how many times it was sent again.
+    /// </summary>
+    public async Task<int> WaitForAckResendingAsync(string reference, int timeoutMs = Eventually.CeilingMilliseconds)
+    {
+        var resent = 0;
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (true)
+        {
+            string ops;
+            lock (_pending)
+            {
+                if (Acks.Exists(a => a.Ref == reference)) return resent;
+                var refusals = Refused.Where(r => r.Ref == reference).Select(r => r.Code).ToList();
+                if (refusals.Find(code => code is not ("internal" or "rate_limited")) is { } fatal)
+                    throw new InvalidOperationException($"{reference} was refused with {fatal}");
+                ops = refusals.Count > resent ? _pending[reference] : ""; // a refused batch stays pending
+            }
+            if (Closed.IsCompleted) throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, $"connection closed ({CloseStatus}) before the ack of {reference}");
+            if (Environment.TickCount64 > deadline) throw new TimeoutException($"no ack for {reference} within {timeoutMs} ms ({resent} resends)");
+            if (ops.Length > 0)
+            {
+                await Task.Delay(100);
+                resent++;
+                await SendOpsAsync(reference, ops);
+            }
+            else await Task.Delay(10);
+        }
+    }
+
     /// <summary>Waits until the replica has applied <paramref name="seq"/>.</summary>
     public Task WaitForSeqAsync(long seq, int timeoutMs = Eventually.CeilingMilliseconds) =>
         WaitUnlessClosedAsync(() => Volatile.Read(ref _seqSeen) >= seq, $"seq {seq}", timeoutMs);
@@ -216,6 +251,9 @@ public sealed class CanvasClient : IAsyncDisposable
                     Acks.Add((reference, seq));
                     // An ack for a batch already seen in a replay (a resend) carries an older seq: nothing to apply.
                     if (_pending.Remove(reference, out var ops) && seq > Seq) Apply(seq, ops);
+                    break;
+                case "error" when message.TryGetProperty("ref", out var refused):
+                    Refused.Add((refused.GetString()!, message.GetProperty("code").GetString()!));
                     break;
             }
         }

@@ -13,6 +13,11 @@ public sealed class ClusterBackend : IAsyncDisposable
     public const string SharedSqlite = nameof(SharedSqlite);
     public const string PostgresRedis = nameof(PostgresRedis);
 
+    private static readonly (string, string)[] Limits =
+    [
+        ("Realtime:BatchesPerSecond", "5000"), ("Realtime:BatchBurst", "5000"), ("Realtime:MessagesPerSecond", "10000"),
+    ];
+
     private readonly PostgresServer? _postgresServer;
     private readonly string? _postgres;
 
@@ -33,8 +38,26 @@ public sealed class ClusterBackend : IAsyncDisposable
     /// <summary>The data directory every instance is given (the SQLite file on SharedSqlite; keys on both).</summary>
     public string DataDirectory { get; }
 
-    /// <summary>The settings that point a server process at this backend.</summary>
+    /// <summary>
+    /// The settings that point a server process at this backend, with rate limits far above what the tests send (they
+    /// write faster than people).
+    /// </summary>
     public (string Key, string Value)[] Settings { get; }
+
+    /// <summary>Starts <paramref name="count"/> instances at once; if one fails, stops those that started.</summary>
+    public async Task<List<ServerProcess>> StartInstancesAsync(int count, params (string, string)[] extra)
+    {
+        var starting = Enumerable.Range(0, count).Select(_ => ServerProcess.StartAsync(DataDirectory, [.. Settings, .. extra])).ToArray();
+        try
+        {
+            return [.. await Task.WhenAll(starting)];
+        }
+        catch
+        {
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully)) await started.Result.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <param name="postgres">A server of the test's own (PostgresRedis only); null: the run's.</param>
     /// <param name="redis">A server of the test's own (PostgresRedis only); null: the run's.</param>
@@ -44,7 +67,7 @@ public sealed class ClusterBackend : IAsyncDisposable
         switch (name)
         {
             case SharedSqlite:
-                return new ClusterBackend(name, data, [("Backend:Provider", "SharedSqlite")], null, null);
+                return new ClusterBackend(name, data, [("Backend:Provider", "SharedSqlite"), .. Limits], null, null);
             case PostgresRedis:
                 postgres ??= await PostgresServer.Instance;
                 redis ??= await RedisServer.SharedAsync();
@@ -53,12 +76,17 @@ public sealed class ClusterBackend : IAsyncDisposable
                 [
                     ("Backend:Provider", "Postgres"), ("Backend:Postgres:ConnectionString", database),
                     // A channel prefix of its own: other deployments of the run share this Redis.
-                    ("Backend:Redis:Configuration", $"{redis.Configuration},channelPrefix={Path.GetFileName(data)}:"),
+                    ("Backend:Redis:Configuration", $"{redis.Configuration},channelPrefix={RedisChannelPrefix(data)}"), .. Limits,
                 ], postgres, database);
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such cluster backend");
         }
     }
+
+    /// <summary>What the instances put before their Redis channels' names (PostgresRedis).</summary>
+    public string RedisChannelPrefix() => RedisChannelPrefix(DataDirectory);
+
+    private static string RedisChannelPrefix(string dataDirectory) => Path.GetFileName(dataDirectory) + ":";
 
     /// <summary>
     /// How many batches of <paramref name="clientId"/> the log holds on <paramref name="canvasId"/>, and how many

@@ -12,8 +12,10 @@ namespace CollabCanvas.Server.Tests.Infrastructure;
 /// of its own (<see cref="CreateDatabaseAsync"/>). The server stops when the test process exits; if the test process
 /// dies instead, a watchdog shell (in its own session, so it outlives the test host) stops it and removes the directory.
 /// PostgreSQL refuses to run as root: as root, every PostgreSQL command runs as the <c>postgres</c> user.
+/// A test that restarts PostgreSQL (<see cref="RestartAsync"/>) starts a server of its own (<see cref="StartOwnAsync"/>):
+/// the run's server is never restarted under other tests.
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<PostgresServer>> Shared = new(() => Task.Run(Start));
 
@@ -21,20 +23,40 @@ public sealed class PostgresServer
     private readonly string _directory;
     private const string Template = "collabcanvas_template";
 
+    private readonly string _settings;
     private readonly NpgsqlDataSource _admin;
     private readonly Lazy<Task> _template;
+    private int _stopped;
 
-    private PostgresServer(string binaries, string directory, int port)
+    private PostgresServer(string binaries, string directory, int port, string settings)
     {
         _binaries = binaries;
         _directory = directory;
         Port = port;
+        _settings = settings;
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
         _template = new(MigrateTemplateAsync);
     }
 
     /// <summary>The run's server, started by the first test that asks.</summary>
     public static Task<PostgresServer> Instance => Shared.Value;
+
+    /// <summary>A server of the caller's own, which it may restart and must dispose.</summary>
+    public static Task<PostgresServer> StartOwnAsync() => Task.Run(Start);
+
+    /// <summary>
+    /// Stops the server at once (<c>--mode immediate</c>, like a crash: open connections break), waits
+    /// <paramref name="down"/>, and starts it again on the same port and data. Only on a server of the test's own.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan down)
+    {
+        if (Shared.IsValueCreated && Shared.Value.IsCompletedSuccessfully && ReferenceEquals(Shared.Value.Result, this))
+            throw new InvalidOperationException("the run's shared PostgreSQL server is never restarted: use StartOwnAsync");
+        await Task.Run(() => Run(AsServerUser(Path.Combine(_binaries, "pg_ctl"), "stop", "--pgdata", DataDirectory, "--mode", "immediate", "--wait")));
+        await Task.Delay(down);
+        await Task.Run(() => Run(StartCommand(_binaries, _directory, _settings)));
+        _admin.Clear(); // its pooled connections died with the old server
+    }
 
     public int Port { get; }
 
@@ -91,9 +113,8 @@ public sealed class PostgresServer
             var settings = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='{directory}' -c max_connections=300";
             try
             {
-                Run(AsServerUser(Path.Combine(binaries, "pg_ctl"), "start", "--pgdata", Path.Combine(directory, "data"), "--wait", "--timeout", "120",
-                    "--log", Path.Combine(directory, "server.log"), "-o", settings));
-                server = new PostgresServer(binaries, directory, port);
+                Run(StartCommand(binaries, directory, settings));
+                server = new PostgresServer(binaries, directory, port, settings);
             }
             catch (InvalidOperationException e)
             {
@@ -104,9 +125,21 @@ public sealed class PostgresServer
         return server;
     }
 
-    /// <summary>Stops the server at once (nothing in it needs to survive the run) and removes its directory.</summary>
+    private static ProcessStartInfo StartCommand(string binaries, string directory, string settings) =>
+        AsServerUser(Path.Combine(binaries, "pg_ctl"), "start", "--pgdata", Path.Combine(directory, "data"), "--wait", "--timeout", "120",
+            "--log", Path.Combine(directory, "server.log"), "-o", settings);
+
+    /// <summary>Stops a server of the test's own (<see cref="StartOwnAsync"/>) and removes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _admin.DisposeAsync();
+        await Task.Run(Stop);
+    }
+
+    /// <summary>Stops the server at once (nothing in it needs to survive the run) and removes its directory; once.</summary>
     private void Stop()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         try
         {
             Run(AsServerUser(Path.Combine(_binaries, "pg_ctl"), "stop", "--pgdata", DataDirectory, "--mode", "immediate", "--wait"));

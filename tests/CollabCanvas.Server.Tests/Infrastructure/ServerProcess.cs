@@ -180,6 +180,20 @@ public sealed partial class ServerProcess : IAsyncDisposable
         Eventually.Until(async () => await ScalarAsync("SELECT pruned_seq FROM canvas_states WHERE canvas_id = $canvas", ("$canvas", canvasId)) is long pruned &&
             pruned >= seq, $"the log of {canvasId} pruned up to seq {seq}");
 
+    /// <summary>
+    /// The sum of the samples of <paramref name="metric"/> (a Prometheus name, e.g. <c>..._total</c>) on <c>/metrics</c>
+    /// whose labels contain <paramref name="label"/> (e.g. <c>reason="gap"</c>); 0 when there are none yet.
+    /// </summary>
+    public async Task<double> MetricAsync(string metric, string? label = null)
+    {
+        var text = await Http.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
+            .Where(line => label is null || line.Contains(label, StringComparison.Ordinal))
+            .Sum(line => double.Parse((line[metric.Length] == '{' ? line[(line.LastIndexOf('}') + 1)..] : line[metric.Length..])
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, like a crash or a power cut of the process.</summary>
     public async Task KillAsync()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Server.Tests.Infrastructure;
@@ -26,15 +27,22 @@ public class ClusterFailureTests
 
             await redis.StopAsync();
             await load.AckedAsync(load.Acked + 60); // PostgreSQL still takes appends; only the fast path is gone
+            // The health check reports Redis away, and the instances stay ready: they serve, only later.
+            await Eventually.Until(async () => await servers[1].ReadinessAsync() == (HttpStatusCode.OK, "Degraded"), "/readyz degraded without Redis");
             await redis.RestartAsync();
             await Eventually.Until(async () => await redis.SubscribersAsync(channel) == 3, "every instance subscribed again");
+            await Eventually.Until(async () => await servers[1].ReadinessAsync() == (HttpStatusCode.OK, "Healthy"), "/readyz healthy with Redis back");
             await load.AckedAsync(load.Acked + 60);
 
             await load.StopAndAssertConvergedAsync(backend);
             // Each instance learnt that notices were lost while Redis was away and read what it missed from PostgreSQL.
             foreach (var server in servers)
+            {
                 Assert.True(await server.MetricAsync("collabcanvas_log_gap_repairs_total", "reason=\"resubscribed\"") >= 1,
                     "an instance did not repair its canvas after Redis came back");
+                // And it measured how late the other instances' notices arrived.
+                Assert.True(await server.MetricAsync("collabcanvas_log_feed_lag_milliseconds_count") > 0, "no feed lag measured");
+            }
         }
         finally
         {
@@ -54,8 +62,24 @@ public class ClusterFailureTests
             await using var load = await Load.StartAsync(servers, canvas);
             await load.AckedAsync(60);
 
-            await postgres.RestartAsync(down: TimeSpan.FromSeconds(2));
+            // While PostgreSQL is away the health check takes the instance out of rotation (503), and back after.
+            var readiness = new List<(HttpStatusCode, string)>();
+            using var restarted = new CancellationTokenSource();
+            var probing = Task.Run(async () =>
+            {
+                while (!restarted.IsCancellationRequested)
+                {
+                    readiness.Add(await servers[2].ReadinessAsync());
+                    await Task.Delay(100);
+                }
+            });
+            await postgres.RestartAsync(down: TimeSpan.FromSeconds(3));
             await load.AckedAsync(load.Acked + 60);
+            await restarted.CancelAsync();
+            await probing;
+            Assert.True(readiness.Contains((HttpStatusCode.ServiceUnavailable, "Unhealthy")),
+                $"/readyz never said Unhealthy while PostgreSQL was down: {string.Join(", ", readiness.Distinct())}");
+            Assert.Equal((HttpStatusCode.OK, "Healthy"), await servers[2].ReadinessAsync());
 
             await load.StopAndAssertConvergedAsync(backend);
             // The outage was seen: batches in flight were refused (internal: not stored, send again) and sent again.

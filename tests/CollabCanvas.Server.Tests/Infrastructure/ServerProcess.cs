@@ -181,6 +181,17 @@ public sealed partial class ServerProcess : IAsyncDisposable
             pruned >= seq, $"the log of {canvasId} pruned up to seq {seq}");
 
     /// <summary>
+    /// <c>/readyz</c> as a load balancer's probe asks (no session cookie: a signed-in request is checked against the
+    /// database first): its status code and the overall health it names (Healthy, Degraded, Unhealthy).
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Health)> ReadinessAsync()
+    {
+        using var probe = new HttpClient { BaseAddress = BaseUri };
+        using var response = await probe.GetAsync("/readyz");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
     /// The sum of the samples of <paramref name="metric"/> (a Prometheus name, e.g. <c>..._total</c>) on <c>/metrics</c>
     /// whose labels contain <paramref name="label"/> (e.g. <c>reason="gap"</c>); 0 when there are none yet.
     /// </summary>

@@ -83,6 +83,7 @@ public sealed class OidcProvider : IAsyncDisposable
             ["token_endpoint_auth_method"] = "client_secret_post",
         }));
         var provider = new OidcProvider(Process.Start(start)!, port, keys, serverPort);
+        HostWatchdog.KillWithHost(provider._process);
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(string? line)
         {

@@ -138,7 +138,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"it exited with code {process.ExitCode}"));
         _process = process;
         lock (Running) Running.Add(this);
-        StartWatchdog(process.Id);
+        HostWatchdog.KillWithHost(process);
         try
         {
             await ready.Task.WaitAsync(Eventually.ProcessStart);
@@ -163,25 +163,6 @@ public sealed class RedisServer : IAsyncDisposable
         {
             // Already gone.
         }
-    }
-
-    /// <summary>
-    /// A shell that outlives a crashed test host (in its own session, so that killing the host's process group spares
-    /// it): it kills the server once the host is gone, and ends by itself once the server is (so a stopped server
-    /// leaves no watchdog behind).
-    /// </summary>
-    private static void StartWatchdog(int serverPid)
-    {
-        var watchdog = new ProcessStartInfo("setsid")
-        {
-            ArgumentList =
-            {
-                "/bin/sh", "-c", "while kill -0 \"$1\" 2>/dev/null && kill -0 \"$2\" 2>/dev/null; do sleep 1; done; kill -9 \"$2\" 2>/dev/null",
-                "redis-watchdog", Environment.ProcessId.ToString(), serverPid.ToString(),
-            },
-            RedirectStandardInput = true, // not the host's console
-        };
-        Process.Start(watchdog)!.Dispose();
     }
 
     /// <summary>redis-server from PATH; missing, the test fails and says how to install it (nothing is skipped).</summary>

@@ -78,6 +78,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             start.Environment[(key.StartsWith("Logging:") ? key : "CollabCanvas:" + key).Replace(":", "__")] = value;
 
         var server = new ServerProcess(Process.Start(start)!, dataDirectory);
+        HostWatchdog.KillWithHost(server._process);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(string? line)
         {

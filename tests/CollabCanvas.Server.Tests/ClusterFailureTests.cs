@@ -62,14 +62,18 @@ public class ClusterFailureTests
             await using var load = await Load.StartAsync(servers, canvas);
             await load.AckedAsync(60);
 
-            // While PostgreSQL is away the health check takes the instance out of rotation (503), and back after.
+            // While PostgreSQL is away the health check takes the instance out of rotation (503), and back after; a
+            // signed-in request (its cookie is checked against the database) hears "try again" (503), not a server error.
             var readiness = new List<(HttpStatusCode, string)>();
+            var signedIn = new List<(HttpStatusCode Status, bool RetryAfter)>();
             using var restarted = new CancellationTokenSource();
             var probing = Task.Run(async () =>
             {
                 while (!restarted.IsCancellationRequested)
                 {
                     readiness.Add(await servers[2].ReadinessAsync());
+                    using (var response = await servers[2].Http.GetAsync("/api/canvases"))
+                        signedIn.Add((response.StatusCode, response.Headers.RetryAfter is not null));
                     await Task.Delay(100);
                 }
             });
@@ -80,6 +84,8 @@ public class ClusterFailureTests
             Assert.True(readiness.Contains((HttpStatusCode.ServiceUnavailable, "Unhealthy")),
                 $"/readyz never said Unhealthy while PostgreSQL was down: {string.Join(", ", readiness.Distinct())}");
             Assert.Equal((HttpStatusCode.OK, "Healthy"), await servers[2].ReadinessAsync());
+            Assert.Contains((HttpStatusCode.ServiceUnavailable, true), signedIn);
+            Assert.All(signedIn, answer => Assert.Contains(answer.Status, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
 
             await load.StopAndAssertConvergedAsync(backend);
             // The outage was seen: batches in flight were refused (internal: not stored, send again) and sent again.

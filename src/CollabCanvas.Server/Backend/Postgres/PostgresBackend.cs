@@ -1,5 +1,6 @@
 using CollabCanvas.Server.Backend.Redis;
 using CollabCanvas.Server.Observability;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace CollabCanvas.Server.Backend.Postgres;
 
@@ -15,6 +16,7 @@ public static class PostgresBackend
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PostgresDatabase>();
         services.AddHealthChecks().AddCheck<PostgresDatabaseCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddSingleton<IExceptionHandler>(sp => new BackendUnavailableHandler(PostgresDatabase.IsUnreachable, sp.GetRequiredService<IProblemDetailsService>()));
         services.AddSingleton<IUserStore, PostgresUserStore>();
         services.AddSingleton<ISignInStore, PostgresSignInStore>();
         services.AddSingleton<ILoginAttemptStore, PostgresLoginAttemptStore>();

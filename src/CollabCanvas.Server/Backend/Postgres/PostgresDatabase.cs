@@ -13,6 +13,17 @@ public sealed class PostgresDatabase : IDisposable
 {
     private readonly ILogger<PostgresDatabase> _logger;
 
+    /// <summary>
+    /// The server could not be reached or is going away (a restart, a network cut, a pool that cannot connect in
+    /// time): the request may succeed a few seconds later. Errors of the request itself (a constraint, bad SQL) are not.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) => exception switch
+    {
+        PostgresException e => e.IsTransient || e.SqlState.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("57P", StringComparison.Ordinal),
+        NpgsqlException e => e.IsTransient || e.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
+        _ => false,
+    };
+
     public PostgresDatabase(IOptions<PostgresOptions> options, ILoggerFactory loggerFactory)
     {
         _logger = loggerFactory.CreateLogger<PostgresDatabase>();

@@ -84,14 +84,19 @@ export function openShareDialog(canvasId: string, me: string): void {
     return li;
   }));
 
+  // Refreshes overlap (the one on opening, one after an invite or a new link): only the newest may draw, or the
+  // opening's answer, arriving last, would wipe the invitation just made.
+  let newestRefresh = 0;
   async function refresh(): Promise<void> {
+    const mine = ++newestRefresh;
     try {
       const [members, invitations, links] = await Promise.all([api.members(canvasId), api.invitations(canvasId), api.links(canvasId)]);
+      if (mine !== newestRefresh) return;
       showMembers(members);
       showInvitations(invitations);
       showLinks(links);
     } catch (e) {
-      fail(e);
+      if (mine === newestRefresh) fail(e);
     }
   }
 

@@ -18,6 +18,10 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"a_b-C9","props":{"fill":"#fff","stroke":"#00ff0080","opacity":0.5,"locked":true}}]""")]
     [InlineData("""[{"op":"put","id":"t","props":{"type":"text","text":"hi","fontSize":16,"fontWeight":700,"textAlign":"center","fontFamily":"Inter, sans-serif"}}]""")]
     [InlineData("""[{"op":"put","id":"p","props":{"type":"path","points":[0,0,10,10,20,5]}}]""")]
+    [InlineData("""[{"op":"put","id":"r","props":{"dash":"dashed","cornerRadius":12,"strokeWidth":4}}]""")]
+    [InlineData("""[{"op":"put","id":"l","props":{"dash":"dotted"}}]""")]
+    [InlineData("""[{"op":"put","id":"l","props":{"dash":"solid"}}]""")]
+    [InlineData("""[{"op":"put","id":"l","props":{"dash":null}}]""")] // back to solid
     [InlineData("""[{"op":"put","id":"f","props":{"type":"frame","fill":"auto","stroke":"auto"}}]""")] // the theme's colours
     [InlineData("""[{"op":"put","id":"r","props":{"fill":"transparent"}}]""")]
     [InlineData("""[{"op":"put","id":"a","props":{"parentId":"f","z":"a0V","name":"Button","fill":null}}]""")]
@@ -42,6 +46,12 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"a","props":{"points":[1,"2"]}}]""", "ops[0].props.points: must hold finite numbers")]
     [InlineData("""[{"op":"put","id":"a","props":{"z":"a-0"}}]""", "ops[0].props.z: must be")]
     [InlineData("""[{"op":"put","id":"a","props":{"fontWeight":450}}]""", "ops[0].props.fontWeight")]
+    [InlineData("""[{"op":"put","id":"a","props":{"dash":"dash-dot"}}]""", "ops[0].props.dash: must be one of dashed, dotted, solid")]
+    [InlineData("""[{"op":"put","id":"a","props":{"dash":[4,4]}}]""", "ops[0].props.dash: must be one of")]
+    [InlineData("""[{"op":"put","id":"a","props":{"strokeWidth":1001}}]""", "ops[0].props.strokeWidth: must be between 0 and 1000")]
+    [InlineData("""[{"op":"put","id":"a","props":{"cornerRadius":-1}}]""", "ops[0].props.cornerRadius: must be between")]
+    [InlineData("""[{"op":"put","id":"a","props":{"fontSize":0}}]""", "ops[0].props.fontSize: must be between 1 and 1000")]
+    [InlineData("""[{"op":"put","id":"a","props":{"textAlign":"justify"}}]""", "ops[0].props.textAlign: must be one of center, left, right")]
     [InlineData("""[{"op":"put","id":"a","props":{"locked":"yes"}}]""", "ops[0].props.locked: must be true or false")]
     [InlineData("""[{"op":"put","id":"a","props":{"parentId":"a b"}}]""", "ops[0].props.parentId: must be an object id")]
     [InlineData("""[{"op":"put","id":"a","props":{}}]""", "ops[0].props: must not be empty")]

@@ -23,6 +23,13 @@ public static class ObjectSchema
     /// <summary>Only frames may hold children.</summary>
     public const string ContainerType = "frame";
 
+    /// <summary>
+    /// How a stroke is drawn: <c>solid</c> (also what a missing <c>dash</c> means), <c>dashed</c> or <c>dotted</c>. The
+    /// pattern is named rather than given as lengths, so every viewer draws it in proportion to the stroke's width.
+    /// </summary>
+    public static readonly FrozenSet<string> DashStyles =
+        new[] { "solid", "dashed", "dotted" }.ToFrozenSet(StringComparer.Ordinal);
+
     public delegate bool Reader(JsonElement json, Limits limits, out PropValue value, out string error);
 
     public static readonly FrozenDictionary<string, Reader> Props = new Dictionary<string, Reader>
@@ -36,6 +43,7 @@ public static class ObjectSchema
         ["fill"] = Color,
         ["stroke"] = Color,
         ["strokeWidth"] = Number(0, 1000),
+        ["dash"] = Enum(DashStyles),
         ["opacity"] = Number(0, 1),
         ["cornerRadius"] = Number(0, 1e5),
         ["text"] = String(static limits => limits.MaxTextLength, static _ => true),

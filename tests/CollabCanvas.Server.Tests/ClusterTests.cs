@@ -111,8 +111,10 @@ public class ClusterTests
         }
     }
 
+    /// <summary>Also on PostgreSQL without Redis, where presence travels by NOTIFY.</summary>
     [Theory]
     [MemberData(nameof(Backends))]
+    [InlineData(ClusterBackend.Postgres)]
     public async Task Presence_join_and_leave_cross_instances(string backendName)
     {
         await using var backend = await ClusterBackend.StartAsync(backendName);

@@ -43,12 +43,6 @@ public sealed class BackendUnderTest : IAsyncDisposable
     /// <summary>Providers whose instances share their data with other processes.</summary>
     public static TheoryData<string> MultiInstanceProviders => [nameof(BackendProvider.SharedSqlite), nameof(BackendProvider.Postgres), PostgresRedis];
 
-    /// <summary>
-    /// The multi-instance providers that carry presence between instances: Postgres without Redis does not (presence
-    /// stays within each instance).
-    /// </summary>
-    public static TheoryData<string> PresenceProviders => [nameof(BackendProvider.SharedSqlite), PostgresRedis];
-
     public string Provider { get; }
     public string DataDirectory { get; }
 

@@ -256,7 +256,7 @@ public sealed class CanvasLogContractTests
         }
     }
 
-    [Theory, MemberData(nameof(BackendUnderTest.PresenceProviders), MemberType = typeof(BackendUnderTest))]
+    [Theory, MemberData(nameof(BackendUnderTest.MultiInstanceProviders), MemberType = typeof(BackendUnderTest))]
     public async Task Presence_published_on_one_instance_reaches_the_other_and_so_does_leaving(string provider)
     {
         await using var first = await BackendUnderTest.StartAsync(provider);

@@ -6,12 +6,14 @@ namespace CollabCanvas.Server.Tests.Infrastructure;
 /// <summary>
 /// What the server processes of a cluster test share: one SQLite file (<c>SharedSqlite</c>), or a fresh database of
 /// a PostgreSQL server with a Redis server for the fast path between instances (<c>PostgresRedis</c>; by default the
-/// run's servers, or servers of the test's own when it stops or restarts them). Disposing it drops the database.
+/// run's servers, or servers of the test's own when it stops or restarts them), or such a database without Redis
+/// (<c>Postgres</c>: LISTEN/NOTIFY between the instances). Disposing it drops the database.
 /// </summary>
 public sealed class ClusterBackend : IAsyncDisposable
 {
     public const string SharedSqlite = nameof(SharedSqlite);
     public const string PostgresRedis = nameof(PostgresRedis);
+    public const string Postgres = nameof(Postgres);
 
     private static readonly (string, string)[] Limits =
     [
@@ -59,7 +61,7 @@ public sealed class ClusterBackend : IAsyncDisposable
         }
     }
 
-    /// <param name="postgres">A server of the test's own (PostgresRedis only); null: the run's.</param>
+    /// <param name="postgres">A server of the test's own (PostgresRedis, Postgres); null: the run's.</param>
     /// <param name="redis">A server of the test's own (PostgresRedis only); null: the run's.</param>
     public static async Task<ClusterBackend> StartAsync(string name, PostgresServer? postgres = null, RedisServer? redis = null)
     {
@@ -78,6 +80,10 @@ public sealed class ClusterBackend : IAsyncDisposable
                     // A channel prefix of its own: other deployments of the run share this Redis.
                     ("Backend:Redis:Configuration", $"{redis.Configuration},channelPrefix={RedisChannelPrefix(data)}"), .. Limits,
                 ], postgres, database);
+            case Postgres:
+                postgres ??= await PostgresServer.Instance;
+                var alone = await postgres.CreateDatabaseAsync();
+                return new ClusterBackend(name, data, [("Backend:Provider", "Postgres"), ("Backend:Postgres:ConnectionString", alone), .. Limits], postgres, alone);
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such cluster backend");
         }

@@ -25,12 +25,13 @@ public static class PostgresBackend
         services.AddSingleton<IAiQuotaStore, PostgresAiQuotaStore>();
         services.AddSingleton<IAiPreviewStore, PostgresAiPreviewStore>();
         // Between instances: over Redis when it is configured (presence, access changes, committed batches); without,
-        // committed batches and access changes over LISTEN/NOTIFY, and presence stays within each instance.
+        // all three over LISTEN/NOTIFY.
         if (RedisBackend.IsConfigured(configuration)) services.AddRedisFanOut(configuration);
         else
         {
             services.AddHosted<ICommitFeed, PostgresNotifyCommitFeed>();
             services.AddHosted<IAccessEventBus, PostgresAccessEventBus>();
+            services.AddHosted<IPresenceBus, PostgresPresenceBus>();
         }
         services.AddHosted<ICanvasLog, PostgresCanvasLog>();
         return services;

@@ -3,8 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace CollabCanvas.Server.Backend.Redis;
 
-/// <summary>The JSON of presence and access messages on Redis.</summary>
+/// <summary>The JSON of access messages on Redis.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(PresenceMessage))]
 [JsonSerializable(typeof(AccessChange))]
 internal sealed partial class RedisJsonContext : JsonSerializerContext;

@@ -114,6 +114,7 @@ export const api = {
   aiAccept: (id: string, command: string) => call<AiResult>('POST', `/api/canvases/${id}/ai/${command}/accept`),
   aiDiscard: (id: string, command: string) => call<void>('DELETE', `/api/canvases/${id}/ai/${command}`),
   aiInfo: () => call<AiInfo>('GET', '/api/ai'),
+  features: () => call<Record<string, boolean>>('GET', '/api/features'),
   authConfig: () => call<AuthConfig>('GET', '/auth/config'),
   register: (email: string, password: string, name: string) => call<void>('POST', '/auth/local/register', { email, password, name }),
   login: (email: string, password: string) => call<void>('POST', '/auth/local/login', { email, password }),

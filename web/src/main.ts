@@ -10,6 +10,7 @@ import { currentUser, goSignIn, shareLink } from './identity';
 import { useShareLink } from './api';
 import { applyStoredTheme } from './theme';
 import { showNotFound } from './deadEnd';
+import { loadFeatures } from './features';
 
 applyStoredTheme();
 
@@ -22,7 +23,7 @@ async function route(app: HTMLElement): Promise<void> {
   const me = await currentUser();
   if (!me && !link) return goSignIn();
   if (!me) await askGuestName(app);
-  if (canvas) showEditor(app, canvas, me, link);
+  if (canvas) showEditor(app, canvas, me, await loadFeatures(), link);
   else showDashboard(app, me!);
 }
 

@@ -15,6 +15,8 @@ public static class ErrorCodes
     public const string RefConflict = "ref_conflict";
     public const string Forbidden = "forbidden";
     public const string Internal = "internal";
+    /// <summary><c>hello.link</c> while the feature flag ShareLinks is off for the caller: the link was not used.</summary>
+    public const string ShareLinksOff = "share_links_off";
 }
 
 /// <summary>WebSocket close codes the server uses when a session cannot go on.</summary>

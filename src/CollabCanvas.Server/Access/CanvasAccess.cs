@@ -1,5 +1,6 @@
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace CollabCanvas.Server.Access;
@@ -12,7 +13,7 @@ public sealed record CreatedShareLink(string Id, string Role, DateTimeOffset Cre
 /// share links (<see cref="IAccessStore"/>). A canvas made before sign-in existed is open: every signed-in user may
 /// edit it (migration 006 marks them). Every change that open sockets must follow is published as an access event.
 /// </summary>
-public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Users users, IOptions<AuthOptions> options) : ISignInListener
+public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Users users, FeatureFlags flags, IOptions<AuthOptions> options) : ISignInListener
 {
     /// <summary>The role of a user (or a link guest, <paramref name="userId"/> null) on a canvas; None for a missing canvas.</summary>
     public async Task<Role> RoleOfAsync(string canvasId, string? userId, string? linkId, CancellationToken cancellationToken = default)
@@ -23,9 +24,15 @@ public sealed class CanvasAccess(IAccessStore store, IAccessEventBus events, Use
         return (Role)Math.Max((int)facts.Member, Math.Max((int)facts.Link, (int)open));
     }
 
-    /// <summary>The id of the live link with this token on this canvas, or null.</summary>
-    public Task<string?> FindLinkAsync(string canvasId, string token, CancellationToken cancellationToken = default) =>
-        store.FindLinkAsync(canvasId, AuthSessions.HashToken(token), cancellationToken);
+    /// <summary>
+    /// The id of the live link with this token on this canvas, or null. While <see cref="Feature.ShareLinks"/> is off for
+    /// the caller (<paramref name="userId"/>; null for a guest) no link counts, and <c>SwitchedOff</c> says so.
+    /// </summary>
+    public async Task<(string? LinkId, bool SwitchedOff)> FindLinkAsync(string canvasId, string token, string? userId,
+        CancellationToken cancellationToken = default) =>
+        await flags.IsOnAsync(Feature.ShareLinks, userId, cancellationToken)
+            ? (await store.FindLinkAsync(canvasId, AuthSessions.HashToken(token), cancellationToken), false)
+            : (null, true);
 
     /// <summary>The members with their profiles: owners first, then editors, then viewers, each by name.</summary>
     public Task<IReadOnlyList<Member>> MembersAsync(string canvasId, CancellationToken cancellationToken = default) =>

@@ -5,7 +5,11 @@ using CollabCanvas.Server.Backend;
 namespace CollabCanvas.Server.Access;
 
 /// <summary>Who a realtime session is and what it may do, decided at <c>hello</c>; or why it may not open.</summary>
-public sealed record Admission(UserInfo? User, SessionAccess Access, Role Role, int CloseCode = 0, string Reason = "");
+/// <param name="ShareLinksOff">
+/// <c>hello</c> brought a share link while the flag <c>ShareLinks</c> is off for the caller: the link was not used (the
+/// session is admitted on the caller's own access, if any), and the client is told with the error <c>share_links_off</c>.
+/// </param>
+public sealed record Admission(UserInfo? User, SessionAccess Access, Role Role, int CloseCode = 0, string Reason = "", bool ShareLinksOff = false);
 
 /// <summary>
 /// Admits a WebSocket session at <c>hello</c>. The account comes from the upgrade request (the session cookie,
@@ -27,15 +31,16 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
             if (caller is null) return Refuse(CloseCodes.Unauthorized, "the ticket is unknown, expired or already used");
         }
         var userId = caller?.UserId;
-        var linkId = hello.Link is { } token ? await access.FindLinkAsync(canvasId, token, cancellationToken) : null;
+        var (linkId, linksOff) = hello.Link is { } token ? await access.FindLinkAsync(canvasId, token, userId, cancellationToken) : (null, false);
         var role = await access.RoleOfAsync(canvasId, userId, linkId, cancellationToken);
         // Invited while already signed in: the invitation is accepted the first time they come to the canvas.
         if (role == Role.None && userId is not null && await access.AcceptInvitationsAsync(userId, canvasId, cancellationToken))
             role = await access.RoleOfAsync(canvasId, userId, linkId, cancellationToken);
         if (role == Role.None)
-            return userId is null
-                ? Refuse(CloseCodes.Unauthorized, hello.Link is null ? "sign in, or open a share link" : "this share link was revoked or is not for this canvas")
-                : Refuse(CloseCodes.Forbidden, "you have no access to this canvas");
+            return (userId is null
+                ? Refuse(CloseCodes.Unauthorized, linksOff ? "share links are switched off; sign in"
+                    : hello.Link is null ? "sign in, or open a share link" : "this share link was revoked or is not for this canvas")
+                : Refuse(CloseCodes.Forbidden, "you have no access to this canvas")) with { ShareLinksOff = linksOff };
         UserInfo user;
         if (userId is not null && await users.FindAsync(userId, cancellationToken) is { } account) user = new UserInfo(userId, account.DisplayName, ColorOf(userId));
         else if (userId is not null) return Refuse(CloseCodes.Unauthorized, "the account no longer exists");
@@ -44,7 +49,7 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
             var guestId = "guest-" + Ids.New(8);
             user = new UserInfo(guestId, (Users.CleanName(hello.Name) ?? "Guest") + " (guest)", ColorOf(guestId));
         }
-        return new Admission(user, new SessionAccess(canvasId, userId, caller?.AuthSessionId, linkId, caller?.Until), role);
+        return new Admission(user, new SessionAccess(canvasId, userId, caller?.AuthSessionId, linkId, caller?.Until), role, ShareLinksOff: linksOff);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Canvases;
+using CollabCanvas.Server.Features;
 using CollabCanvas.Server.Observability;
 using CollabCanvas.Server.Realtime;
 using Microsoft.Extensions.Options;
@@ -39,9 +40,13 @@ public sealed record AiPreviewReady(string Command, int Objects, int Remaining, 
 /// model chooses them, and keeps the plan until <see cref="AcceptAsync"/> runs it against the canvas as it is then.
 /// </summary>
 public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota quota, AiPreviews previews, ClaudeInterpreter claude,
-    IOptions<AiOptions> options, IOptions<RealtimeOptions> realtime, ILogger<AiCommands> logger)
+    FeatureFlags flags, IOptions<AiOptions> options, IOptions<RealtimeOptions> realtime, ILogger<AiCommands> logger)
 {
     public const int MaxSelection = 1000;
+
+    /// <summary>Whether Claude answers this user's commands: configured, and the flag <see cref="Feature.AiClaude"/> on for them.</summary>
+    public async ValueTask<bool> UsesClaudeAsync(string userId, CancellationToken cancellationToken) =>
+        claude.Enabled && await flags.IsOnAsync(Feature.AiClaude, userId, cancellationToken);
 
     public async Task<(AiResponse? Response, AiFailure? Failure)> RunAsync(string canvasId, string userId, AiRequest request,
         CancellationToken cancellationToken)
@@ -53,7 +58,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
         try
         {
             var (_, context) = await ContextOfAsync(canvasId, room, request.Selection, request.Viewport, cancellationToken);
-            var plan = await InterpretAsync(request.Prompt!.Trim(), context, onAction: null, cancellationToken);
+            var plan = await InterpretAsync(request.Prompt!.Trim(), context, onAction: null, await UsesClaudeAsync(userId, cancellationToken), cancellationToken);
             await quota.RecordAsync(slot, plan.Interpreter, plan.Usage, cancellationToken);
             if (Refusal(plan) is { } refusal) return (null, await RefundAsync(slot, plan, userId, refusal));
 
@@ -94,13 +99,14 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
             var (_, context) = await ContextOfAsync(canvasId, room, request.Selection, request.Viewport, cancellationToken);
             var executor = new PlanExecutor(context, NewId);
             var previewed = new List<AiAction>();
+            var useClaude = await UsesClaudeAsync(userId, cancellationToken);
             var plan = await InterpretAsync(request.Prompt!.Trim(), context, async action =>
             {
                 var before = executor.Ops.Count;
                 executor.Add(action);
                 previewed.Add(action);
                 await preview(new JsonArray(executor.Ops.Skip(before).Select(op => op!.DeepClone()).ToArray()), false);
-            }, cancellationToken);
+            }, useClaude, cancellationToken);
             await quota.RecordAsync(slot, plan.Interpreter, plan.Usage, cancellationToken);
             if (Refusal(plan) is { } refusal) return (null, await RefundAsync(slot, plan, userId, refusal));
             if (!plan.Actions.SequenceEqual(previewed))
@@ -260,9 +266,10 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
     /// actions are previewed as they come (<paramref name="onAction"/>), the budget is for the first of them: after
     /// that the person watches the answer arrive, and only the SDK's timeout bounds the rest.
     /// </summary>
-    private async Task<AiPlan> InterpretAsync(string prompt, AiContext context, Func<AiAction, Task>? onAction, CancellationToken cancellationToken)
+    private async Task<AiPlan> InterpretAsync(string prompt, AiContext context, Func<AiAction, Task>? onAction, bool useClaude,
+        CancellationToken cancellationToken)
     {
-        if (!claude.Enabled) return CommandParser.Parse(prompt, context.Selection.Count > 0);
+        if (!useClaude) return CommandParser.Parse(prompt, context.Selection.Count > 0);
         var budget = options.Value.Claude.BudgetSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(budget));

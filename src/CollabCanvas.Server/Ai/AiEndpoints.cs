@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Features;
 
 namespace CollabCanvas.Server.Ai;
 
@@ -20,10 +21,11 @@ public static class AiEndpoints
 
     public static IEndpointRouteBuilder MapAi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/canvases/{id}/ai", Run).WithTags("AI");
-        app.MapPost("/api/canvases/{id}/ai/{command}/accept", Accept).WithTags("AI");
-        app.MapDelete("/api/canvases/{id}/ai/{command}", Discard).WithTags("AI");
-        app.MapGet("/api/ai", Info).WithTags("AI");
+        var ai = app.MapGroup("").WithTags("AI").RequireFeature(Feature.AiCommands);
+        ai.MapPost("/api/canvases/{id}/ai", Run);
+        ai.MapPost("/api/canvases/{id}/ai/{command}/accept", Accept);
+        ai.MapDelete("/api/canvases/{id}/ai/{command}", Discard);
+        ai.MapGet("/api/ai", Info);
         return app;
     }
 
@@ -33,13 +35,12 @@ public static class AiEndpoints
     /// With Claude configured and <c>Accept: application/x-ndjson</c>, the answer is a preview instead (see
     /// <see cref="Preview"/>).
     /// </summary>
-    private static async Task<IResult> Run(string id, AiRequest request, HttpContext context, CanvasAccess access, AiCommands commands,
-        ClaudeInterpreter claude)
+    private static async Task<IResult> Run(string id, AiRequest request, HttpContext context, CanvasAccess access, AiCommands commands)
     {
         if ((await access.AuthorizeAsync(context, id, Role.Editor)).Denied is { } denied) return denied;
         if (context.User.FindUserId() is not { } userId)
             return TypedResults.Problem("AI commands need an account; sign in.", statusCode: StatusCodes.Status401Unauthorized);
-        if (claude.Enabled && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(Ndjson, StringComparison.OrdinalIgnoreCase)))
+        if (await commands.UsesClaudeAsync(userId, context.RequestAborted) && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(Ndjson, StringComparison.OrdinalIgnoreCase)))
             return await Preview(id, userId, request, context, commands);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (response, failure) = await commands.RunAsync(id, userId, request, context.RequestAborted);
@@ -110,13 +111,13 @@ public static class AiEndpoints
     }
 
     /// <summary>What the palette shows: the commands left this hour, the interpreter, the components and themes.</summary>
-    private static async Task<IResult> Info(HttpContext context, AiQuota quota, ClaudeInterpreter claude) =>
+    private static async Task<IResult> Info(HttpContext context, AiQuota quota, AiCommands commands) =>
         context.User.FindUserId() is not { } userId
             ? TypedResults.Unauthorized()
             : TypedResults.Ok(new
             {
                 remaining = await quota.RemainingAsync(userId, context.RequestAborted),
-                interpreter = claude.Enabled ? "claude" : "builtin",
+                interpreter = await commands.UsesClaudeAsync(userId, context.RequestAborted) ? "claude" : "builtin",
                 components = ComponentCatalog.Names,
                 themes = Themes.All.Keys,
             });

@@ -6,6 +6,7 @@ using CollabCanvas.Server.Realtime;
 using CollabCanvas.Server.Web;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
+using CollabCanvas.Server.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CollabCanvas.Server.Canvases;
@@ -45,18 +46,18 @@ public static class CanvasEndpoints
         canvases.MapGet("/{id}", Get);
         canvases.MapPatch("/{id}", Rename);
         canvases.MapDelete("/{id}", Delete);
-        canvases.MapGet("/{id}/document", GetDocument);
+        canvases.MapGet("/{id}/document", GetDocument).RequireFeature(Feature.ExportJson);
         canvases.MapGet("/{id}/members", ListMembers);
-        canvases.MapPost("/{id}/members", AddMember).RequireRequestLimit(InvitationRateLimit.LimitName)
+        canvases.MapPost("/{id}/members", AddMember).RequireFeature(Feature.Invitations).RequireRequestLimit(InvitationRateLimit.LimitName)
             .Produces<Invitation>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         canvases.MapPut("/{id}/members/{userId}", SetMemberRole);
         canvases.MapDelete("/{id}/members/{userId}", RemoveMember);
-        canvases.MapGet("/{id}/invitations", ListInvitations).Produces<IReadOnlyList<Invitation>>();
-        canvases.MapDelete("/{id}/invitations/{invitationId}", RevokeInvitation).Produces(StatusCodes.Status204NoContent);
-        canvases.MapGet("/{id}/links", ListLinks);
-        canvases.MapPost("/{id}/links", CreateLink);
-        canvases.MapDelete("/{id}/links/{linkId}", RevokeLink);
+        canvases.MapGet("/{id}/invitations", ListInvitations).RequireFeature(Feature.Invitations).Produces<IReadOnlyList<Invitation>>();
+        canvases.MapDelete("/{id}/invitations/{invitationId}", RevokeInvitation).RequireFeature(Feature.Invitations).Produces(StatusCodes.Status204NoContent);
+        canvases.MapGet("/{id}/links", ListLinks).RequireFeature(Feature.ShareLinks);
+        canvases.MapPost("/{id}/links", CreateLink).RequireFeature(Feature.ShareLinks);
+        canvases.MapDelete("/{id}/links/{linkId}", RevokeLink).RequireFeature(Feature.ShareLinks);
         return app;
     }
 

@@ -39,6 +39,10 @@ public static class CanvasMetrics
     public static readonly Histogram<double> AiDuration = Meter.CreateHistogram<double>(
         "collabcanvas.ai.duration", "ms", "Server time of one AI command, from request to the batch in the log.");
 
+    public static readonly Counter<long> FeatureRefusals = Meter.CreateCounter<long>(
+        "collabcanvas.features.refused", "{request}",
+        "Requests (entry rest) and WebSocket messages (entry websocket) refused because a feature flag is off for the caller, by feature.");
+
     /// <summary>Newest seq in the file minus the last seq this instance announced to its rooms.</summary>
     public static long QueueLag;
     /// <summary>Sessions admitted by <c>hello</c> (in a room).</summary>

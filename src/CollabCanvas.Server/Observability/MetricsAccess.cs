@@ -34,10 +34,16 @@ public static class MetricsAccess
                 $"{MetricsOptions.Section}:AllowedNetworks holds a value that is not a network in CIDR notation (e.g. 10.0.0.0/8).")
             .ValidateOnStart();
 
-    public static async Task Gate(HttpContext context, RequestDelegate next)
+    /// <summary>Whether the request comes from the operator's scraper (an allowed network, or the token).</summary>
+    public static bool Allows(HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<MetricsOptions>>().Value;
-        if (HasToken(context.Request, options.Token) || FromAllowedNetwork(context, options.AllowedNetworks ?? Loopback))
+        return HasToken(context.Request, options.Token) || FromAllowedNetwork(context, options.AllowedNetworks ?? Loopback);
+    }
+
+    public static async Task Gate(HttpContext context, RequestDelegate next)
+    {
+        if (Allows(context))
         {
             await next(context);
             return;

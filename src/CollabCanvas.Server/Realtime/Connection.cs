@@ -5,6 +5,7 @@ using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Features;
 using CollabCanvas.Server.Observability;
 
 namespace CollabCanvas.Server.Realtime;
@@ -178,6 +179,11 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
     private async Task JoinAsync(HelloMessage hello)
     {
         var admission = await gate.AdmitAsync(caller, hello, canvasId);
+        if (admission.ShareLinksOff)
+        {
+            FeatureFlags.CountRefusal(Feature.ShareLinks, "websocket");
+            session.Send(ServerMessages.Error(ErrorCodes.ShareLinksOff, $"the feature {Feature.ShareLinks} is switched off for you on this server; the link was not used"));
+        }
         if (admission.User is null)
         {
             session.Close(admission.CloseCode, admission.Reason);

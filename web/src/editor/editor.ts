@@ -28,6 +28,7 @@ import { clampZoom } from './zoom';
 import { EmptyCanvasHint } from './hint';
 import { Follow } from './follow';
 import { deadEnd } from '../deadEnd';
+import type { Features } from '../features';
 
 /** A line drawing of a download, for the Export menu's button when its word does not fit. */
 const EXPORT_ICON = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7 10l5 5 5-5M5 19h14"/></svg>';
@@ -35,8 +36,11 @@ const EXPORT_ICON = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><p
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** @param me the signed-in account, or null for a guest who came through a share link (`link`). */
-export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, link?: string): void {
+/**
+ * @param me the signed-in account, or null for a guest who came through a share link (`link`).
+ * @param on the feature flags that apply to this user: what is off is not shown.
+ */
+export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, on: Features, link?: string): void {
   root.innerHTML = `
     <div class="editor">
       <header class="topbar">
@@ -48,14 +52,14 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
         <details class="menu">
           <summary aria-label="Export and import" data-tooltip="Export and import">${EXPORT_ICON}<span class="wide-only">Export</span></summary>
           <div class="menu-items">
-            <button type="button" data-export="png">PNG</button>
-            <button type="button" data-export="svg">SVG</button>
-            <button type="button" data-export="json">JSON</button>
+            <button type="button" data-export="png"${on('ExportPng') ? '' : ' hidden'}>PNG</button>
+            <button type="button" data-export="svg"${on('ExportSvg') ? '' : ' hidden'}>SVG</button>
+            <button type="button" data-export="json"${on('ExportJson') ? '' : ' hidden'}>JSON</button>
             <label class="import">Import JSON<input type="file" accept="application/json,.json" /></label>
           </div>
         </details>
         <button type="button" class="theme-button" aria-label="Switch between light and dark" data-tooltip="Light or dark">◐</button>
-        <button type="button" class="ai-button" aria-label="AI command (Ctrl/⌘+K)" title="AI command (Ctrl/⌘+K)">✦ AI</button>
+        <button type="button" class="ai-button" aria-label="AI command (Ctrl/⌘+K)" title="AI command (Ctrl/⌘+K)"${on('AiCommands') ? '' : ' hidden'}>✦ AI</button>
         <button type="button" class="help-button" aria-label="Keyboard shortcuts (?)">?</button>
         <span class="view-only" hidden>View only</span>
         <button type="button" class="share-button primary" hidden>Share</button>
@@ -95,7 +99,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     renew: me ? async () => ({ ticket: (await api.wsTicket()).value }) : undefined,
   });
   const shareButton = root.querySelector<HTMLButtonElement>('.share-button')!;
-  shareButton.addEventListener('click', () => openShareDialog(canvasId, me?.id ?? ''));
+  shareButton.addEventListener('click', () => openShareDialog(canvasId, me?.id ?? '', on));
   client.on('renamed', name => title.renamed(name));
   client.on('role', role => {
     root.querySelector<HTMLElement>('.editor')!.dataset.role = role;
@@ -103,7 +107,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     shareButton.hidden = role !== 'owner';
     title.setEditable(role !== 'viewer');
     root.querySelector<HTMLElement>('.view-only')!.hidden = role !== 'viewer';
-    root.querySelector<HTMLElement>('.ai-button')!.hidden = role === 'viewer' || !me;
+    root.querySelector<HTMLElement>('.ai-button')!.hidden = role === 'viewer' || !me || !on('AiCommands');
     if (role === 'viewer') setTool('select');
   });
 
@@ -535,7 +539,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, l
     'bring-forward': () => step(+1),
     'send-backward': () => step(-1),
     'zoom-selection': () => zoomTo(selection.length > 0 ? unionBox(selection) : null),
-    ai: () => { if (client.role !== 'viewer') palette.open(); },
+    ai: () => { if (client.role !== 'viewer' && on('AiCommands')) palette.open(); },
   };
 
   // AI commands: the palette asks the server; the result comes back over the WebSocket like any change.

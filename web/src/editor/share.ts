@@ -1,25 +1,29 @@
 // The share dialog (owners): members and their roles, invitations by email (pending until the person signs in with
 // that address; revocable), and share links that the owner creates and revokes. A link's token is shown once, at
-// creation, as part of the address to copy.
+// creation, as part of the address to copy. Invitations and links each have a feature flag: what is off is left out.
 import { api, type Invitation, type Member, type ShareLink } from '../api';
 import type { Role } from '../sync/protocol';
+import type { Features } from '../features';
 
 const ROLES: Role[] = ['owner', 'editor', 'viewer'];
 
-export function openShareDialog(canvasId: string, me: string): void {
+export function openShareDialog(canvasId: string, me: string, on: Features): void {
   const dialog = document.createElement('dialog');
   dialog.className = 'share';
   dialog.setAttribute('aria-label', 'Share');
   dialog.innerHTML = `
     <form method="dialog" class="close-row"><h2>Share</h2><button aria-label="Close">✕</button></form>
+    <div class="invitations-part"${on('Invitations') ? '' : ' hidden'}>
     <form class="invite" aria-label="Invite someone">
       <input name="email" type="email" placeholder="Email address" required maxlength="254" aria-label="Email" />
       <select name="role" aria-label="Role"><option value="editor">can edit</option><option value="viewer">can view</option></select>
       <button type="submit" class="primary">Invite</button>
     </form>
     <p class="hint">Invited people join when they sign in with that address.</p>
+    </div>
     <ul class="members" aria-label="Members"></ul>
     <ul class="invitations" aria-label="Invitations"></ul>
+    <div class="links-part"${on('ShareLinks') ? '' : ' hidden'}>
     <h3>Links</h3>
     <p class="hint">Anyone with a link can open the canvas, also without an account (as a guest).</p>
     <div class="link-buttons">
@@ -28,6 +32,7 @@ export function openShareDialog(canvasId: string, me: string): void {
     </div>
     <p class="new-link" hidden><input readonly aria-label="New link" /><button type="button" class="copy">Copy</button></p>
     <ul class="links" aria-label="Links"></ul>
+    </div>
     <p class="error" role="alert" hidden></p>`;
   document.body.append(dialog);
   dialog.addEventListener('close', () => dialog.remove());
@@ -90,7 +95,8 @@ export function openShareDialog(canvasId: string, me: string): void {
   async function refresh(): Promise<void> {
     const mine = ++newestRefresh;
     try {
-      const [members, invitations, links] = await Promise.all([api.members(canvasId), api.invitations(canvasId), api.links(canvasId)]);
+      const [members, invitations, links] = await Promise.all([api.members(canvasId),
+        on('Invitations') ? api.invitations(canvasId) : [], on('ShareLinks') ? api.links(canvasId) : []]);
       if (mine !== newestRefresh) return;
       showMembers(members);
       showInvitations(invitations);

@@ -53,7 +53,6 @@ public static class RealtimeEndpoints
         context.User = new System.Security.Claims.ClaimsPrincipal();
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new Session(Ids.New(10), socket, options.Value.MaxQueuedBytes);
-        var sending = session.RunSendLoopAsync();
         if (shutdown.IsStopping) session.Close(CloseCodes.GoingAway, "the server is shutting down");
         else if (await canvases.FindAsync(canvasId, context.RequestAborted) is null) session.Close(CloseCodes.CanvasNotFound, "no such canvas");
         else
@@ -62,6 +61,6 @@ public static class RealtimeEndpoints
                 loggers.CreateLogger("CollabCanvas.Realtime.Connection"));
             await connection.RunAsync();
         }
-        await sending;
+        await session.ClosedAsync(); // the closing frame is out: only then may the request end
     }
 }

@@ -30,6 +30,10 @@ public sealed class Room
     /// <summary>Work waiting for a seq to be applied here (answers to resent batches, server-made batches), in no order.</summary>
     private readonly List<(long Seq, Action Then)> _afterApplied = [];
     private List<LogRecord>? _deliveredWhileLoading = [];
+    /// <summary>The room's sessions when its lane ends a turn that queued batches, written to their sockets outside the lock; the lane's own.</summary>
+    private Session[] _toFlush = [];
+    /// <summary>Batches were queued to sessions in this turn of the lane; the lane's own.</summary>
+    private bool _flushDue;
     private CanvasState _state = new();
     private long _seq;
     /// <summary><see cref="_recent"/> holds every batch after this seq.</summary>
@@ -48,7 +52,7 @@ public sealed class Room
         _options = options;
         _logOptions = logOptions;
         _logger = logger;
-        _lane = new SerialExecutor(logger);
+        _lane = new SerialExecutor(logger, afterTurn: FlushSessions);
         _ready = new Lazy<Task>(LoadAsync);
     }
 
@@ -133,7 +137,31 @@ public sealed class Room
             {
                 ApplyLocked(record);
                 RunAfterAppliedLocked();
+                _flushDue = true;
             }
+        }
+    }
+
+    /// <summary>
+    /// At the end of a lane turn that applied batches: writes what they queued to every session's socket, outside the
+    /// lock (a write costs microseconds per session, and joins and submits wait for the lock), all batches of the turn
+    /// in one write per session. A session that joined or left meanwhile is written or closed on its own.
+    /// </summary>
+    private void FlushSessions()
+    {
+        if (!_flushDue) return;
+        _flushDue = false;
+        int count;
+        lock (_gate)
+        {
+            count = _sessions.Count;
+            if (_toFlush.Length < count) _toFlush = new Session[Math.Max(count, 2 * _toFlush.Length)];
+            _sessions.CopyTo(_toFlush);
+        }
+        for (var i = 0; i < count; i++)
+        {
+            _toFlush[i].Flush();
+            _toFlush[i] = null!;
         }
     }
 
@@ -172,11 +200,12 @@ public sealed class Room
         }
         if (_unsnapshotted++ == 0) _dirtySince = Environment.TickCount64;
 
+        // Queued only: FlushSessions writes them at the end of the lane's turn.
         byte[]? ops = null, ack = null;
         foreach (var session in _sessions)
         {
-            if (session.ClientId == record.ClientId) session.Send(ack ??= ServerMessages.Ack(record.Ref, record.Seq));
-            else session.Send(ops ??= ServerMessages.Ops(record.Seq, record.Actor, record.OpsJson));
+            if (session.ClientId == record.ClientId) session.Queue(ack ??= ServerMessages.Ack(record.Ref, record.Seq));
+            else session.Queue(ops ??= ServerMessages.Ops(record.Seq, record.Actor, record.OpsJson));
         }
         if (_unsnapshotted >= _logOptions.SnapshotEveryBatches) SnapshotLocked();
     }

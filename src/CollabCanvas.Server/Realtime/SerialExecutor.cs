@@ -6,8 +6,11 @@ namespace CollabCanvas.Server.Realtime;
 /// Runs posted work one item at a time, in the order posted, on the thread pool: a room's own serial lane. Posting
 /// never blocks and never runs the work on the poster's thread; <see cref="RunOrPost"/> runs it there when the lane
 /// is idle, saving a thread-pool hop. While empty it holds no thread and no task, so idle rooms cost nothing.
+/// <paramref name="afterTurn"/> runs on the lane at the end of every turn (one item run by <see cref="RunOrPost"/>,
+/// or all the items a pool turn ran), still in order with the items: a room writes there what its items queued, so
+/// that several batches applied in one turn reach each socket as one write.
 /// </summary>
-internal sealed class SerialExecutor(ILogger logger) : IThreadPoolWorkItem
+internal sealed class SerialExecutor(ILogger logger, Action? afterTurn = null) : IThreadPoolWorkItem
 {
     /// <summary>Items run per turn before the executor queues itself again, so that one busy room cannot hold a pool thread.</summary>
     private const int ItemsPerTurn = 64;
@@ -37,6 +40,7 @@ internal sealed class SerialExecutor(ILogger logger) : IThreadPoolWorkItem
         }
         // The lane is ours, as if a turn were running; a Post meanwhile only queues.
         Run(item);
+        EndTurn();
         Volatile.Write(ref _scheduled, 0);
         if (!_items.IsEmpty && Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
@@ -59,14 +63,21 @@ internal sealed class SerialExecutor(ILogger logger) : IThreadPoolWorkItem
                 Run(item);
                 if (++ran >= ItemsPerTurn && !_items.IsEmpty)
                 {
+                    EndTurn();
                     ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                     return;
                 }
             }
+            EndTurn();
             Volatile.Write(ref _scheduled, 0);
             // An item posted between the last dequeue and the reset saw the flag still set and queued no turn.
             if (_items.IsEmpty || Interlocked.Exchange(ref _scheduled, 1) != 0) return;
         }
+    }
+
+    private void EndTurn()
+    {
+        if (afterTurn is not null) Run(afterTurn);
     }
 
     private void Run(Action item)

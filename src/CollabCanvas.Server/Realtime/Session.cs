@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Access;
@@ -8,18 +7,20 @@ namespace CollabCanvas.Server.Realtime;
 
 /// <summary>
 /// One open WebSocket: its identity and its outgoing queue. Messages arrive already serialized (a broadcast is
-/// serialized once for all sessions). The queue is bounded by bytes; a client that stops reading overflows it and
-/// is closed with 4429 instead of slowing its room. While idle a session holds no buffer and no thread.
+/// serialized once for all sessions). Whoever queues a message to an idle session writes it to the socket on its
+/// own thread, now (the room's lane, the receive loop): no thread-pool hop and no wake-up per message. While one
+/// thread writes, messages queued meanwhile wait and go out with its next write, several as one JSON array frame.
+/// A write the socket cannot take at once (the peer reads slowly) continues when it can, off the caller's thread.
+/// The queue is bounded by bytes; a client that stops reading overflows it and is closed with 4429 instead of
+/// slowing its room. While idle a session holds no buffer, no task and no thread.
 /// </summary>
 public sealed class Session
 {
-    private const int MaxCoalescedBytes = 64 * 1024;
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
 
     private readonly WebSocket _socket;
     private readonly long _maxQueuedBytes;
     private readonly Outbox _outbox = new();
-    private long _queuedBytes;
     private int _closing;
     private int _closeCode = (int)WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
@@ -56,17 +57,35 @@ public sealed class Session
 
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
-    /// <summary>Queues a message. Never blocks; a session whose queue overflows is closed as a slow consumer.</summary>
+    /// <summary>Queues a message and writes it now unless another thread is writing (then it goes with that one's next frame).</summary>
     public void Send(byte[] message)
     {
-        if (IsClosing) return;
-        var queued = Interlocked.Add(ref _queuedBytes, message.Length);
-        if (queued > _maxQueuedBytes && queued != message.Length)
+        if (Queue(message)) Flush();
+    }
+
+    /// <summary>
+    /// Queues a message without writing it, for a caller that holds a lock and calls <see cref="Flush"/> after
+    /// releasing it (the room's fan-out). Never blocks; a session whose queue overflows is closed as a slow consumer.
+    /// True when the message was queued.
+    /// </summary>
+    public bool Queue(byte[] message)
+    {
+        switch (_outbox.TryAdd(message, _maxQueuedBytes))
         {
-            Close(CloseCodes.SlowConsumer, "slow consumer: send queue overflowed");
-            return;
+            case Outbox.Added.Yes:
+                return true;
+            case Outbox.Added.Overflowed:
+                Close(CloseCodes.SlowConsumer, "slow consumer: send queue overflowed");
+                return false;
+            default:
+                return false;
         }
-        _outbox.TryAdd(message);
+    }
+
+    /// <summary>Writes what is queued, on the caller's thread, unless another thread is writing (it takes it along).</summary>
+    public void Flush()
+    {
+        if (_outbox.TryStartWriting()) _ = WriteQueuedAsync();
     }
 
     /// <summary>
@@ -78,9 +97,13 @@ public sealed class Session
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         _closeCode = code;
         _closeReason = reason;
-        _outbox.Complete();
+        _outbox.Complete(dropQueued: code == CloseCodes.SlowConsumer);
         _ = AbortAfterGraceAsync();
+        Flush();
     }
+
+    /// <summary>Completes once the session wrote its closing frame, or its socket failed: nothing more will be written.</summary>
+    public Task ClosedAsync() => _outbox.FinishedAsync();
 
     private async Task AbortAfterGraceAsync()
     {
@@ -88,69 +111,49 @@ public sealed class Session
         if (_socket.State != WebSocketState.Closed) _socket.Abort();
     }
 
-    /// <summary>Sends queued messages until the session closes; several queued messages go out as one JSON array frame.</summary>
-    public async Task RunSendLoopAsync()
+    /// <summary>
+    /// The writer's loop: runs on the thread that started it for as long as the socket takes each frame at once
+    /// (the usual case, which allocates nothing), and goes on from a socket's completion when one must wait.
+    /// </summary>
+    private async Task WriteQueuedAsync()
     {
         try
         {
-            while (await _outbox.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
-                if (_closeCode == CloseCodes.SlowConsumer) break;
-                _outbox.TryRead(out var first);
-                if (!_outbox.TryPeek(out _))
+                switch (_outbox.TakeNext(out var frame))
                 {
-                    Interlocked.Add(ref _queuedBytes, -first.Length);
-                    await _socket.SendAsync(first, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
-                    continue;
+                    case Outbox.Step.Idle:
+                        return;
+                    case Outbox.Step.Write:
+                        try
+                        {
+                            await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            frame.Dispose();
+                        }
+                        break;
+                    case Outbox.Step.Close:
+                        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                            await _socket.CloseOutputAsync((WebSocketCloseStatus)_closeCode, _closeReason, CancellationToken.None).ConfigureAwait(false);
+                        _outbox.Finish();
+                        return;
                 }
-                await SendCoalescedAsync(first).ConfigureAwait(false);
             }
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                await _socket.CloseOutputAsync((WebSocketCloseStatus)_closeCode, _closeReason, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
-            // The peer is gone; the receive loop notices too.
-        }
-        finally
-        {
+            // The peer is gone (or was aborted); the receive loop notices too.
             Close(_closeCode, _closeReason);
+            _outbox.Finish();
         }
-    }
-
-    private async Task SendCoalescedAsync(byte[] first)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxCoalescedBytes + 2);
-        try
+        catch (Exception e)
         {
-            var length = 0;
-            buffer[length++] = (byte)'[';
-            var next = first;
-            while (true)
-            {
-                if (length + next.Length + 1 > buffer.Length)
-                {
-                    if (length == 1)
-                    {
-                        // Larger than the coalescing buffer: it goes alone.
-                        Interlocked.Add(ref _queuedBytes, -next.Length);
-                        await _socket.SendAsync(next, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
-                        return;
-                    }
-                    break;
-                }
-                if (length > 1) buffer[length++] = (byte)',';
-                next.CopyTo(buffer, length);
-                length += next.Length;
-                Interlocked.Add(ref _queuedBytes, -next.Length);
-                if (!_outbox.TryPeek(out var peeked) || length + peeked.Length + 2 > buffer.Length || !_outbox.TryRead(out next)) break;
-            }
-            buffer[length++] = (byte)']';
-            await _socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A bug: whoever waits for the session to close (the request) sees it, and nothing more is written.
+            Close(_closeCode, _closeReason);
+            _outbox.Finish(e);
         }
     }
 }

@@ -16,7 +16,7 @@ namespace CollabCanvas.Server.Tests.Realtime;
 
 /// <summary>
 /// <see cref="Room"/> and <see cref="RoomManager"/> in this process, on a real log (<see cref="BackendUnderTest"/>),
-/// with sessions on in-memory sockets that record every frame the send loop writes.
+/// with sessions on in-memory sockets (<see cref="RecordingSocket"/>) that record every frame written to them.
 /// </summary>
 public class RoomTests
 {
@@ -148,7 +148,6 @@ public class RoomTests
             Role = Role.Editor,
             ClientId = "client-" + name,
         };
-        _ = session.RunSendLoopAsync();
         Assert.True(await room.JoinAsync(session, new HelloMessage(null, session.ClientId)));
         await Eventually.Until(() => socket.Messages().Any(m => m.GetProperty("type").GetString() == "welcome"), "the welcome");
         return (session, socket);
@@ -158,74 +157,4 @@ public class RoomTests
         (OpsMessage)ClientMessages.Parse(Encoding.UTF8.GetBytes(
             $$$"""{"type":"ops","ref":"{{{reference}}}","ops":[{"op":"put","id":"{{{id}}}","props":{"type":"rect","x":{{{x}}}}}]}"""),
             new RealtimeOptions().ToLimits()).Single();
-
-    /// <summary>A socket that keeps every frame sent on it (the very array when a message went alone) and never receives.</summary>
-    private sealed class RecordingSocket : WebSocket
-    {
-        private readonly ConcurrentQueue<byte[]> _frames = new();
-        private TaskCompletionSource _sendsMayComplete = CompletedSource();
-        private WebSocketState _state = WebSocketState.Open;
-
-        public IReadOnlyList<byte[]> Frames => _frames.ToArray();
-
-        /// <summary>Sends from now on wait (the peer stopped reading) until <see cref="CompleteSends"/>.</summary>
-        public void StopCompletingSends() => _sendsMayComplete = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void CompleteSends() => _sendsMayComplete.TrySetResult();
-
-        /// <summary>Every message, a frame holding one or (coalesced) an array of several.</summary>
-        public List<JsonElement> Messages()
-        {
-            var messages = new List<JsonElement>();
-            foreach (var frame in Frames)
-            {
-                var root = JsonDocument.Parse(frame).RootElement;
-                if (root.ValueKind == JsonValueKind.Array) messages.AddRange(root.EnumerateArray());
-                else messages.Add(root);
-            }
-            return messages;
-        }
-
-        /// <summary>The seq of every batch that reached this socket, as its own <c>ack</c> or as <c>ops</c>, in arrival order.</summary>
-        public List<long> Seqs() => Messages()
-            .Where(m => m.GetProperty("type").GetString() is "ack" or "ops")
-            .Select(m => m.GetProperty("seq").GetInt64()).ToList();
-
-        public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
-        {
-            await _sendsMayComplete.Task;
-            // A message sent alone is the queued array itself: kept as is, so that a test can tell it is the same instance.
-            _frames.Enqueue(buffer.Offset == 0 && buffer.Count == buffer.Array!.Length ? buffer.Array : buffer.ToArray());
-        }
-
-        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
-        {
-            _state = WebSocketState.CloseSent;
-            return Task.CompletedTask;
-        }
-
-        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
-            CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
-
-        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) =>
-            new TaskCompletionSource<WebSocketReceiveResult>().Task;
-
-        public override void Abort() => _state = WebSocketState.Aborted;
-
-        public override WebSocketCloseStatus? CloseStatus => null;
-        public override string? CloseStatusDescription => null;
-        public override WebSocketState State => _state;
-        public override string? SubProtocol => null;
-
-        public override void Dispose()
-        {
-        }
-
-        private static TaskCompletionSource CompletedSource()
-        {
-            var source = new TaskCompletionSource();
-            source.SetResult();
-            return source;
-        }
-    }
 }

@@ -24,6 +24,7 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"l","props":{"dash":null}}]""")] // back to solid
     [InlineData("""[{"op":"put","id":"f","props":{"type":"frame","fill":"auto","stroke":"auto"}}]""")] // the theme's colours
     [InlineData("""[{"op":"put","id":"r","props":{"fill":"transparent"}}]""")]
+    [InlineData("""[{"op":"put","id":"r","props":{"fill":"palette:light-blue","stroke":"palette:violet"}}]""")] // palette colours: the theme picks the shade
     [InlineData("""[{"op":"put","id":"a","props":{"parentId":"f","z":"a0V","name":"Button","fill":null}}]""")]
     [InlineData("""[{"op":"delete","id":"a"}]""")]
     public void Valid_ops_are_accepted(string json) => Assert.True(Read(json).Ok, Read(json).Error);
@@ -39,7 +40,10 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"a","props":{"opacity":1.5}}]""", "ops[0].props.opacity: must be between 0 and 1")]
     [InlineData("""[{"op":"put","id":"a","props":{"fill":"red"}}]""", "ops[0].props.fill: must be a color")]
     [InlineData("""[{"op":"put","id":"a","props":{"fill":"#12345"}}]""", "ops[0].props.fill: must be a color")]
-    [InlineData("""[{"op":"put","id":"a","props":{"stroke":"Auto"}}]""", "ops[0].props.stroke: must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent or auto")]
+    [InlineData("""[{"op":"put","id":"a","props":{"stroke":"Auto"}}]""", "ops[0].props.stroke: must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent, auto or a palette color")]
+    [InlineData("""[{"op":"put","id":"a","props":{"fill":"palette:Light-Blue"}}]""", "ops[0].props.fill: must be a color")]
+    [InlineData("""[{"op":"put","id":"a","props":{"fill":"palette:light-pink"}}]""", "ops[0].props.fill: must be a color")]
+    [InlineData("""[{"op":"put","id":"a","props":{"fill":"blue"}}]""", "ops[0].props.fill: must be a color")] // CSS names are not colours here
     [InlineData("""[{"op":"put","id":"a","props":{"type":"circle"}}]""", "ops[0].props.type: must be one of")]
     [InlineData("""[{"op":"put","id":"a","props":{"type":null}}]""", "ops[0].props.type: cannot be removed")]
     [InlineData("""[{"op":"put","id":"a","props":{"points":[1,2,3]}}]""", "ops[0].props.points: must hold an even count")]

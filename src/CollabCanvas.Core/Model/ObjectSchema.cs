@@ -30,6 +30,17 @@ public static class ObjectSchema
     public static readonly FrozenSet<string> DashStyles =
         new[] { "solid", "dashed", "dotted" }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The editor's palette, stored by name so that each viewer's theme draws its own shade (strong colours lighter on
+    /// a dark canvas, light fills darker), as <c>auto</c> is: a palette colour reads well in light and in dark alike.
+    /// The <c>palette:</c> prefix keeps them apart from CSS colour names, which are not colours here.
+    /// </summary>
+    public static readonly FrozenSet<string> PaletteColors = new[]
+    {
+        "grey", "red", "orange", "yellow", "green", "blue", "violet",
+        "light-grey", "light-red", "light-orange", "light-yellow", "light-green", "light-blue", "light-violet",
+    }.Select(name => "palette:" + name).ToFrozenSet(StringComparer.Ordinal);
+
     public delegate bool Reader(JsonElement json, Limits limits, out PropValue value, out string error);
 
     public static readonly FrozenDictionary<string, Reader> Props = new Dictionary<string, Reader>
@@ -143,18 +154,19 @@ public static class ObjectSchema
     }
 
     /// <summary>
-    /// <c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c>, <c>#rrggbbaa</c>, <c>transparent</c>, or <c>auto</c>: the viewer's theme
-    /// chooses (text and lines in the theme's ink, frames in its surface), so defaults stay readable in light and dark.
+    /// <c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c>, <c>#rrggbbaa</c>, <c>transparent</c>, <c>auto</c> (the viewer's theme
+    /// chooses: text and lines in the theme's ink, frames in its surface, so defaults stay readable in light and dark),
+    /// or one of <see cref="PaletteColors"/>.
     /// </summary>
     private static bool Color(JsonElement json, Limits _, out PropValue value, out string error)
     {
         value = default;
-        error = "must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent or auto";
+        error = "must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent, auto or a palette color";
         if (json.ValueKind != JsonValueKind.String) return false;
         var s = json.GetString()!;
-        if (s is "transparent" or "auto")
+        if (s is "transparent" or "auto" || PaletteColors.Contains(s))
         {
-            value = PropValue.String(s == "auto" ? "auto" : "transparent");
+            value = PropValue.String(PaletteColors.TryGetValue(s, out var interned) ? interned : s == "auto" ? "auto" : "transparent");
             error = "";
             return true;
         }

@@ -249,7 +249,7 @@ public class ClaudePathTests(ClaudeFixture fixture) : IClassFixture<ClaudeFixtur
         var errors = result.GetProperty("content").ValueKind == JsonValueKind.String
             ? result.GetProperty("content").GetString()! : result.GetProperty("content")[0].GetProperty("text").GetString()!;
         Assert.Equal(
-            "objects[1].fill: must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent or auto\n" +
+            "objects[1].fill: must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent, auto or a palette color\n" +
             "objects[2]: lies outside its frame 'card' (x 116 to 384, y 240 to 264; the frame: x 100 to 400, y 50 to 250)", errors);
         // The repair turn is cached like the first: same tools, same system prompt.
         Assert.Equal("ephemeral", repair.GetProperty("tools")[repair.GetProperty("tools").GetArrayLength() - 1].GetProperty("cache_control").GetProperty("type").GetString());

@@ -6,6 +6,9 @@ export default defineConfig({
   build: {
     outDir: '../src/CollabCanvas.Server/wwwroot',
     emptyOutDir: true,
+    // Every asset as a file of its own, none inlined as a data: URL: the Content-Security-Policy (default-src 'self')
+    // refuses data: fonts, and the fonts' small subsets would otherwise be inlined.
+    assetsInlineLimit: 0,
   },
   server: {
     proxy: {

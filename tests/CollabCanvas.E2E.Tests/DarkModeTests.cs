@@ -102,7 +102,7 @@ public class DarkModeTests(BrowserFixture fixture) : BrowserTest
     }
 
     /// <summary>Clicks the theme button until the page shows <paramref name="theme"/> (the first click may only leave the system's).</summary>
-    private static async Task SwitchThemeAsync(IPage page, string theme)
+    internal static async Task SwitchThemeAsync(IPage page, string theme)
     {
         for (var clicks = 0; clicks < 2 && await page.Locator("html").GetAttributeAsync("data-theme") != theme; clicks++)
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch between light and dark" }).ClickAsync();

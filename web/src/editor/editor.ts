@@ -10,7 +10,8 @@ import type { CanvasObject, Op, PropValue } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
 import { CanvasModel } from '../sync/model';
-import { SHAPES } from './shapes';
+import { SHAPES, TEXT_DEFAULTS } from './shapes';
+import { onFontsLoaded } from './fonts';
 import { TOOLS, findShortcut, type Command, type ToolName } from './tools';
 import { installTooltips, toolButtons } from './toolbar';
 import { fillHelpPanel } from './help';
@@ -126,6 +127,11 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   /** An AI command's result that only this user sees until they accept it (see the palette). */
   let previewModel = new CanvasModel();
   onThemeChange(() => renderer.setPalette(currentPalette(), client.local));
+  // Texts drawn before their web font arrived were drawn and measured in a fallback: draw them again, handles too.
+  onFontsLoaded(() => {
+    renderer.update(client.local, [...client.local.entries()].filter(([, o]) => o.type === 'text').map(([id]) => id));
+    showSelection(selection);
+  });
   // Only what is in view is drawn: recompute on every pan, zoom and resize (before the next draw).
   const cull = () => {
     const scale = stage.scaleX(), margin = 100 / scale;
@@ -306,6 +312,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   };
   let drawing: { id: string; kind: ToolName; x: number; y: number; points: number[] } | null = null;
   let marquee: { x: number; y: number; keep: string[] } | null = null;
+  /** Where a text tool's press began: a click makes a text as wide as its words, a drag one that wraps in that width. */
+  let textBox: { x: number; y: number } | null = null;
   const marqueeRect = new Konva.Rect({ fill: 'rgba(25, 113, 194, 0.08)', stroke: '#1971c2', visible: false, listening: false });
   overlay.add(marqueeRect);
   // On pointerdown, which comes before the mousedown or touchstart where Konva decides whether a node is dragged: a
@@ -322,13 +330,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     if (!at) return;
     if (tool !== 'select' && (client.role === null || client.role === 'viewer')) setTool('select'); // nothing it drew would be kept
     if (tool === 'text') {
-      const id = newId();
-      const parentId = frameAt(at.x, at.y);
-      submit([{ op: 'put', id, props: { type: 'text', x: at.x, y: at.y, text: 'Text', fontSize: 24, ...STYLE.text, z: zTop(), ...(parentId ? { parentId } : {}) } }]);
-      setTool('select');
-      select([id]);
-      // After the browser has finished handling this press (which moves focus to the canvas), not before.
-      setTimeout(() => editText(id));
+      textBox = { x: at.x, y: at.y };
+      marqueeRect.setAttrs({ x: at.x, y: at.y, width: 0, height: 0, visible: true, strokeWidth: 1 / stage.scaleX() });
       return;
     }
     if (tool !== 'select') {
@@ -353,6 +356,11 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   stage.on('mousemove touchmove', () => {
     const at = pointerOnCanvas();
     client.setPresence(at, selection);
+    if (textBox && at) {
+      marqueeRect.setAttrs({ x: Math.min(at.x, textBox.x), y: Math.min(at.y, textBox.y), width: Math.abs(at.x - textBox.x), height: Math.abs(at.y - textBox.y) });
+      overlay.batchDraw();
+      return;
+    }
     if (marquee && at) {
       const box = { x: Math.min(at.x, marquee.x), y: Math.min(at.y, marquee.y), width: Math.abs(at.x - marquee.x), height: Math.abs(at.y - marquee.y) };
       marqueeRect.setAttrs(box);
@@ -375,6 +383,23 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   });
   stage.on('mouseup touchend', () => {
     stage.draggable(false);
+    if (textBox) {
+      const start = textBox, at = pointerOnCanvas() ?? start;
+      textBox = null;
+      marqueeRect.visible(false);
+      const width = Math.abs(at.x - start.x) * stage.scaleX() >= 8 ? round(Math.abs(at.x - start.x)) : undefined;
+      const x = width === undefined ? start.x : Math.min(at.x, start.x), y = Math.min(at.y, start.y);
+      const id = newId();
+      const parentId = frameAt(x, y);
+      submit([{ op: 'put', id, props: {
+        type: 'text', x, y, text: 'Text', fontSize: 24, ...(width !== undefined ? { width } : {}), ...STYLE.text, z: zTop(), ...(parentId ? { parentId } : {}),
+      } }]);
+      setTool('select');
+      select([id]);
+      // After the browser has finished handling this press (which moves focus to the canvas), not before.
+      setTimeout(() => editText(id));
+      return;
+    }
     if (marquee) {
       marquee = null;
       marqueeRect.visible(false);
@@ -452,20 +477,38 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     overlay.batchDraw();
   }
 
+  /**
+   * Edits a text where it is drawn: a textarea in the text's own font, size, weight, alignment, colour and wrapping
+   * width, over the node (hidden meanwhile, and kept measuring the words so the textarea grows as the text will).
+   * Esc, Ctrl/Cmd+Enter or a click elsewhere keeps the words; a text left empty is deleted.
+   */
   function editText(id: string): void {
-    const node = renderer.nodes.get(id);
+    const node = renderer.nodes.get(id) as Konva.Text | undefined;
     const obj = client.local.get(id);
-    if (!node || !obj) return;
-    const box = node.getClientRect();
+    if (!node || !obj || client.role === 'viewer') return;
+    const scale = stage.scaleX();
+    const fixedWidth = typeof obj.width === 'number';
     const area = document.createElement('textarea');
     area.className = 'text-editor';
     area.setAttribute('aria-label', 'Text');
     area.value = typeof obj.text === 'string' ? obj.text : '';
+    area.wrap = fixedWidth ? 'soft' : 'off';
+    const at = node.getAbsolutePosition();
     Object.assign(area.style, {
-      left: `${stageEl.offsetLeft + box.x}px`, top: `${stageEl.offsetTop + box.y}px`,
-      width: `${Math.max(120, box.width + 20)}px`, height: `${Math.max(40, box.height + 20)}px`,
-      fontSize: `${(typeof obj.fontSize === 'number' ? obj.fontSize : 16) * stage.scaleX()}px`,
+      left: `${stageEl.offsetLeft + at.x}px`, top: `${stageEl.offsetTop + at.y}px`,
+      transform: node.rotation() ? `rotate(${node.rotation()}deg)` : '',
+      fontFamily: node.fontFamily(), fontWeight: node.fontStyle(), fontSize: `${node.fontSize() * scale}px`,
+      lineHeight: String(TEXT_DEFAULTS.lineHeight), textAlign: node.align(), color: String(node.fill()),
     });
+    const fit = () => {
+      node.text(area.value || ' ');
+      area.style.width = `${(fixedWidth ? node.width() : node.width() + node.fontSize()) * scale}px`;
+      area.style.height = `${node.height() * scale}px`;
+    };
+    fit();
+    node.visible(false);
+    content.batchDraw();
+    area.addEventListener('input', fit);
     root.querySelector('.editor')!.append(area);
     area.focus();
     area.select();
@@ -473,8 +516,11 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     const finish = () => {
       if (done) return; // removing the textarea blurs it, which calls this again
       done = true;
-      submit([{ op: 'put', id, props: { text: area.value.slice(0, 10_000) } }]);
+      const text = area.value.slice(0, 10_000);
       area.remove();
+      if (!client.local.has(id)) return; // deleted by someone meanwhile
+      if (text.trim() === '') { submit([{ op: 'delete', id }]); select(selection.filter(s => s !== id)); }
+      else submit([{ op: 'put', id, props: { text } }]);
       stageEl.focus();
     };
     area.addEventListener('blur', finish);
@@ -713,6 +759,11 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
 
   stageEl.addEventListener('keydown', e => {
     if (e.key === ' ') { spaceDown = true; stageEl.dataset.panning = 'true'; return; }
+    if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && selection.length === 1 && client.local.get(selection[0])?.type === 'text') {
+      e.preventDefault();
+      editText(selection[0]);
+      return;
+    }
     const command = findShortcut(e);
     if (command === 'copy' || command === 'paste') return; // leave it to the browser's copy and paste events
     if (command) { e.preventDefault(); commands[command](e); return; }

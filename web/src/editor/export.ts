@@ -50,14 +50,16 @@ const num = (n: number) => String(Math.round(n * 100) / 100);
 /** One Konva node as an SVG element, in canvas units. */
 function element(node: Konva.Shape): string {
   const x = node.x(), y = node.y();
-  const paint = `fill="${esc(String(node.fill() ?? 'none'))}" stroke="${esc(String(node.stroke() ?? 'none'))}" stroke-width="${num(node.strokeWidth())}"`;
+  const dash = node.dash()?.length ? ` stroke-dasharray="${node.dash().map(num).join(' ')}"` : '';
+  const paint = `fill="${esc(String(node.fill() ?? 'none'))}" stroke="${esc(String(node.stroke() ?? 'none'))}" stroke-width="${num(node.strokeWidth())}"` +
+    `${dash}${node.lineCap() === 'round' ? ' stroke-linecap="round"' : ''}`;
   const placed = `opacity="${num(node.opacity())}"${node.rotation() ? ` transform="rotate(${num(node.rotation())} ${num(x)} ${num(y)})"` : ''}`;
   if (node instanceof Konva.Text) {
     const lineHeight = node.fontSize() * node.lineHeight();
     const [anchor, ax] = node.align() === 'center' ? ['middle', x + node.width() / 2] : node.align() === 'right' ? ['end', x + node.width()] : ['start', x];
     const lines = node.textArr.map((line, i) => `<tspan x="${num(ax)}" y="${num(y + lineHeight * (i + 0.5))}">${esc(line.text)}</tspan>`).join('');
     return `<text x="${num(ax)}" y="${num(y + lineHeight / 2)}" dominant-baseline="central" text-anchor="${anchor}" font-size="${num(node.fontSize())}" ` +
-      `font-family="${esc(node.fontFamily())}" font-weight="${node.fontStyle() === 'bold' ? 700 : 400}" fill="${esc(String(node.fill()))}" ${placed}>${lines}</text>`;
+      `font-family="${esc(node.fontFamily())}" font-weight="${({ bold: 700, normal: 400 } as Record<string, number>)[node.fontStyle()] ?? Number(node.fontStyle())}" fill="${esc(String(node.fill()))}" ${placed}>${lines}</text>`;
   }
   if (node instanceof Konva.Ellipse) {
     return `<ellipse cx="${num(x - node.offsetX())}" cy="${num(y - node.offsetY())}" rx="${num(node.radiusX())}" ry="${num(node.radiusY())}" ${paint} ${placed}/>`;
@@ -65,7 +67,7 @@ function element(node: Konva.Shape): string {
   if (node instanceof Konva.Line) {
     const pts = node.points();
     const line = `<polyline points="${pts.map((p, i) => num(i % 2 === 0 ? x + p : y + p)).join(' ')}" fill="none" stroke="${esc(String(node.stroke()))}" ` +
-      `stroke-width="${num(node.strokeWidth())}" stroke-linecap="${node.lineCap() ?? 'butt'}" stroke-linejoin="${node.lineJoin() ?? 'miter'}"`;
+      `stroke-width="${num(node.strokeWidth())}" stroke-linecap="${node.lineCap() ?? 'butt'}" stroke-linejoin="${node.lineJoin() ?? 'miter'}"${dash}`;
     if (!(node instanceof Konva.Arrow) || pts.length < 4) return `${line} ${placed}/>`;
     // The head as Konva draws it: a triangle at the last point, along the last segment.
     const n = pts.length, angle = Math.atan2(pts[n - 1] - pts[n - 3], pts[n - 2] - pts[n - 4]);

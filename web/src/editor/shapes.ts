@@ -4,6 +4,7 @@
 import Konva from 'konva';
 import type { CanvasObject, ObjectType, PropValue } from '../sync/protocol';
 import { colorOf, type Palette } from './colors';
+import { fontStack, loadFont } from './fonts';
 
 interface ShapeUtil {
   create(): Konva.Shape;
@@ -12,8 +13,21 @@ interface ShapeUtil {
   resized(obj: CanvasObject, node: Konva.Node, scaleX: number, scaleY: number): Record<string, PropValue>;
 }
 
-/** Text without a `fontFamily`. */
-export const DEFAULT_FONT = 'Inter, system-ui, sans-serif';
+/** The stroke width each type is drawn with when it has none. */
+export const DEFAULT_STROKE_WIDTH: Record<ObjectType, number> = { rect: 0, ellipse: 0, text: 0, frame: 1, line: 2, arrow: 2, path: 3 };
+/** Text's size, weight and line height when unset; the line height is also the in-place editor's. */
+export const TEXT_DEFAULTS = { fontSize: 16, fontWeight: 400, lineHeight: 1.2 };
+
+/**
+ * A stroke's pattern in proportion to its width (docs/protocol.md): dashes of 4 widths with gaps of 3, or round dots
+ * one width across, 2 widths apart (a zero-length dash with a round cap is a dot).
+ */
+function dashOf(dash: string | undefined, width: number): { dash: number[]; lineCap: 'butt' | 'round' } {
+  const w = Math.max(1, width);
+  if (dash === 'dashed') return { dash: [4 * w, 3 * w], lineCap: 'butt' };
+  if (dash === 'dotted') return { dash: [0, 2 * w], lineCap: 'round' };
+  return { dash: [], lineCap: 'butt' };
+}
 
 const num = (obj: CanvasObject, prop: string, fallback: number): number =>
   typeof obj[prop] === 'number' ? (obj[prop] as number) : fallback;
@@ -37,6 +51,7 @@ const resizedPoints: ShapeUtil['resized'] = (obj, _node, scaleX, scaleY) => ({
 });
 
 function common(node: Konva.Shape, obj: CanvasObject, palette: Palette): void {
+  const strokeWidth = num(obj, 'strokeWidth', DEFAULT_STROKE_WIDTH[obj.type]);
   node.setAttrs({
     x: num(obj, 'x', 0),
     y: num(obj, 'y', 0),
@@ -44,7 +59,8 @@ function common(node: Konva.Shape, obj: CanvasObject, palette: Palette): void {
     opacity: num(obj, 'opacity', 1),
     fill: colorOf(obj, 'fill', palette),
     stroke: colorOf(obj, 'stroke', palette),
-    strokeWidth: num(obj, 'strokeWidth', 0),
+    strokeWidth,
+    ...dashOf(typeof obj.dash === 'string' ? obj.dash : undefined, strokeWidth),
   });
 }
 
@@ -61,10 +77,7 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
     create: () => new Konva.Rect(),
     update(node, obj, palette) {
       common(node, obj, palette);
-      node.setAttrs({
-        width: num(obj, 'width', 400), height: num(obj, 'height', 300), cornerRadius: num(obj, 'cornerRadius', 0),
-        strokeWidth: num(obj, 'strokeWidth', 1),
-      });
+      node.setAttrs({ width: num(obj, 'width', 400), height: num(obj, 'height', 300), cornerRadius: num(obj, 'cornerRadius', 0) });
     },
     resized: resizedBox(400, 300),
   },
@@ -82,15 +95,19 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
     create: () => new Konva.Text(),
     update(node, obj, palette) {
       common(node, obj, palette);
-      node.setAttrs({
+      // With a width, the text wraps inside it and grows in height; without one, it is as wide as its longest line.
+      const text = node as Konva.Text;
+      text.setAttrs({
         text: str(obj, 'text', ''),
         width: typeof obj.width === 'number' ? obj.width : undefined,
-        fontSize: num(obj, 'fontSize', 16),
-        fontFamily: str(obj, 'fontFamily', DEFAULT_FONT),
-        fontStyle: num(obj, 'fontWeight', 400) >= 600 ? 'bold' : 'normal',
+        fontSize: num(obj, 'fontSize', TEXT_DEFAULTS.fontSize),
+        fontFamily: fontStack(typeof obj.fontFamily === 'string' ? obj.fontFamily : undefined),
+        fontStyle: String(num(obj, 'fontWeight', TEXT_DEFAULTS.fontWeight)),
         align: str(obj, 'textAlign', 'left'),
+        lineHeight: TEXT_DEFAULTS.lineHeight,
         wrap: 'word',
       });
+      loadFont(`${text.fontStyle()} ${text.fontSize()}px ${text.fontFamily()}`);
     },
     // A text has no height of its own: the width is where it wraps, and a vertical stretch makes the letters bigger.
     resized: (obj, node, scaleX, scaleY) => ({
@@ -102,7 +119,7 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
     create: () => new Konva.Line(),
     update(node, obj, palette) {
       common(node, obj, palette);
-      node.setAttrs({ points: points(obj), strokeWidth: num(obj, 'strokeWidth', 2), hitStrokeWidth: 12 });
+      node.setAttrs({ points: points(obj), hitStrokeWidth: 12 });
     },
     resized: resizedPoints,
   },
@@ -112,16 +129,16 @@ export const SHAPES: Record<ObjectType, ShapeUtil> = {
       common(node, obj, palette);
       node.setAttrs({
         points: points(obj), fill: colorOf(obj, 'stroke', palette), // the head is filled with the line's colour
-        strokeWidth: num(obj, 'strokeWidth', 2), hitStrokeWidth: 12,
+        hitStrokeWidth: 12,
       });
     },
     resized: resizedPoints,
   },
   path: {
-    create: () => new Konva.Line({ lineCap: 'round', lineJoin: 'round', tension: 0.4 }),
+    create: () => new Konva.Line({ lineJoin: 'round', tension: 0.4 }),
     update(node, obj, palette) {
       common(node, obj, palette);
-      node.setAttrs({ points: points(obj), strokeWidth: num(obj, 'strokeWidth', 3), fill: undefined, hitStrokeWidth: 12 });
+      node.setAttrs({ points: points(obj), lineCap: 'round', fill: undefined, hitStrokeWidth: 12 });
     },
     resized: resizedPoints,
   },

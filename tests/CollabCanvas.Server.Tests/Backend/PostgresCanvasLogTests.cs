@@ -92,6 +92,32 @@ public sealed class PostgresCanvasLogTests
         Assert.Equal([2, 3, 4], await ReadSeqsAsync(b.Log, 3));
     }
 
+    /// <summary>
+    /// A group commit is one round trip whose COMMIT comes after the rows it returns: a commit that fails there (here a
+    /// deferred check) must fail the append, never acknowledge it, and the writer goes on with the next.
+    /// </summary>
+    [Fact]
+    public async Task An_append_whose_commit_fails_is_not_acknowledged()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await database.ExecuteAsync("""
+            CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.ref = 'poison' THEN RAISE EXCEPTION 'refused at commit'; END IF; RETURN NEW; END $$;
+            CREATE CONSTRAINT TRIGGER refuse_poison AFTER INSERT ON canvas_log DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION refuse_poison();
+            """);
+        await using var a = await database.StartLogAsync(new LossyFeedHub().Join(), safetyCheckMilliseconds: NoSafetyCheck);
+        a.Log.Watch("c");
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => a.Log.AppendAsync(Batch("c", "client", "poison")));
+        Assert.Contains("refused at commit", refused.MessageText);
+        var next = await a.Log.AppendAsync(Batch("c", "client", "r1"));
+
+        Assert.Equal(new AppendResult(AppendOutcome.Appended, 1), next);
+        Assert.Equal([1], await ReadSeqsAsync(a.Log, 1));
+        Assert.False(a.Log.Committed.TryRead(out var extra), $"more came out than was committed: {extra}");
+    }
+
     /// <summary>A database of the run's PostgreSQL server with the schema, and log instances on it.</summary>
     private sealed class TestDatabase(string connectionString, PostgresDatabase database) : IAsyncDisposable
     {
@@ -112,6 +138,13 @@ public sealed class PostgresCanvasLogTests
                 NullLogger<PostgresCanvasLog>.Instance);
             await log.StartAsync(CancellationToken.None);
             return new LogInstance(log, notify);
+        }
+
+        public async Task ExecuteAsync(string sql)
+        {
+            await using var connection = await database.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
         }
 
         /// <summary>Ends every session that is listening for notices; returns how many.</summary>

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace CollabCanvas.Server.Realtime;
 
 /// <summary>
-/// The rooms of this process: loads a canvas on first use, hands each committed batch from the log's stream to its
-/// room (on a task of its own), unloads idle rooms. The log is told to watch a canvas for as long as a room of it is here.
+/// The rooms of this process: loads a canvas on first use, hands the committed batches from the log's stream to their
+/// rooms (on a task of its own; what it finds waiting for one room as one delivery), unloads idle rooms. The log is told to watch a canvas for as long as a room of it is here.
 /// </summary>
 public sealed class RoomManager : BackgroundService
 {
@@ -21,6 +21,15 @@ public sealed class RoomManager : BackgroundService
     /// <summary>Held while events are handed to rooms; <see cref="CaughtUpAsync"/> waits on it.</summary>
     private readonly object _handing = new();
     private readonly List<TaskCompletionSource> _caughtUpWaiters = [];
+    /// <summary>
+    /// Most batches gathered before they are handed to their rooms: a room applies one delivery under its lock, which
+    /// joins and submits wait for, so a room far behind catches up in steps of at most this size, and a steady stream
+    /// is handed on at least this often.
+    /// </summary>
+    private const int MaxBatchesPerDelivery = 256;
+    /// <summary>Batches read from the stream and not yet handed to their rooms; the reader's own (under <see cref="_handing"/>).</summary>
+    private readonly Dictionary<Room, List<LogRecord>> _gathered = [];
+    private int _gatheredCount;
 
     public RoomManager(ICanvasLog log, IOptions<RealtimeOptions> options, IOptions<LogOptions> logOptions, ILogger<Room> roomLogger,
         IPresenceBus? presence = null)
@@ -49,6 +58,7 @@ public sealed class RoomManager : BackgroundService
                 lock (_handing)
                 {
                     while (committed.TryRead(out var logEvent)) Hand(logEvent);
+                    HandGathered();
                     ReleaseCaughtUpWaiters();
                 }
             }
@@ -87,25 +97,52 @@ public sealed class RoomManager : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Gathers a committed batch for its room (a canvas without a room here is skipped), or closes a lost canvas after
+    /// handing over what was gathered before it. The gathered batches go to their rooms by <see cref="HandGathered"/>
+    /// once the stream is drained: a commit group of many batches for one room becomes one delivery, not one each.
+    /// </summary>
     private void Hand(LogEvent logEvent)
     {
-        try
+        switch (logEvent)
         {
-            switch (logEvent)
-            {
-                case LogRecord record:
-                    if (_rooms.TryGetValue(record.CanvasId, out var room)) room.Deliver(record);
-                    break;
-                case CanvasLost lost:
+            case LogRecord record:
+                if (!_rooms.TryGetValue(record.CanvasId, out var room)) return;
+                if (!_gathered.TryGetValue(room, out var records)) _gathered.Add(room, records = []);
+                records.Add(record);
+                if (++_gatheredCount >= MaxBatchesPerDelivery) HandGathered();
+                break;
+            case CanvasLost lost:
+                HandGathered();
+                try
+                {
                     CloseCanvas(lost.CanvasId, CloseCodes.Reload, "this instance fell behind; reconnect to get the current canvas");
-                    break;
+                }
+                catch (Exception e)
+                {
+                    _roomLogger.LogError(e, "closing lost canvas {Canvas} failed", lost.CanvasId);
+                }
+                break;
+        }
+    }
+
+    /// <summary>Hands every room the batches gathered for it, in seq order; each list becomes the room's.</summary>
+    private void HandGathered()
+    {
+        foreach (var (room, records) in _gathered)
+        {
+            try
+            {
+                room.Deliver(records);
+            }
+            catch (Exception e)
+            {
+                // A room's bug must not stop delivery to the others; the batches are durable and reach clients on their next load.
+                _roomLogger.LogError(e, "delivering to canvas {Canvas} failed", room.CanvasId);
             }
         }
-        catch (Exception e)
-        {
-            // A room's bug must not stop delivery to the others; the batch is durable and reaches clients on their next load.
-            _roomLogger.LogError(e, "delivering to canvas {Canvas} failed", logEvent.CanvasId);
-        }
+        _gathered.Clear();
+        _gatheredCount = 0;
     }
 
     private void ReleaseCaughtUpWaiters()

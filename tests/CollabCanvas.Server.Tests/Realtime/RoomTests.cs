@@ -130,6 +130,26 @@ public class RoomTests
         Assert.Single(otherSocket.Seqs());
     }
 
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task A_large_canvas_waits_half_as_many_batches_as_it_has_objects_between_snapshots(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider, ("Log:SnapshotEveryBatches", "5"));
+        using var rooms = await StartRoomsAsync(backend);
+        var room = await rooms.GetAsync("c1");
+        var (session, socket) = await JoinAsync(room, "s");
+        var hundred = string.Join(",", Enumerable.Range(0, 100).Select(i => $$$"""{"op":"put","id":"o{{{i}}}","props":{"type":"rect"}}"""));
+        room.Submit(session, (OpsMessage)ClientMessages.Parse(Encoding.UTF8.GetBytes($$"""{"type":"ops","ref":"all","ops":[{{hundred}}]}"""),
+            new RealtimeOptions().ToLimits()).Single());
+        for (var b = 1; b <= 60; b++) room.Submit(session, Ops($"r{b}", "o0", b));
+        await Eventually.Until(() => socket.Seqs().Count == 61, "61 acks");
+        await backend.Get<ICanvasLog>().FlushAsync();
+
+        // 100 objects: a snapshot after 50 batches (not every 5), and none in the 11 since.
+        var stored = await backend.Get<ICanvasLog>().LoadAsync("c1");
+        Assert.Equal(socket.Seqs()[49], stored.Snapshot?.Seq);
+        Assert.Equal(11, stored.Batches.Count);
+    }
+
     /// <summary>A room manager reading the log's stream; disposing it stops that.</summary>
     private static async Task<RoomManager> StartRoomsAsync(BackendUnderTest backend, int idleRoomSeconds = 30)
     {

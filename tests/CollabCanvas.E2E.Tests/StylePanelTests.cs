@@ -60,6 +60,18 @@ public class StylePanelTests(BrowserFixture fixture) : BrowserTest
         await EventuallyStrokeRunsAsync(bob, rect, runs => runs.Count == 1, "a solid edge again");
         Assert.True(dashes.Count < dots.Count, $"dashes ({dashes.Count} runs) are fewer and longer than dots ({dots.Count})");
 
+        // Dragging the opacity slider is one change: one undo takes all of it back.
+        var slider = (await Field(alice, "opacity").Locator("input[type=range]").BoundingBoxAsync())!;
+        await EditorSteps.DragAsync(alice, slider.X + slider.Width - 4, slider.Y + slider.Height / 2, slider.X + slider.Width / 2, slider.Y + slider.Height / 2);
+        await Eventually.Until(async () => Objects(await fixture.Server.DocumentAsync(canvas)).Single(o => o.Name == id).Value
+            .TryGetProperty("opacity", out var o) && o.GetDouble() is > 0.3 and < 0.7, "about half opaque on the server");
+        await alice.Mouse.ClickAsync(await StageXAsync(alice, rect.X + 30), await StageYAsync(alice, rect.Y + 30)); // back on the canvas
+        await alice.Mouse.MoveAsync(await StageXAsync(alice, 700), await StageYAsync(alice, 600)); // Alice's cursor, as Bob sees it, off the shape
+        await alice.Keyboard.PressAsync("Control+z");
+        await Eventually.Until(async () => !Objects(await fixture.Server.DocumentAsync(canvas)).Single(o => o.Name == id).Value.TryGetProperty("opacity", out _),
+            "one undo: no opacity set, as before the drag");
+        await Assertions.Expect(Field(alice, "stroke").Locator(".field-value")).ToHaveTextAsync("Red"); // and nothing before it undone
+
         // Reload keeps it; in the dark theme Bob sees the dark theme's blue, as stored by name.
         await bob.ReloadAsync();
         await bob.Locator(".status[data-status=online]").WaitForAsync();
@@ -232,7 +244,9 @@ public class StylePanelTests(BrowserFixture fixture) : BrowserTest
         Rgba seen = default;
         await UntilAsync(async () =>
         {
-            seen = (await ShotAsync(page))[(int)(stage.X + at.X), (int)(stage.Y + at.Y)];
+            var shot = await page.ScreenshotAsync();
+            await File.WriteAllBytesAsync(Path.Combine(BrowserFixture.Screenshots, "style-pixel-last-seen.png"), shot);
+            seen = Png.Decode(shot)[(int)(stage.X + at.X), (int)(stage.Y + at.Y)];
             return seen.DistanceTo(Rgba.Parse(colour)) <= 8;
         }, () => $"{what}: {colour} expected, {seen} seen");
     }

@@ -146,7 +146,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const follow = new Follow(stage, client);
   let selection: string[] = [];
 
-  const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops));
+  const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops),
+    begin => (begin ? history.begin() : history.end()));
   /** Shows the selection (handles, draggable nodes, properties); touches only the nodes entering or leaving it. */
   const showSelection = (previous: readonly string[]) => {
     // Only nodes that left the selection: turning dragging off mid-drag would end the drag.

@@ -131,7 +131,21 @@ export class PropertiesPanel {
   private ids: string[] = [];
   private objects: CanvasObject[] = [];
 
-  constructor(private readonly root: HTMLElement, private readonly submit: (ops: Op[]) => void) {}
+  /**
+   * @param gesture begins (true) and ends (false) one undo step: a slider's drag or the custom picker's many `input`
+   * events are one change, as a click on a swatch is.
+   */
+  constructor(private readonly root: HTMLElement, private readonly submit: (ops: Op[]) => void,
+    private readonly gesture: (begin: boolean) => void) {}
+
+  /** Makes the `input` events of a control until its `change` one undo step (ending only a step it began). */
+  private oneStep(control: HTMLInputElement): void {
+    let open = false;
+    const end = () => { if (open) { open = false; this.gesture(false); } };
+    control.addEventListener('input', () => { if (!open) { open = true; this.gesture(true); } });
+    control.addEventListener('change', end);
+    control.addEventListener('blur', end);
+  }
 
   show(ids: string[], model: CanvasModel): void {
     this.ids = ids;
@@ -187,6 +201,7 @@ export class PropertiesPanel {
       custom.className = 'custom-color';
       custom.setAttribute('aria-label', `${field.label}: a custom colour`);
       custom.title = 'A custom colour';
+      this.oneStep(custom);
       custom.addEventListener('input', () => this.set(field.prop, custom.value));
       head.append(custom);
       const grid = document.createElement('div');
@@ -235,6 +250,7 @@ export class PropertiesPanel {
       range.min = '0'; range.max = '1'; range.step = '0.05';
       range.dataset.prop = field.prop;
       range.setAttribute('aria-labelledby', title.id);
+      this.oneStep(range);
       range.addEventListener('input', () => this.set(field.prop, Number(range.value)));
       section.append(range);
     }

@@ -20,7 +20,10 @@ public static class CanvasMetrics
     public static readonly Counter<long> GapRepairs = Meter.CreateCounter<long>(
         "collabcanvas.log.gap_repairs", "{read}",
         "Reads of a watched canvas's missing batches from storage (shared log over a commit feed), by reason: gap (a seq skipped), " +
-        "notice (the feed carried no batch), resubscribed (the feed reconnected), safety (the periodic head check found one missing).");
+        "resubscribed (the feed reconnected), safety (the periodic head check found one missing).");
+    public static readonly Counter<long> FeedReads = Meter.CreateCounter<long>(
+        "collabcanvas.log.feed.reads", "{read}",
+        "Reads of announced batches from storage because the feed carries canvas and seq only (LISTEN/NOTIFY): its normal path, not a repair.");
     public static readonly Histogram<double> FeedLag = Meter.CreateHistogram<double>(
         "collabcanvas.log.feed.lag", "ms", "From another instance publishing a commit notice to this instance receiving it (the two hosts' clocks).");
     public static readonly Counter<long> FeedPublishFailures = Meter.CreateCounter<long>(

@@ -26,7 +26,10 @@ internal sealed class CommitSequencer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly object _watchGate = new();
     private readonly ConcurrentDictionary<string, WatchedCanvas> _canvases = new(StringComparer.Ordinal);
-    /// <summary>Canvases to read from storage, and why (the first reason wins; it only labels the metric).</summary>
+    /// <summary>
+    /// Canvases to read from storage, and why (the first reason wins; it only labels the metric): "start" (a new watch),
+    /// "notice" (a feed without batches announced one: its normal path, counted apart from repairs), or a repair's reason.
+    /// </summary>
     private readonly ConcurrentDictionary<string, string> _marked = new(StringComparer.Ordinal);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<TaskCompletionSource> _settledWaiters = [];
@@ -243,7 +246,12 @@ internal sealed class CommitSequencer : IAsyncDisposable
             var delivered = Volatile.Read(ref canvas.Delivered);
             if (delivered < 0) continue;
             from.Add((canvasId, delivered));
-            if (reason != "start") CanvasMetrics.GapRepairs.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            switch (reason)
+            {
+                case "start": break;
+                case "notice": CanvasMetrics.FeedReads.Add(1); break;
+                default: CanvasMetrics.GapRepairs.Add(1, new KeyValuePair<string, object?>("reason", reason)); break;
+            }
         }
         if (from.Count == 0) return;
         var tails = await _reader.ReadTailsAsync(from, RepairPage, cancellationToken).ConfigureAwait(false);

@@ -120,12 +120,14 @@ public sealed class Room
 
     /// <summary>
     /// Called in seq order with the committed batches of this canvas, by the reader of the log's stream (never the
-    /// log's writer), as many at once as it found waiting: applies and fans them out right there when the room's lane
-    /// is idle, else queues them on the lane, so that a busy room never holds up the others. The batches of one call
-    /// are one item of the lane (one lock, one turn), so a room that fell behind catches up in few large steps instead
-    /// of one step per batch. The room owns <paramref name="records"/> from here on.
+    /// log's writer), as many at once as it found waiting: queues them on the room's lane as one item (one lock, one
+    /// turn), so that a room that fell behind catches up in few large steps instead of one step per batch; the lane
+    /// applies them and writes them to the sockets on a pool thread. The reader does not run them itself even when the
+    /// lane is idle: every socket write of the process would then be made by that one thread, which a loaded machine
+    /// starves (measured: delivery fell to a fifth, docs/benchmarks.md). The room owns <paramref name="records"/> from
+    /// here on.
     /// </summary>
-    public void Deliver(IReadOnlyList<LogRecord> records) => _lane.RunOrPost(() => Apply(records));
+    public void Deliver(IReadOnlyList<LogRecord> records) => _lane.Post(() => Apply(records));
 
     /// <summary>Completes once every batch delivered so far has been applied and queued to the sessions.</summary>
     public Task DeliveredAsync() => _lane.IdleAsync();

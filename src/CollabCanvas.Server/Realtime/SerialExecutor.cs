@@ -4,11 +4,10 @@ namespace CollabCanvas.Server.Realtime;
 
 /// <summary>
 /// Runs posted work one item at a time, in the order posted, on the thread pool: a room's own serial lane. Posting
-/// never blocks and never runs the work on the poster's thread; <see cref="RunOrPost"/> runs it there when the lane
-/// is idle, saving a thread-pool hop. While empty it holds no thread and no task, so idle rooms cost nothing.
-/// <paramref name="afterTurn"/> runs on the lane at the end of every turn (one item run by <see cref="RunOrPost"/>,
-/// or all the items a pool turn ran), still in order with the items: a room writes there what its items queued, so
-/// that several batches applied in one turn reach each socket as one write.
+/// never blocks and never runs the work on the poster's thread. While empty it holds no thread and no task, so idle
+/// rooms cost nothing. <paramref name="afterTurn"/> runs on the lane at the end of every turn (the items one pool
+/// work item ran, at most <see cref="ItemsPerTurn"/>), in order with the items: a room writes there what its items
+/// queued, so that several batches applied in one turn reach each socket as one write.
 /// </summary>
 internal sealed class SerialExecutor(ILogger logger, Action? afterTurn = null) : IThreadPoolWorkItem
 {
@@ -22,27 +21,6 @@ internal sealed class SerialExecutor(ILogger logger, Action? afterTurn = null) :
     {
         _items.Enqueue(item);
         if (Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="item"/> on the caller's thread, now, when the lane is idle (nothing queued, no turn queued
-    /// or running); otherwise posts it behind what is queued. Items from one thread keep their order either way: an
-    /// item it posted earlier is still queued or running, so the lane is not idle. For a caller that has nothing better
-    /// to do than this work (the reader of the committed stream, whose next event may be for the same room), so that a
-    /// batch to an idle room is fanned out without waiting for a pool thread.
-    /// </summary>
-    public void RunOrPost(Action item)
-    {
-        if (!_items.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
-        {
-            Post(item);
-            return;
-        }
-        // The lane is ours, as if a turn were running; a Post meanwhile only queues.
-        Run(item);
-        EndTurn();
-        Volatile.Write(ref _scheduled, 0);
-        if (!_items.IsEmpty && Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     /// <summary>Completes once everything posted before the call has run.</summary>

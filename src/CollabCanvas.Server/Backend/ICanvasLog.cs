@@ -7,17 +7,19 @@ namespace CollabCanvas.Server.Backend;
 /// The canvas log: the sequencer and the durable store of every batch. Appending assigns the seq (per canvas,
 /// strictly increasing). Committed batches come out of <see cref="Committed"/>, one stream per instance, in
 /// seq order per canvas and once each, whoever appended them (this instance or, with a shared log, another), for the
-/// canvases this instance <see cref="Watch"/>es; so a room never sees a batch before an earlier one.
+/// canvases this instance watches (<see cref="WatchAsync"/>); so a room never sees a batch before an earlier one.
 /// </summary>
 public interface ICanvasLog
 {
     /// <summary>
-    /// Starts (or, counted, keeps) delivering this canvas's committed batches on the stream. Call it before loading the
-    /// canvas: what commits between the call and the load comes out on the stream (and may also be in the load).
+    /// Starts (or, counted, keeps) delivering this canvas's committed batches on the stream. Await it before loading
+    /// the canvas: what commits between its completion and the load comes out on the stream (and may also be in the
+    /// load). Asynchronous because a shared log may have to read where delivery starts; when it throws (or is
+    /// cancelled), the canvas is not watched.
     /// </summary>
-    void Watch(string canvasId);
+    Task WatchAsync(string canvasId, CancellationToken cancellationToken = default);
 
-    /// <summary>Undoes one <see cref="Watch"/>; when none is left, the canvas's batches no longer come out.</summary>
+    /// <summary>Undoes one completed <see cref="WatchAsync"/>; when none is left, the canvas's batches no longer come out.</summary>
     void Unwatch(string canvasId);
 
     /// <summary>

@@ -171,7 +171,7 @@ public sealed class RoomManager : BackgroundService
     {
         if (!_rooms.TryGetValue(canvasId, out var room))
         {
-            _log.Watch(canvasId);
+            await _log.WatchAsync(canvasId).ConfigureAwait(false);
             var created = new Room(canvasId, _log, _options, _logOptions, _roomLogger, _presence);
             room = _rooms.GetOrAdd(canvasId, created);
             if (room != created) _log.Unwatch(canvasId); // another session's join added it first, watched already

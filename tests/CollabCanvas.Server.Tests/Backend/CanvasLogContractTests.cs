@@ -39,8 +39,8 @@ public sealed class CanvasLogContractTests
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
         var log = backend.Get<ICanvasLog>();
-        log.Watch("a");
-        log.Watch("b");
+        await log.WatchAsync("a");
+        await log.WatchAsync("b");
 
         var appends = Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
         {
@@ -73,13 +73,13 @@ public sealed class CanvasLogContractTests
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
         var log = backend.Get<ICanvasLog>();
-        log.Watch("c");
-        log.Watch("c");
+        await log.WatchAsync("c");
+        await log.WatchAsync("c");
         log.Unwatch("c");
         var kept = await log.AppendAsync(Batch("c", "k", "r1"));
         log.Unwatch("c");
         await log.AppendAsync(Batch("c", "k", "r2"));
-        log.Watch("d");
+        await log.WatchAsync("d");
         var marker = await log.AppendAsync(Batch("d", "k", "r3"));
 
         var streamed = await ReadBatchesAsync(log.Committed, 2);
@@ -87,11 +87,29 @@ public sealed class CanvasLogContractTests
     }
 
     [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task A_cancelled_watch_leaves_no_watch_behind(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        var log = backend.Get<ICanvasLog>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => log.WatchAsync("c", new CancellationToken(canceled: true)));
+        await log.WatchAsync("c");
+        var watched = await log.AppendAsync(Batch("c", "k", "r1"));
+        log.Unwatch("c"); // the one watch that completed: none is left
+
+        await log.AppendAsync(Batch("c", "k", "r2"));
+        await log.WatchAsync("d");
+        var marker = await log.AppendAsync(Batch("d", "k", "r3"));
+
+        var streamed = await ReadBatchesAsync(log.Committed, 2);
+        Assert.Equal([("c", watched.Seq), ("d", marker.Seq)], streamed.Select(r => (r.CanvasId, r.Seq)));
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_resend_by_client_and_ref_returns_the_original_seq_and_other_ops_under_that_ref_conflict(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
         var log = backend.Get<ICanvasLog>();
-        log.Watch("c");
+        await log.WatchAsync("c");
         var first = await log.AppendAsync(Batch("c", "client-1", "r1"));
         await log.AppendAsync(Batch("c", "client-2", "r1")); // another client's r1 is another batch
 
@@ -239,7 +257,7 @@ public sealed class CanvasLogContractTests
         await using var first = await BackendUnderTest.StartAsync(provider);
         await using var second = await first.StartAnotherAsync();
         var logs = new[] { first.Get<ICanvasLog>(), second.Get<ICanvasLog>() };
-        foreach (var log in logs) log.Watch("c");
+        foreach (var log in logs) await log.WatchAsync("c");
 
         var appends = logs.SelectMany((log, instance) => Enumerable.Range(0, 2).Select(writer => Task.Run(async () =>
         {
@@ -287,7 +305,7 @@ public sealed class CanvasLogContractTests
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
         var log = backend.Get<ICanvasLog>();
-        log.Watch("c");
+        await log.WatchAsync("c");
         var before = await log.AppendAsync(Batch("c", "client", "r1"));
         Assert.Equal(before.Seq, Assert.Single(await ReadBatchesAsync(log.Committed, 1)).Seq);
 
@@ -310,7 +328,7 @@ public sealed class CanvasLogContractTests
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
         var log = backend.Get<ICanvasLog>();
-        log.Watch("c");
+        await log.WatchAsync("c");
 
         CommitAndCleanUp(backend, "d", ("other", "r1")); // unwatched, cleaned up the same way: nothing comes out
         CommitAndCleanUp(backend, "c", ("other", "r1"), ("other", "r2"), ("other", "r3"));

@@ -42,8 +42,8 @@ public sealed class PostgresCanvasLogTests
         // Only the gap after a lost notice can bring the lost batches.
         await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: NoSafetyCheck);
         await using var b = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: NoSafetyCheck);
-        a.Log.Watch("c");
-        b.Log.Watch("c");
+        await a.Log.WatchAsync("c");
+        await b.Log.WatchAsync("c");
 
         hub.Drop = notice => notice.Seq % 4 == 0;
         var appends = new[] { a, b }.SelectMany((instance, i) => Enumerable.Range(0, 2).Select(writer => Task.Run(async () =>
@@ -67,7 +67,7 @@ public sealed class PostgresCanvasLogTests
         var hub = new LossyFeedHub { Drop = _ => true };
         await using var a = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: NoSafetyCheck);
         await using var b = await database.StartLogAsync(hub.Join(), safetyCheckMilliseconds: 200);
-        b.Log.Watch("c");
+        await b.Log.WatchAsync("c");
 
         for (var n = 0; n < 3; n++) await a.Log.AppendAsync(Batch("c", "client", $"r{n}"));
 
@@ -81,7 +81,7 @@ public sealed class PostgresCanvasLogTests
         await using var database = await TestDatabase.CreateAsync();
         await using var a = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: NoSafetyCheck);
         await using var b = await database.StartLogAsync(feed: null, safetyCheckMilliseconds: NoSafetyCheck);
-        b.Log.Watch("c");
+        await b.Log.WatchAsync("c");
         await a.Log.AppendAsync(Batch("c", "client", "r0"));
         Assert.Equal([1], await ReadSeqsAsync(b.Log, 1)); // through NOTIFY: the listeners are up
 
@@ -107,7 +107,7 @@ public sealed class PostgresCanvasLogTests
             FOR EACH ROW EXECUTE FUNCTION refuse_poison();
             """);
         await using var a = await database.StartLogAsync(new LossyFeedHub().Join(), safetyCheckMilliseconds: NoSafetyCheck);
-        a.Log.Watch("c");
+        await a.Log.WatchAsync("c");
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => a.Log.AppendAsync(Batch("c", "client", "poison")));
         Assert.Contains("refused at commit", refused.MessageText);

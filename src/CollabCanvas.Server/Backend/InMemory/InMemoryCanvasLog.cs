@@ -28,7 +28,12 @@ public sealed class InMemoryCanvasLog(IOptions<LogOptions> options) : ICanvasLog
 
     public ChannelReader<LogEvent> Committed => _stream.Reader;
 
-    public void Watch(string canvasId) => _stream.Watch(canvasId);
+    public Task WatchAsync(string canvasId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _stream.Watch(canvasId);
+        return Task.CompletedTask;
+    }
 
     public void Unwatch(string canvasId) => _stream.Unwatch(canvasId);
 

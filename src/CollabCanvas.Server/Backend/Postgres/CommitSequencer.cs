@@ -53,34 +53,55 @@ internal sealed class CommitSequencer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Delivery of a newly watched canvas starts after its head in storage, read before this returns (one short query,
-    /// synchronous because <see cref="ICanvasLog.Watch"/> is): whatever commits after the call comes out on the stream.
+    /// Delivery of a newly watched canvas starts after its head in storage, read before this completes: whatever
+    /// commits after that comes out on the stream. A watch of a canvas whose head is still being read waits for it too.
     /// A batch committed while the head was being read may have been offered before the canvas had its starting point;
     /// a read after it, in the background, delivers that one.
     /// </summary>
-    public void Watch(string canvasId)
+    public async Task WatchAsync(string canvasId, CancellationToken cancellationToken)
     {
+        WatchedCanvas canvas;
+        var first = false;
         lock (_watchGate)
         {
             if (_stream.Watch(canvasId))
             {
-                var canvas = new WatchedCanvas();
-                _canvases[canvasId] = canvas;
-                try
-                {
-                    var head = _reader.ReadHead(canvasId);
-                    lock (canvas) canvas.Delivered = head;
-                }
-                catch
-                {
-                    _canvases.TryRemove(canvasId, out _);
-                    _stream.Unwatch(canvasId);
-                    throw;
-                }
-                Mark(canvasId, "start");
+                _canvases[canvasId] = canvas = new WatchedCanvas();
+                first = true;
             }
+            else canvas = _canvases[canvasId];
         }
         _feed.Subscribe(canvasId);
+        if (first) _ = StartAsync(canvasId, canvas);
+        try
+        {
+            await canvas.Started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Unwatch(canvasId);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the head of a newly watched canvas, its starting point, for every watch waiting on it. Not cancelled by
+    /// the first watch's caller: the others wait for it too.
+    /// </summary>
+    private async Task StartAsync(string canvasId, WatchedCanvas canvas)
+    {
+        try
+        {
+            var head = await _reader.ReadHeadAsync(canvasId, _stopping.Token).ConfigureAwait(false);
+            lock (canvas) canvas.Delivered = head;
+            Mark(canvasId, "start");
+            canvas.Started.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            // Every watch waiting on it fails and unwatches; the next watch once none is left reads again.
+            canvas.Started.TrySetException(e);
+        }
     }
 
     public void Unwatch(string canvasId)
@@ -308,14 +329,17 @@ internal sealed class CommitSequencer : IAsyncDisposable
     {
         /// <summary>The last seq put on the stream; -1 until the starting head is read.</summary>
         public long Delivered = -1;
+
+        /// <summary>Completes once <see cref="Delivered"/> has its starting point (fails if it could not be read).</summary>
+        public readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 
 /// <summary>What the sequencer reads from storage.</summary>
 internal interface IPostgresLogReader
 {
-    /// <summary>The canvas's last seq handed out (0 if none), synchronously.</summary>
-    long ReadHead(string canvasId);
+    /// <summary>The canvas's last seq handed out (0 if none).</summary>
+    Task<long> ReadHeadAsync(string canvasId, CancellationToken cancellationToken);
 
     /// <summary>The head (last seq handed out) of each canvas that has one.</summary>
     Task<IReadOnlyDictionary<string, long>> ReadHeadsAsync(IReadOnlyList<string> canvasIds, CancellationToken cancellationToken);

@@ -54,7 +54,7 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Watch(string canvasId) => _sequencer.Watch(canvasId);
+    public Task WatchAsync(string canvasId, CancellationToken cancellationToken = default) => _sequencer.WatchAsync(canvasId, cancellationToken);
 
     public void Unwatch(string canvasId) => _sequencer.Unwatch(canvasId);
 
@@ -196,11 +196,11 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
         return since < pruned ? null : records;
     }
 
-    long IPostgresLogReader.ReadHead(string canvasId)
+    async Task<long> IPostgresLogReader.ReadHeadAsync(string canvasId, CancellationToken cancellationToken)
     {
-        using var command = _database.DataSource.CreateCommand("SELECT seq FROM canvas_heads WHERE canvas_id = $1");
+        await using var command = _database.DataSource.CreateCommand("SELECT seq FROM canvas_heads WHERE canvas_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = canvasId });
-        return command.ExecuteScalar() is long seq ? seq : 0;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : 0;
     }
 
     async Task<IReadOnlyDictionary<string, long>> IPostgresLogReader.ReadHeadsAsync(IReadOnlyList<string> canvasIds, CancellationToken cancellationToken)

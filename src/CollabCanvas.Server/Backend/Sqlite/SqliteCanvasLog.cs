@@ -54,7 +54,12 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Watch(string canvasId) => _stream.Watch(canvasId);
+    public Task WatchAsync(string canvasId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _stream.Watch(canvasId);
+        return Task.CompletedTask;
+    }
 
     public void Unwatch(string canvasId) => _stream.Unwatch(canvasId);
 

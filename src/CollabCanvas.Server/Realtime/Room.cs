@@ -98,6 +98,9 @@ public sealed class Room
             foreach (var r in recent) _recent.Enqueue(r);
             _unsnapshotted = stored.Batches.Count;
             if (_unsnapshotted > 0) _dirtySince = Environment.TickCount64;
+            // The snapshot is what the state writes (CanvasState.Read reads what WriteObjects wrote): with nothing
+            // after it, its bytes are the welcome's objects, and a join of a canvas just loaded writes nothing again.
+            else if (stored.Snapshot is { } loaded) _objectsJson = loaded.ObjectsJson;
             var delivered = _deliveredWhileLoading!;
             _deliveredWhileLoading = null;
             foreach (var record in delivered) ApplyLocked(record);

@@ -5,6 +5,7 @@
 #   bench/run.sh durable --clients 50 --canvases 1 --window 4 --seconds 10
 #   bench/run.sh ai --count 500
 #   bench/run.sh revoke --count 200
+#   bench/run.sh join --count 10000 --joins 200      (a canvas nobody has open: SERVER_ARGS="--CollabCanvas:Realtime:IdleRoomSeconds=0")
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 # On PostgreSQL + Redis (throwaway servers of the Debian packages in the run's directory; PostgreSQL with fsync on):
 #   PROVIDER=Postgres bench/run.sh durable --clients 50 --canvases 50 --window 4 --seconds 10

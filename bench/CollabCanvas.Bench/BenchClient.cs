@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
@@ -33,13 +34,28 @@ public sealed class BenchClient : IAsyncDisposable
         var welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client._receiving = client.ReceiveLoopAsync(bufferBytes, frame =>
         {
-            if (!welcomed.Task.IsCompleted && frame.Span.IndexOf("\"welcome\""u8) >= 0) welcomed.TrySetResult();
+            if (!welcomed.Task.IsCompleted && frame.Span.IndexOf("\"welcome\""u8) >= 0)
+            {
+                client.WelcomedAt = Stopwatch.GetTimestamp();
+                client.WelcomeBytes = frame.Length;
+                onFrame(frame);
+                welcomed.TrySetResult();
+                return;
+            }
             onFrame(frame);
         });
+        client.HelloSentAt = Stopwatch.GetTimestamp();
         await client.SendAsync(hello);
         await welcomed.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return client;
     }
+
+    /// <summary>When hello was sent and the whole welcome had arrived (<see cref="Stopwatch.GetTimestamp"/>), and the welcome's size.</summary>
+    public long HelloSentAt { get; private set; }
+
+    public long WelcomedAt { get; private set; }
+
+    public int WelcomeBytes { get; private set; }
 
     public Task SendAsync(byte[] utf8) => _socket.SendAsync(utf8, WebSocketMessageType.Text, true, CancellationToken.None);
 

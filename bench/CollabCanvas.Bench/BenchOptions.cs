@@ -1,7 +1,7 @@
 namespace CollabCanvas.Bench;
 
 public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? ServerPid, int Count, int? Clients, int? Canvases,
-    double Rate, int? Seconds, int Window, string Auth, bool SignalR)
+    double Rate, int? Seconds, int Window, string Auth, bool SignalR, int Joins)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -23,6 +23,7 @@ public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? Ser
             GetInt("--seconds"),
             GetInt("--window") ?? 4,
             Get("--auth", "cookie"),
-            args.Contains("--signalr"));
+            args.Contains("--signalr"),
+            GetInt("--joins") ?? 200);
     }
 }

@@ -216,4 +216,68 @@ public static class Scenarios
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
         return 0;
     }
+
+    /// <summary>
+    /// Joining a large canvas: <c>--count</c> objects (10,000 by default) are put through the protocol, in batches of
+    /// 500, by one client; then <c>--joins</c> times, one after another, a fresh client connects, sends hello without
+    /// <c>since</c> and waits for its welcome, which carries the whole state (docs/protocol.md). Reports the time from
+    /// hello to the last byte of the welcome, and from opening the socket; a welcome without every object fails the run.
+    /// </summary>
+    public static async Task<int> JoinAsync(BenchOptions o)
+    {
+        var objects = o.Count;
+        var canvas = (await BenchClient.CreateCanvasesAsync(o.Url, 1))[0];
+        var lastRef = "";
+        var seededUpTo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var seeder = await BenchClient.ConnectAsync(o.Url, canvas, "seed", frame =>
+        {
+            if (lastRef.Length > 0 && frame.Span.IndexOf(BenchClient.Utf8($"\"type\":\"ack\",\"ref\":\"{lastRef}\"")) >= 0) seededUpTo.TrySetResult();
+        }))
+        {
+            const int perBatch = 500;
+            for (var first = 0; first < objects; first += perBatch)
+            {
+                var ops = string.Join(',', Enumerable.Range(first, Math.Min(perBatch, objects - first)).Select(i =>
+                    $"{{\"op\":\"put\",\"id\":\"seeded{i:D5}\",\"props\":{{\"type\":\"rect\",\"x\":{i % 100 * 30},\"y\":{i / 100 * 30},\"width\":24,\"height\":24,\"fill\":\"#3366cc\"}}}}"));
+                if (first + perBatch >= objects) lastRef = $"seed{first}";
+                await seeder.SendBatchAsync($"seed{first}", $"[{ops}]");
+            }
+            await seededUpTo.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        Out($"seeded {objects} objects on one canvas; measuring {o.Joins} joins one after another");
+
+        var fromHello = new Recorder { Recording = true };
+        var fromConnect = new Recorder { Recording = true };
+        var welcomeBytes = 0;
+        var serverCpuAtStart = o.ServerPid is { } pid ? Stats.CpuTime(pid) : TimeSpan.Zero;
+        for (var j = 0; j < o.Joins; j++)
+        {
+            var marked = 0;
+            var connecting = Stopwatch.GetTimestamp();
+            await using var joiner = await BenchClient.ConnectAsync(o.Url, canvas, $"join{j}", frame =>
+            {
+                if (frame.Span.IndexOf("\"welcome\""u8) >= 0) marked = Count(frame.Span, "\"seeded"u8);
+            }, 1 << 20);
+            if (marked != objects) throw new InvalidOperationException($"join {j}: the welcome held {marked} objects, not {objects}");
+            fromHello.Samples.Add((float)Stopwatch.GetElapsedTime(joiner.HelloSentAt, joiner.WelcomedAt).TotalMilliseconds);
+            fromConnect.Samples.Add((float)Stopwatch.GetElapsedTime(connecting, joiner.WelcomedAt).TotalMilliseconds);
+            welcomeBytes = joiner.WelcomeBytes;
+        }
+        var serverCpu = o.ServerPid is { } p ? (Stats.CpuTime(p) - serverCpuAtStart).TotalMilliseconds / o.Joins : double.NaN;
+        Out($"RESULT join objects={objects} joins={o.Joins} welcome={welcomeBytes / 1024.0:F0} KB server cpu {serverCpu:F1} ms per join");
+        Out($"RESULT join hello to full state {Stats.Summary([fromHello])}");
+        Out($"RESULT join socket open to full state {Stats.Summary([fromConnect])}");
+        return 0;
+    }
+
+    private static int Count(ReadOnlySpan<byte> text, ReadOnlySpan<byte> marker)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(marker); at >= 0; at = text.IndexOf(marker))
+        {
+            count++;
+            text = text[(at + marker.Length)..];
+        }
+        return count;
+    }
 }

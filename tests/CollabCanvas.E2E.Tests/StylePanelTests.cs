@@ -112,6 +112,21 @@ public class StylePanelTests(BrowserFixture fixture) : BrowserTest
         await page.Keyboard.PressAsync("Control+a");
         await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("3 objects");
         Assert.Equal(["fill", "opacity"], await page.Locator(".properties [data-field]").EvaluateAllAsync<string[]>("all => all.map(e => e.dataset.field)"));
+
+        // By keyboard alone: Tab from the canvas to the custom colour, Tab to the palette (one stop), arrows, Enter.
+        await page.Locator(".stage").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(Field(page, "fill").Locator("input[type=color]")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(Swatch(page, "Fill", "the theme's colour")).ToBeFocusedAsync(); // nothing pressed ("Mixed"): the first
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(Swatch(page, "Fill", "Red")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Eventually.Until(async () => Objects(await fixture.Server.DocumentAsync(canvas)).Count(o => Str(o.Value, "fill") == "palette:red") == 3,
+            "all three red on the server, set by keyboard");
+        await page.Keyboard.PressAsync("Tab"); // the palette was one stop: on to the opacity slider
+        await Assertions.Expect(Field(page, "opacity").Locator("input[type=range]")).ToBeFocusedAsync();
     }
 
     [Fact]

@@ -127,6 +127,23 @@ function swatchColor(value: PropValue): string {
   return name.startsWith('palette:') ? `var(--palette-${name.slice(8)})` : name;
 }
 
+/**
+ * The arrow keys move the focus among a group's buttons (left and right by one, up and down by a row of `columns`),
+ * so that a palette is one Tab stop rather than sixteen.
+ */
+function arrowKeys(group: HTMLElement, columns: number): void {
+  group.addEventListener('keydown', e => {
+    const step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -columns, ArrowDown: columns }[e.key];
+    const buttons = [...group.querySelectorAll<HTMLButtonElement>('button')];
+    const from = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (step === undefined || from < 0 || (columns === 1 && (e.key === 'ArrowUp' || e.key === 'ArrowDown'))) return;
+    const to = buttons[Math.min(buttons.length - 1, Math.max(0, from + step))];
+    e.preventDefault();
+    for (const button of buttons) button.tabIndex = button === to ? 0 : -1;
+    to.focus();
+  });
+}
+
 export class PropertiesPanel {
   private ids: string[] = [];
   private objects: CanvasObject[] = [];
@@ -208,6 +225,7 @@ export class PropertiesPanel {
       grid.className = 'swatches';
       grid.setAttribute('role', 'group');
       grid.setAttribute('aria-labelledby', title.id);
+      arrowKeys(grid, 8);
       const values: PropValue[] = [AUTO, ...PALETTE_NAMES.slice(0, 7).map(paletteColor), ...(this.noneAllowed() ? [NONE] : []), ...PALETTE_NAMES.slice(7).map(paletteColor)];
       for (const swatchValue of values) {
         const swatch = this.button(field, swatchValue, colorName(swatchValue), '');
@@ -222,6 +240,7 @@ export class PropertiesPanel {
       row.className = 'choices';
       row.setAttribute('role', 'group');
       row.setAttribute('aria-labelledby', title.id);
+      arrowKeys(row, 1);
       for (const choice of control.choices) row.append(this.button(field, choice.value, choice.label, choice.face));
       if (control.custom) row.append(this.numberInput(field, control.custom));
       section.append(row);
@@ -294,8 +313,12 @@ export class PropertiesPanel {
     const valueText = section.querySelector<HTMLElement>('.field-value')!;
     const current = shown.state === 'set' ? shown.value : undefined;
     const key = current === undefined ? undefined : JSON.stringify(current);
-    for (const button of section.querySelectorAll<HTMLButtonElement>('button[data-value]')) {
-      button.setAttribute('aria-pressed', String(button.dataset.value === key));
+    const buttons = [...section.querySelectorAll<HTMLButtonElement>('button[data-value]')];
+    for (const button of buttons) button.setAttribute('aria-pressed', String(button.dataset.value === key));
+    // One Tab stop per row of buttons, on the pressed one (or the first); the arrow keys move along it.
+    if (!buttons.some(b => b === document.activeElement)) {
+      const stop = buttons.find(b => b.dataset.value === key) ?? buttons[0];
+      for (const button of buttons) button.tabIndex = button === stop ? 0 : -1;
     }
     const text = (value: PropValue) => field.control.kind === 'paint' ? colorName(value)
       : field.control.kind === 'opacity' ? `${Math.round(Number(value) * 100)} %`

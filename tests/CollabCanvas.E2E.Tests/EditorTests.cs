@@ -266,7 +266,7 @@ public class SelectionTests(BrowserFixture fixture) : BrowserTest
 
         await page.Keyboard.PressAsync("Escape");
         await EditorSteps.DragAsync(page, 60, 100, 700, 700);
-        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("2 objects");
+        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("2 rectangles");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "marquee.png") });
     }
 }

@@ -157,6 +157,9 @@ public sealed class FeatureFlagTests
                 },
             },
             CrossInstancePresence = new { EnabledFor = new[] { new { Name = "Instance", Parameters = new { Instances = new[] { "alpha" } } } } },
+            // A plain switch that differs from the start (every flag on): SetFlagsAsync waits until each server reports it
+            // off, so the rollout below is read from this file, not from the start where every account was in.
+            ExportJson = false,
         };
         var groups = new Dictionary<string, string[]> { ["staff"] = ["staff-user", me] };
         foreach (var server in new[] { alpha, beta }) await server.SetFlagsAsync(flags, groups: groups);

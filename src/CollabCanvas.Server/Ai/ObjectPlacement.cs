@@ -23,6 +23,8 @@ public sealed record PlacedObject
     public string? Fill { get; init; }
     public string? Stroke { get; init; }
     public double? StrokeWidth { get; init; }
+    /// <summary>How the stroke is drawn: solid, dashed or dotted.</summary>
+    public string? Dash { get; init; }
     public double? Opacity { get; init; }
     public double? CornerRadius { get; init; }
     public string? Text { get; init; }

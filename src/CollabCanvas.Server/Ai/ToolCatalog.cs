@@ -112,6 +112,7 @@ public static class ToolCatalog
         var item = SchemaOf<PlacedObject>();
         Enum(item, "type", ObjectPlacement.Types);
         Enum(item, "textAlign", ["left", "center", "right"]);
+        Enum(item, "dash", ObjectSchema.DashStyles.Order(StringComparer.Ordinal));
         item["required"] = new JsonArray("id", "type", "x", "y");
         item["additionalProperties"] = false;
         return new JsonObject

@@ -190,6 +190,41 @@ public class StylePanelTests(BrowserFixture fixture) : BrowserTest
             "the edit on the server");
     }
 
+    [Fact]
+    public async Task A_canvas_stored_with_palette_colours_fonts_and_dashes_is_drawn_in_each_themes_shades()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Styles");
+        await using (var writer = await CanvasClient.ConnectAsync(fixture.Server, canvas))
+        {
+            static object Put(string id, object props) => new { op = "put", id, props };
+            await writer.SendOpsAsync("styles", JsonSerializer.Serialize(new[]
+            {
+                Put("card1", new { type = "rect", x = 60, y = 60, width = 220, height = 140, fill = "palette:light-blue", stroke = "palette:blue", strokeWidth = 2, cornerRadius = 16, z = "a1" }),
+                Put("card2", new { type = "rect", x = 320, y = 60, width = 220, height = 140, fill = "palette:light-yellow", stroke = "palette:orange", strokeWidth = 4, dash = "dashed", z = "a2" }),
+                Put("blob", new { type = "ellipse", x = 580, y = 60, width = 200, height = 140, fill = "palette:light-green", stroke = "palette:green", strokeWidth = 4, dash = "dotted", z = "a3" }),
+                Put("t1", new { type = "text", x = 80, y = 110, width = 180, text = "Rounded, solid", fontFamily = "Inter", fontWeight = 600, fontSize = 20, textAlign = "center", fill = "auto", z = "a4" }),
+                Put("t2", new { type = "text", x = 340, y = 110, width = 180, text = "Dashed, in Lora", fontFamily = "Lora", fontWeight = 700, fontSize = 22, textAlign = "center", fill = "auto", z = "a5" }),
+                Put("t3", new { type = "text", x = 600, y = 105, width = 160, text = "Dotted, by hand", fontFamily = "Caveat", fontSize = 30, textAlign = "center", fill = "auto", z = "a6" }),
+                Put("arrow", new { type = "arrow", x = 300, y = 290, points = new[] { 0, 0, 220, 0 }, stroke = "palette:red", strokeWidth = 4, dash = "dashed", z = "a7" }),
+                Put("note", new { type = "text", x = 60, y = 250, width = 200, text = "A note in JetBrains Mono that wraps inside its box and grows downwards", fontFamily = "JetBrains Mono", fontSize = 15, fill = "palette:violet", z = "a8" }),
+                Put("glass", new { type = "rect", x = 560, y = 240, width = 220, height = 120, fill = "palette:violet", cornerRadius = 24, opacity = 0.7, z = "a9" }),
+                Put("t4", new { type = "text", x = 580, y = 284, width = 180, text = "70 % opacity", fontSize = 24, fontWeight = 500, textAlign = "center", fill = "#ffffff", z = "b0" }),
+            }));
+            await writer.AckAsync("styles");
+        }
+        var page = await OpenAsync(canvas, "Alice");
+        await page.Mouse.ClickAsync(await StageXAsync(page, 100), await StageYAsync(page, 262)); // the note: the panel shows a text's fields
+        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("Text");
+        await Assertions.Expect(Field(page, "fontFamily").Locator("select")).ToHaveValueAsync("JetBrains Mono");
+        await page.Mouse.MoveAsync(await StageXAsync(page, 700), await StageYAsync(page, 600));
+        var inCard = (70f, 190f); // inside the first card, clear of its words
+        await EventuallyPixelAsync(page, inCard, "#a5d8ff", "the light theme's light blue");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "styled-canvas-light.png") });
+        await DarkModeTests.SwitchThemeAsync(page, "dark");
+        await EventuallyPixelAsync(page, inCard, "#1b3550", "the dark theme's light blue");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "styled-canvas-dark.png") });
+    }
+
     private async Task<IPage> OpenAsync(string canvas, string name)
     {
         var page = await fixture.NewPageAsync(name, canvas);

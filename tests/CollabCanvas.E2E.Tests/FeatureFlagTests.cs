@@ -33,6 +33,8 @@ public class FeatureFlagTests(BrowserFixture fixture) : BrowserTest
                 else await Assertions.Expect(control).ToBeHiddenAsync();
             }
             await Expect(owner.Locator(".ai-button"));
+            await Assertions.Expect(owner.GetByRole(AriaRole.Note, new() { Name = "How to start" })).ToBeVisibleAsync();
+            await Expect(owner.GetByRole(AriaRole.Note, new() { Name = "How to start" }).GetByText("AI: make components"));
             await owner.Locator("details.menu:not(.account) summary").ClickAsync();
             await Assertions.Expect(owner.Locator(".menu-items .import")).ToBeVisibleAsync(); // what no flag governs stays
             foreach (var kind in new[] { "png", "svg", "json" }) await Expect(owner.Locator($"[data-export={kind}]"));

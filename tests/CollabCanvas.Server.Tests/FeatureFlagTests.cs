@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text.Json;
 using CollabCanvas.Server.Tests.Infrastructure;
 
@@ -194,5 +195,38 @@ public sealed class FeatureFlagTests
         using var stranger = new HttpClient { BaseAddress = alpha.BaseUri };
         stranger.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync("/api/features/users/synthetic-0000")).StatusCode);
+    }
+
+    /// <summary>
+    /// CrossInstancePresence switched off on two instances sharing a data directory (and so the flags file): a session of
+    /// one instance leaves the other's view (it is no longer refreshed there) while it stays connected, and comes back
+    /// when the flag is switched on.
+    /// </summary>
+    [Fact]
+    public async Task CrossInstancePresence_off_keeps_presence_within_each_instance_and_on_brings_it_back()
+    {
+        await using var backend = await ClusterBackend.StartAsync(ClusterBackend.SharedSqlite);
+        var servers = await backend.StartInstancesAsync(2);
+        try
+        {
+            var canvas = await servers[0].CreateCanvasAsync();
+            await using var carol = await CanvasClient.ConnectAsync(servers[1], canvas, "Carol", cookies: await servers[0].MemberAsync(canvas, "Carol"));
+            await using var alice = await CanvasClient.ConnectAsync(servers[0], canvas, "Alice", cookies: await servers[0].MemberAsync(canvas, "Alice"));
+            bool IsAlice(JsonElement m) => m.GetProperty("peer").GetProperty("session").GetString() == alice.Session;
+            await carol.NextAsync("join", IsAlice);
+
+            await servers[0].SetFlagsAsync(new { CrossInstancePresence = false });
+            await servers[1].SetFlagsAsync(new { CrossInstancePresence = false });
+            await carol.NextAsync("leave", m => m.GetProperty("session").GetString() == alice.Session);
+            Assert.Equal(WebSocketState.Open, alice.State);
+
+            await servers[0].SetFlagsAsync(new { CrossInstancePresence = true });
+            await servers[1].SetFlagsAsync(new { CrossInstancePresence = true });
+            await carol.NextAsync("join", IsAlice);
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
     }
 }

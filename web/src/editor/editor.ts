@@ -192,7 +192,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const history = new History(() => client.local, ops => client.submit(ops));
   const submit = (ops: Op[]) => history.apply(ops);
 
-  const hint = new EmptyCanvasHint(root.querySelector('.workspace')!);
+  const hint = new EmptyCanvasHint(root.querySelector('.workspace')!, on('AiCommands'));
   const showHint = () => hint.update(client.local.size === 0 && previewModel.size === 0, client.role !== 'viewer');
   client.on('role', showHint);
   client.on('change', showHint);

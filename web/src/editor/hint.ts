@@ -8,7 +8,8 @@ const FIRST_KEYS: Command[] = ['ai', 'help'];
 export class EmptyCanvasHint {
   private readonly element = document.createElement('div');
 
-  constructor(parent: HTMLElement) {
+  /** @param aiCommands whether AI commands are on for this user (a feature flag): the hint names their key only then. */
+  constructor(parent: HTMLElement, aiCommands: boolean) {
     this.element.className = 'empty-hint';
     this.element.hidden = true;
     this.element.setAttribute('role', 'note');
@@ -19,7 +20,7 @@ export class EmptyCanvasHint {
     const tools = document.createElement('ul');
     tools.append(...TOOLS.filter(t => t.name !== 'select').map(t => item(readableKeys(t.key), t.label)));
     const keys = document.createElement('ul');
-    keys.append(...FIRST_KEYS.map(command => SHORTCUTS.find(s => s.command === command)!).map(s => item(readableKeys(s.keys), s.label)));
+    keys.append(...FIRST_KEYS.filter(command => aiCommands || command !== 'ai').map(command => SHORTCUTS.find(s => s.command === command)!).map(s => item(readableKeys(s.keys), s.label)));
     this.element.append(lead, tools, keys);
     parent.append(this.element);
   }

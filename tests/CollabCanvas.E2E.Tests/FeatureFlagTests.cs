@@ -12,13 +12,18 @@ public class FeatureFlagTests(BrowserFixture fixture) : BrowserTest
 {
     protected override BrowserFixture Fixture => fixture;
 
-    private static readonly string[] Flags = ["AiCommands", "ShareLinks", "Invitations", "ExportPng", "ExportSvg", "ExportJson"];
+    private static readonly string[] Flags = ["AiCommands", "ShareLinks", "Invitations", "ExportPng", "ExportSvg", "ExportJson", "StylePanel", "TextEditing"];
 
     [Fact]
     public async Task Controls_of_features_switched_off_while_the_server_runs_are_hidden_and_come_back_when_switched_on()
     {
         var server = fixture.Server;
         var canvas = await server.CreateCanvasAsync("Flags");
+        await using (var drawer = await CanvasClient.ConnectAsync(server, canvas))
+        {
+            await drawer.SendOpsAsync("r1", Batch.Rect("box", 10));
+            await drawer.AckAsync("r1");
+        }
         var owner = await fixture.NewPageAsync("Owner", signedIn: false);
         await BrowserFixture.SignInAsync(owner.Context, server.Cookies, server.BaseUri);
 
@@ -33,8 +38,10 @@ public class FeatureFlagTests(BrowserFixture fixture) : BrowserTest
                 else await Assertions.Expect(control).ToBeHiddenAsync();
             }
             await Expect(owner.Locator(".ai-button"));
-            await Assertions.Expect(owner.GetByRole(AriaRole.Note, new() { Name = "How to start" })).ToBeVisibleAsync();
-            await Expect(owner.GetByRole(AriaRole.Note, new() { Name = "How to start" }).GetByText("AI: make components"));
+            await Expect(owner.Locator("[data-tool=text]"));
+            await owner.Locator(".stage").ClickAsync(new() { Position = new() { X = 900, Y = 600 } });
+            await owner.Keyboard.PressAsync("Control+a");
+            await Expect(owner.GetByRole(AriaRole.Complementary, new() { Name = "Properties" }));
             await owner.Locator("details.menu:not(.account) summary").ClickAsync();
             await Assertions.Expect(owner.Locator(".menu-items .import")).ToBeVisibleAsync(); // what no flag governs stays
             foreach (var kind in new[] { "png", "svg", "json" }) await Expect(owner.Locator($"[data-export={kind}]"));

@@ -14,7 +14,8 @@ namespace CollabCanvas.Server.Tests;
 public sealed class FeatureFlagTests
 {
     private static readonly string[] AllFlags =
-        ["AiCommands", "AiClaude", "ShareLinks", "Invitations", "CrossInstancePresence", "ExportPng", "ExportSvg", "ExportJson"];
+        ["AiCommands", "AiClaude", "ShareLinks", "Invitations", "CrossInstancePresence", "ExportPng", "ExportSvg", "ExportJson", "StylePanel",
+            "TextEditing"];
 
     private static object Every(bool on) => AllFlags.ToDictionary(f => f, _ => (object)on);
 

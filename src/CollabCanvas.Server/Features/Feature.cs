@@ -23,6 +23,11 @@ public static class Feature
     /// <summary>The editor's JSON export and its REST twin, <c>GET /api/canvases/{id}/document</c>.</summary>
     public const string ExportJson = "ExportJson";
 
+    /// <summary>The editor's style panel (colours, strokes, fonts of the selection). Editor only: its changes are ordinary ops.</summary>
+    public const string StylePanel = "StylePanel";
+    /// <summary>The editor's text tool and in-place text editing. Editor only: its changes are ordinary ops.</summary>
+    public const string TextEditing = "TextEditing";
+
     public static readonly IReadOnlyList<string> All =
-        [AiCommands, AiClaude, ShareLinks, Invitations, CrossInstancePresence, ExportPng, ExportSvg, ExportJson];
+        [AiCommands, AiClaude, ShareLinks, Invitations, CrossInstancePresence, ExportPng, ExportSvg, ExportJson, StylePanel, TextEditing];
 }

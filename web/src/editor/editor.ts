@@ -167,7 +167,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     // which would make a resize or turn in progress jump when a peer's change arrives: not while one is.
     if (!transformer.isTransforming()) transformer.nodes(nodes);
     overlay.batchDraw();
-    properties.show(selection, client.local);
+    if (on('StylePanel')) properties.show(selection, client.local);
   };
 
   const select = (ids: string[]) => {
@@ -178,12 +178,13 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   };
 
   const setTool = (next: ToolName) => {
-    tool = next;
+    tool = next === 'text' && !on('TextEditing') ? 'select' : next;
     for (const b of root.querySelectorAll<HTMLButtonElement>('[data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === tool));
     stageEl.dataset.tool = tool;
     showSelection(selection);
   };
   setTool('select');
+  root.querySelector<HTMLElement>('[data-tool="text"]')!.hidden = !on('TextEditing');
   root.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach(b => {
     b.disabled = true; // until the server says what this session may do
     b.addEventListener('click', () => setTool(b.dataset.tool as ToolName));
@@ -486,7 +487,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   function editText(id: string): void {
     const node = renderer.nodes.get(id) as Konva.Text | undefined;
     const obj = client.local.get(id);
-    if (!node || !obj || client.role === 'viewer') return;
+    if (!node || !obj || client.role === 'viewer' || !on('TextEditing')) return;
     const scale = stage.scaleX();
     const fixedWidth = typeof obj.width === 'number';
     const area = document.createElement('textarea');

@@ -102,6 +102,12 @@ public sealed class FeatureFlagTests
         await admitted.SendJsonAsync(new { type = "hello", client = admitted.ClientId, link = token, name = "Guest" });
         Assert.Equal("editor", (await admitted.NextAsync("welcome")).GetProperty("role").GetString());
         Assert.DoesNotContain(admitted.Received, m => m.Contains("share_links_off"));
+
+        // Switched off again, the guest already in loses what the link gave: told why, then closed.
+        await server.SetFlagsAsync(new { ShareLinks = false });
+        await admitted.ErrorAsync("share_links_off");
+        await admitted.Closed.WaitAsync(Eventually.Ceiling);
+        Assert.Equal(4403, (int?)admitted.CloseStatus);
     }
 
     /// <summary>With Claude configured, the flag AiClaude decides per user whether Claude or the built-in parser answers.</summary>

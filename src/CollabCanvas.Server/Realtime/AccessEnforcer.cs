@@ -1,6 +1,7 @@
 using CollabCanvas.Core.Protocol;
 using CollabCanvas.Server.Access;
 using CollabCanvas.Server.Backend;
+using CollabCanvas.Server.Features;
 
 namespace CollabCanvas.Server.Realtime;
 
@@ -9,9 +10,12 @@ namespace CollabCanvas.Server.Realtime;
 /// a change concerns, works its role out again: closed with 4403 when nothing is left (4401 after sign-out or account
 /// deletion), told its new role otherwise; told a canvas's new name. It also ends sessions whose sign-in or token
 /// expired: one sweep over the open sessions every <see cref="ExpirySweepInterval"/>, not a timer per socket; with
-/// no session open the sweep sleeps until one opens (an idle server should not wake every second for nothing).
+/// no session open the sweep sleeps until one opens (an idle server should not wake every second for nothing). The
+/// same sweep takes from sessions that came in through a share link what the link gave them once the flag
+/// <see cref="Feature.ShareLinks"/> is off for them, so that switching share links off shuts the door on guests already in.
 /// </summary>
-public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, SessionRegistry sessions, ILogger<AccessEnforcer> logger)
+public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, SessionRegistry sessions, FeatureFlags flags,
+    ILogger<AccessEnforcer> logger)
     : BackgroundService
 {
     public static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(1);
@@ -44,6 +48,28 @@ public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, Ses
             var now = DateTimeOffset.UtcNow;
             foreach (var session in sessions.Open)
                 if (session.Access.Until <= now) session.Close(CloseCodes.Unauthorized, "the sign-in or token expired; sign in again");
+                else if (session.Access is { LinkId: not null } access && !await flags.IsOnAsync(Feature.ShareLinks, access.UserId, stoppingToken))
+                    await DropLinkAsync(session, access, stoppingToken);
+        }
+    }
+
+    private async Task DropLinkAsync(Session session, SessionAccess access, CancellationToken cancellationToken)
+    {
+        session.Access = access with { LinkId = null };
+        FeatureFlags.CountRefusal(Feature.ShareLinks, "websocket");
+        session.Send(ServerMessages.Error(ErrorCodes.ShareLinksOff,
+            $"the feature {Feature.ShareLinks} is switched off for you on this server; the link no longer counts"));
+        Follow(session, await gate.ReconsiderAsync(session.Access, cancellationToken));
+    }
+
+    /// <summary>Ends a session whose role is gone, or tells it its new one.</summary>
+    private static void Follow(Session session, Role role)
+    {
+        if (role == Role.None) session.Close(CloseCodes.Forbidden, "your access to this canvas ended");
+        else if (role != session.Role)
+        {
+            session.Role = role;
+            session.Send(ServerMessages.Role(role.ToWire()));
         }
     }
 
@@ -77,13 +103,7 @@ public sealed class AccessEnforcer(IAccessEventBus events, SessionGate gate, Ses
                 session.Close(CloseCodes.Unauthorized, "the account was deleted");
                 continue;
             }
-            var role = await gate.ReconsiderAsync(access, cancellationToken);
-            if (role == Role.None) session.Close(CloseCodes.Forbidden, "your access to this canvas ended");
-            else if (role != session.Role)
-            {
-                session.Role = role;
-                session.Send(ServerMessages.Role(role.ToWire()));
-            }
+            Follow(session, await gate.ReconsiderAsync(access, cancellationToken));
         }
     }
 }

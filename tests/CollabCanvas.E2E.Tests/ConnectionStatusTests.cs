@@ -38,10 +38,13 @@ public class ConnectionStatusTests(BrowserFixture fixture) : BrowserTest
         network.Freeze();
         await DrawRectanglesAsync(page, 10);
         await Assertions.Expect(status).ToHaveTextAsync("Offline: 10 changes not yet saved");
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-saved", "false");
         Assert.Equal(0, await ObjectCountAsync(fixture.Server, canvas));
 
         network.Thaw();
         await Assertions.Expect(status).ToHaveTextAsync("Saved");
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-saved", "true");
+        await Assertions.Expect(status).ToHaveAttributeAsync("title", "All changes saved");
         Assert.Equal(10, await ObjectCountAsync(fixture.Server, canvas));
     }
 
@@ -58,9 +61,11 @@ public class ConnectionStatusTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(status).ToHaveAttributeAsync("data-status", "offline");
         await DrawRectanglesAsync(page, 3);
         await Assertions.Expect(status).ToHaveTextAsync("Offline: 3 changes not yet saved");
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-saved", "false");
 
         await page.Context.SetOfflineAsync(false);
         await Assertions.Expect(status).ToHaveTextAsync("Saved");
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-saved", "true");
         Assert.Equal(3, await ObjectCountAsync(fixture.Server, canvas));
     }
 }

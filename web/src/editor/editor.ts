@@ -208,17 +208,25 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   });
   /** Why the connection ended for good, when the status alone does not say it. */
   let closedBecause = 'Closed';
-  /** Whether the server has every change: the connection's state and the count of changes it does not have yet. */
+  /**
+   * Whether the server has every change: the connection's state and the count of changes it does not have yet.
+   * `data-saved` says it to scripts (end-to-end tests wait for it after a gesture), the tooltip to a person.
+   */
   const showStatus = () => {
     const unsaved = client.unsavedCount;
+    const saved = client.pendingCount === 0;
     const text = {
       connecting: 'Connecting…',
-      online: unsaved > 0 ? 'Saving…' : 'Saved',
+      online: saved ? 'Saved' : 'Saving…',
       offline: unsaved > 0 ? `Offline: ${unsaved} change${unsaved === 1 ? '' : 's'} not yet saved` : 'Offline: reconnecting…',
       closed: closedBecause,
     }[client.status];
     statusEl.dataset.status = client.status;
-    if (statusEl.textContent !== text) statusEl.textContent = statusEl.title = text; // called on every change: no needless layout
+    if (statusEl.dataset.saved !== String(saved)) statusEl.dataset.saved = String(saved);
+    if (statusEl.textContent !== text) { // called on every change: no needless layout
+      statusEl.textContent = text;
+      statusEl.title = client.status === 'online' ? (saved ? 'All changes saved' : 'Saving your changes…') : text;
+    }
   };
   client.on('status', showStatus);
   client.on('peers', peers => {

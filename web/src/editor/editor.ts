@@ -12,7 +12,7 @@ import { Renderer } from './renderer';
 import { CanvasModel } from '../sync/model';
 import { SHAPES, TEXT_DEFAULTS } from './shapes';
 import { onFontsLoaded } from './fonts';
-import { TOOLS, findShortcut, type Command, type ToolName } from './tools';
+import { TOOLS, findShortcut, type AlignCommand, type Command, type ToolName } from './tools';
 import { installTooltips, toolButtons } from './toolbar';
 import { fillHelpPanel } from './help';
 import { History } from './history';
@@ -21,6 +21,8 @@ import { PropertiesPanel } from './properties';
 import { copyOf, pasteOps } from './clipboard';
 import { blobUrl, download, readCanvasFile, toJson, toPng, toSvg } from './export';
 import { snap } from './snapping';
+import { isLocked, movable, toggleLockOps } from './layers';
+import { ARRANGE_BUTTONS, ArrangeBar, arrangeOps, drawnBox } from './align';
 import { onThemeChange, toggleTheme } from '../theme';
 import { AUTO, currentPalette } from './colors';
 import { Cursors } from './cursors';
@@ -69,7 +71,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
       <div class="workspace">
         <div class="stage" tabindex="0" aria-label="Canvas"></div>
         <p class="notice" role="status" hidden></p>
-        <aside class="properties" aria-label="Properties" hidden></aside>
+        <div class="side"><aside class="properties" aria-label="Properties" hidden></aside></div>
       </div>
       <aside class="help" hidden aria-label="Keyboard shortcuts">
         <h2>Shortcuts</h2>
@@ -146,13 +148,16 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const follow = new Follow(stage, client);
   let selection: string[] = [];
 
+  // Back to the canvas after a click, where the keys (undo, nudge) work.
+  const arrangeBar = new ArrangeBar(command => { arrange(command); stageEl.focus(); });
+  root.querySelector('.side')!.prepend(arrangeBar.element);
   const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops),
     begin => (begin ? history.begin() : history.end()));
   /** Shows the selection (handles, draggable nodes, properties); touches only the nodes entering or leaving it. */
   const showSelection = (previous: readonly string[]) => {
     // Only nodes that left the selection: turning dragging off mid-drag would end the drag.
     for (const id of previous) if (!selection.includes(id)) renderer.nodes.get(id)?.draggable(false);
-    const nodes = selection.map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n);
+    const nodes = movable(client.local, selection).map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n);
     const editable = client.role !== 'viewer';
     for (const node of nodes) node.draggable(tool === 'select' && editable);
     // Drawing tools draw over the selection, so its handles only take presses with the select tool. A frame does not
@@ -168,6 +173,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     if (!transformer.isTransforming()) transformer.nodes(nodes);
     overlay.batchDraw();
     if (on('StylePanel')) properties.show(selection, client.local);
+    arrangeBar.show(editable ? nodes.length : 0);
   };
 
   const select = (ids: string[]) => {
@@ -353,7 +359,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
       return;
     }
     if (e.target.getParent() === transformer) return; // a handle: the transformer resizes or rotates
-    const target = e.target === stage ? null : e.target.id();
+    const target = e.target === stage || isLocked(client.local.get(e.target.id())) ? null : e.target.id(); // locked: the background
     const shift = (e.evt as MouseEvent).shiftKey;
     if (!target) {
       marquee = { x: at.x, y: at.y, keep: shift ? selection : [] };
@@ -374,7 +380,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     if (marquee && at) {
       const box = { x: Math.min(at.x, marquee.x), y: Math.min(at.y, marquee.y), width: Math.abs(at.x - marquee.x), height: Math.abs(at.y - marquee.y) };
       marqueeRect.setAttrs(box);
-      const inside = [...renderer.visibleBounds(new Set())].filter(b => b.x >= box.x && b.y >= box.y && b.x + b.width <= box.x + box.width && b.y + b.height <= box.y + box.height).map(b => b.id);
+      const inside = [...renderer.visibleBounds(new Set())].filter(b => b.x >= box.x && b.y >= box.y && b.x + b.width <= box.x + box.width && b.y + b.height <= box.y + box.height).map(b => b.id)
+        .filter(id => !isLocked(client.local.get(id)));
       select([...new Set([...marquee.keep, ...inside])]);
       return;
     }
@@ -474,7 +481,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     }));
   });
   content.on('dblclick dbltap', e => {
-    if (client.local.get(e.target.id())?.type === 'text') editText(e.target.id());
+    const obj = client.local.get(e.target.id());
+    if (obj?.type === 'text' && !isLocked(obj)) editText(e.target.id());
   });
 
   const guides = new Konva.Group({ listening: false });
@@ -589,14 +597,22 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     duplicate: () => paste(copyOf(client.local, selection), 20),
     copy: () => {}, // the browser's copy event does it (below), with no permission prompt
     paste: () => {},
-    'select-all': () => select([...client.local.ids()]),
+    'select-all': () => select(movable(client.local, [...client.local.ids()])),
     'bring-front': () => restack(zRange().top, undefined),
     'send-back': () => restack(undefined, zRange().bottom),
     'bring-forward': () => step(+1),
     'send-backward': () => step(-1),
     'zoom-selection': () => zoomTo(selection.length > 0 ? unionBox(selection) : null),
     ai: () => { if (client.role !== 'viewer' && on('AiCommands')) palette.open(); },
+    lock: () => submit(toggleLockOps(client.local, selection)),
+    ...Object.fromEntries(ARRANGE_BUTTONS.map(({ command }) => [command, () => arrange(command)])) as Record<AlignCommand, () => void>,
   };
+
+  /** Aligns or distributes what of the selection may move, as one change. */
+  function arrange(how: AlignCommand): void {
+    const boxOf = (id: string) => { const node = renderer.nodes.get(id); return node && drawnBox(node, content); };
+    submit(arrangeOps(client.local, movable(client.local, selection), boxOf, how, descendantsOf));
+  }
 
   // AI commands: the palette asks the server; the result comes back over the WebSocket like any change.
   const preview = new Konva.Group({ listening: false, visible: false });
@@ -730,7 +746,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   root.querySelector('.theme-button')!.addEventListener('click', toggleTheme);
 
   function nudge(dx: number, dy: number): void {
-    submit(selection.map(id => {
+    submit(movable(client.local, selection).map(id => {
       const obj = client.local.get(id)!;
       return { op: 'put' as const, id, props: { x: round((obj.x as number ?? 0) + dx), y: round((obj.y as number ?? 0) + dy) } };
     }));

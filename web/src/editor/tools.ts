@@ -16,7 +16,12 @@ export const TOOLS: { name: ToolName; label: string; key: string; icon: string }
 export type Command =
   | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo'
   | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'bring-forward' | 'send-backward' | 'select-all'
-  | 'zoom-selection' | 'ai';
+  | 'zoom-selection' | 'ai' | 'lock' | AlignCommand;
+
+/** Align and distribute (align.ts): each moves the unlocked part of a multi-selection as one undoable change. */
+export type AlignCommand =
+  | 'align-left' | 'align-center' | 'align-right' | 'align-top' | 'align-middle' | 'align-bottom'
+  | 'distribute-horizontal' | 'distribute-vertical';
 
 /**
  * `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. Entries with the same `label` are one row of the help
@@ -43,24 +48,38 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'ArrowDown', command: 'nudge-down', label: 'Nudge the selection (Shift: 10)' },
   { keys: 'Shift+1', command: 'zoom-fit', label: 'Zoom to fit' },
   { keys: 'Shift+2', command: 'zoom-selection', label: 'Zoom to the selection' },
+  { keys: 'Mod+Shift+l', command: 'lock', label: 'Lock or unlock the selection (locked: not selected or moved on the canvas; with nothing selected, unlock all)' },
+  { keys: 'Alt+a', command: 'align-left', label: 'Align left edges' },
+  { keys: 'Alt+h', command: 'align-center', label: 'Align horizontal centres' },
+  { keys: 'Alt+d', command: 'align-right', label: 'Align right edges' },
+  { keys: 'Alt+w', command: 'align-top', label: 'Align top edges' },
+  { keys: 'Alt+v', command: 'align-middle', label: 'Align vertical middles' },
+  { keys: 'Alt+s', command: 'align-bottom', label: 'Align bottom edges' },
+  { keys: 'Alt+Shift+h', command: 'distribute-horizontal', label: 'Distribute horizontally (equal gaps)' },
+  { keys: 'Alt+Shift+v', command: 'distribute-vertical', label: 'Distribute vertically (equal gaps)' },
   { keys: 'Mod+k', command: 'ai', label: 'AI: make components from a sentence' },
   { keys: '?', command: 'help', label: 'Show or hide the shortcuts' },
 ];
 
-/** A key press as the shortcut table writes it, e.g. `Mod+Shift+z`, `Shift+1`, `ArrowLeft`. */
+/**
+ * A key press as the shortcut table writes it, e.g. `Mod+Shift+z`, `Shift+1`, `Alt+a`, `ArrowLeft`. With Alt the letter
+ * comes from the key's place (`e.code`): on a Mac, Option turns the letter into another character (Option+A is å).
+ */
 export function keyOf(e: KeyboardEvent): { full: string; bare: string } {
-  const bare = e.code.startsWith('Digit') ? e.code.slice(5) : e.key.length === 1 ? e.key.toLowerCase() : e.key;
-  const mods = [e.ctrlKey || e.metaKey ? 'Mod' : null, e.shiftKey ? 'Shift' : null].filter(Boolean);
+  const bare = e.code.startsWith('Digit') ? e.code.slice(5)
+    : e.altKey && e.code.startsWith('Key') ? e.code.slice(3).toLowerCase()
+    : e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  const mods = [e.ctrlKey || e.metaKey ? 'Mod' : null, e.altKey ? 'Alt' : null, e.shiftKey ? 'Shift' : null].filter(Boolean);
   return { full: [...mods, bare].join('+'), bare };
 }
 
 export function findShortcut(e: KeyboardEvent): Command | undefined {
   const { full, bare } = keyOf(e);
-  return (SHORTCUTS.find(s => s.keys === full) ?? (e.ctrlKey || e.metaKey ? undefined : SHORTCUTS.find(s => s.keys === bare)))?.command;
+  return (SHORTCUTS.find(s => s.keys === full) ?? (e.ctrlKey || e.metaKey || e.altKey ? undefined : SHORTCUTS.find(s => s.keys === bare)))?.command;
 }
 
 const KEY_NAMES: Record<string, string> = {
-  Mod: 'Ctrl/⌘', ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', Escape: 'Esc',
+  Mod: 'Ctrl/⌘', Alt: 'Alt/⌥', ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', Escape: 'Esc',
 };
 
 /** How a shortcut is shown to people: `Mod+Shift+z` as `Ctrl/⌘+Shift+Z`, `ArrowLeft` as `←`. */

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CollabCanvas.E2E.Tests;
+
+/// <summary>
+/// Lock, align and distribute, with the real mouse and keys: what they did is read from the server's document. At zoom
+/// 100% a canvas unit is a CSS pixel from the stage's top-left corner.
+/// </summary>
+public class LayersTests(BrowserFixture fixture) : BrowserTest
+{
+    protected override BrowserFixture Fixture => fixture;
+
+    [Fact]
+    public async Task A_locked_object_is_neither_selected_nor_moved_by_the_mouse()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Lock");
+        var page = await OpenAsync(canvas, "Alice");
+        await DrawAsync(page, "r", 200, 200, 100, 80);
+        await page.Keyboard.PressAsync("Control+Shift+L");
+        var id = (await SettledAsync(canvas, objects => objects.Count == 1 && objects.Values.Single().TryGetProperty("locked", out _), "the rectangle locked")).Keys.Single();
+
+        await page.Keyboard.PressAsync("Escape");
+        await ClickAsync(page, 250, 240);
+        await Assertions.Expect(page.Locator(".properties")).ToBeHiddenAsync(); // nothing selected
+        await DragAsync(page, (250, 240), (400, 340));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "locked-drag.png") });
+        await page.Keyboard.PressAsync("Control+a");
+        await page.Keyboard.PressAsync("ArrowRight");
+        // A later change of the same page reaches the server after anything the drag or the nudge would have sent.
+        await DrawAsync(page, "o", 500, 200, 60, 60);
+        var objects = await SettledAsync(canvas, objects => objects.Count == 2, "the ellipse drawn after the drag");
+        Assert.Equal(200, Number(objects[id], "x"));
+        Assert.Equal(200, Number(objects[id], "y"));
+    }
+
+    [Fact]
+    public async Task Align_gives_equal_edges_and_distribute_equal_gaps_each_in_one_undo_step()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Align");
+        var page = await OpenAsync(canvas, "Alice");
+        await DrawAsync(page, "r", 100, 100, 80, 60);
+        await DrawAsync(page, "r", 260, 180, 120, 40);
+        await DrawAsync(page, "o", 520, 140, 60, 90);
+        await SettledAsync(canvas, objects => objects.Count == 3, "three shapes");
+        await page.Keyboard.PressAsync("Escape");
+        await DragAsync(page, (60, 60), (640, 320)); // a marquee around all three
+        await Assertions.Expect(page.Locator(".arrange")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "align-toolbar.png") });
+
+        await page.Keyboard.PressAsync("Alt+a");
+        await SettledAsync(canvas, objects => objects.Values.All(o => Number(o, "x") == 100), "left edges at 100");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Align bottom" }).ClickAsync();
+        await SettledAsync(canvas, objects => objects.Values.All(o => Number(o, "y") + Number(o, "height") == 230), "bottom edges at 230");
+        await page.Keyboard.PressAsync("Control+z");
+        await SettledAsync(canvas, objects => objects.Values.Select(o => Number(o, "y")).Order().SequenceEqual([100.0, 140, 180]), "one undo puts every y back");
+
+        // Side by side again, unevenly: distribute leaves the outer two and makes both gaps (480 - 80 - 120 - 60) / 2 = 110.
+        await page.Keyboard.PressAsync("Control+z");
+        await SettledAsync(canvas, objects => objects.Values.Select(o => Number(o, "x")).Order().SequenceEqual([100.0, 260, 520]), "one undo puts every x back");
+        await page.Keyboard.PressAsync("Alt+Shift+h");
+        var spread = await SettledAsync(canvas, objects => objects.Values.Select(o => Number(o, "x")).Order().SequenceEqual([100.0, 290, 520]), "equal gaps");
+        var boxes = spread.Values.Select(o => (X: Number(o, "x"), Right: Number(o, "x") + Number(o, "width"))).OrderBy(b => b.X).ToArray();
+        Assert.Equal(boxes[1].X - boxes[0].Right, boxes[2].X - boxes[1].Right);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "distributed.png") });
+    }
+
+    private static double Number(JsonElement obj, string name) => obj.TryGetProperty(name, out var value) ? value.GetDouble() : 0;
+
+    private async Task<IPage> OpenAsync(string canvas, string name)
+    {
+        var page = await fixture.NewPageAsync(name, canvas);
+        await page.GotoAsync($"/c/{canvas}");
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        return page;
+    }
+
+    private static async Task<(float X, float Y)> OnPageAsync(IPage page, double x, double y)
+    {
+        var stage = await page.Locator(".stage").BoundingBoxAsync() ?? throw new InvalidOperationException("no stage");
+        return (stage.X + (float)x, stage.Y + (float)y);
+    }
+
+    private static async Task ClickAsync(IPage page, double x, double y)
+    {
+        var (px, py) = await OnPageAsync(page, x, y);
+        await page.Mouse.ClickAsync(px, py);
+    }
+
+    private static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
+    {
+        var (x1, y1) = await OnPageAsync(page, from.X, from.Y);
+        var (x2, y2) = await OnPageAsync(page, to.X, to.Y);
+        await EditorSteps.DragAsync(page, x1, y1, x2, y2);
+    }
+
+    /// <summary>Draws with a tool's key from corner to corner, which leaves the new object selected.</summary>
+    private static async Task DrawAsync(IPage page, string toolKey, double x, double y, double width, double height)
+    {
+        await page.Keyboard.PressAsync(toolKey);
+        await DragAsync(page, (x, y), (x + width, y + height));
+    }
+
+    /// <summary>Waits until the server's objects (by id) satisfy <paramref name="holds"/>; says what they were if they never do.</summary>
+    private async Task<Dictionary<string, JsonElement>> SettledAsync(string canvas, Func<Dictionary<string, JsonElement>, bool> holds, string what)
+    {
+        var objects = new Dictionary<string, JsonElement>();
+        try
+        {
+            await Eventually.Until(async () =>
+            {
+                objects = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().ToDictionary(o => o.Name, o => o.Value.Clone());
+                return holds(objects);
+            }, what);
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}; the server has {JsonSerializer.Serialize(objects)}");
+        }
+        return objects;
+    }
+}

@@ -60,6 +60,8 @@ internal sealed class CommitSequencer : IAsyncDisposable
     /// </summary>
     public async Task WatchAsync(string canvasId, CancellationToken cancellationToken)
     {
+        // Checked first: waiting on a head read that has already completed would not look at the token.
+        cancellationToken.ThrowIfCancellationRequested();
         WatchedCanvas canvas;
         var first = false;
         lock (_watchGate)

@@ -67,6 +67,8 @@ public static class ObjectSchema
         ["z"] = ZIndex,
         ["name"] = String(static _ => 256, static _ => true),
         ["locked"] = Bool,
+        ["startBinding"] = ConnectorBinding,
+        ["endBinding"] = ConnectorBinding,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Client-made ids: 1 to 64 of <c>A-Z a-z 0-9 _ -</c>.</summary>
@@ -220,6 +222,44 @@ public static class ObjectSchema
         value = PropValue.Points(points);
         error = "";
         return true;
+    }
+
+    /// <summary>
+    /// <c>{"id": ID, "x": 0..1, "y": 0..1}</c>, exactly these three: the object a connector's end is held by and the point
+    /// of that object's box it is held at (<see cref="Binding"/>). The object need not exist (it may be deleted
+    /// concurrently); the geometry then falls back to the stored points (<see cref="Connectors"/>).
+    /// </summary>
+    private static bool ConnectorBinding(JsonElement json, Limits _, out PropValue value, out string error)
+    {
+        value = default;
+        error = "must be {\"id\": an object id, \"x\": 0 to 1, \"y\": 0 to 1}";
+        if (json.ValueKind != JsonValueKind.Object) return false;
+        string? id = null;
+        double? x = null, y = null;
+        foreach (var member in json.EnumerateObject())
+        {
+            switch (member.Name)
+            {
+                case "id" when id is null && member.Value.ValueKind == JsonValueKind.String && IsValidId(member.Value.GetString()):
+                    id = member.Value.GetString();
+                    break;
+                case "x" when x is null && Fraction(member.Value) is { } fx:
+                    x = fx;
+                    break;
+                case "y" when y is null && Fraction(member.Value) is { } fy:
+                    y = fy;
+                    break;
+                default:
+                    return false;
+            }
+        }
+        if (id is null || x is null || y is null) return false;
+        value = PropValue.Binding(new Binding(id, x.Value, y.Value));
+        error = "";
+        return true;
+
+        static double? Fraction(JsonElement json) =>
+            json.ValueKind == JsonValueKind.Number && json.TryGetDouble(out var d) && d is >= 0 and <= 1 ? d : null;
     }
 
     private static bool ParentId(JsonElement json, Limits _, out PropValue value, out string error)

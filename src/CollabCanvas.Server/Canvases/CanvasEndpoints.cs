@@ -199,21 +199,23 @@ public static class CanvasEndpoints
     private static readonly ValidationProblem InvalidRole =
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["The role is owner, editor or viewer."] });
 
-    /// <summary><c>{ seq, objects }</c>: the state after every batch up to <c>seq</c>.</summary>
+    /// <summary><c>{ seq, objects, connectors }</c>: the state after every batch up to <c>seq</c>, and the bound connectors' points as drawn.</summary>
     private static async Task<IResult> GetDocument(string id, HttpContext context, CanvasStore store, CanvasAccess access, RoomManager rooms)
     {
         if ((await access.AuthorizeAsync(context, id, Role.Viewer)).Denied is { } denied) return denied;
         if (await store.FindAsync(id, context.RequestAborted) is null) return TypedResults.NotFound();
         var room = await rooms.GetAsync(id);
-        var (seq, objects) = room.Document();
+        var (seq, objects, connectors) = room.Document();
         _ = rooms.ReleaseAsync(room);
-        using var buffer = new MemoryStream(objects.Length + 32);
+        using var buffer = new MemoryStream(objects.Length + connectors.Length + 48);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("seq"u8, seq);
             writer.WritePropertyName("objects"u8);
             writer.WriteRawValue(objects, skipInputValidation: true);
+            writer.WritePropertyName("connectors"u8);
+            writer.WriteRawValue(connectors, skipInputValidation: true);
             writer.WriteEndObject();
         }
         return TypedResults.File(buffer.ToArray(), "application/json");

@@ -39,6 +39,8 @@ public sealed class Room
     /// <summary><see cref="_recent"/> holds every batch after this seq.</summary>
     private long _recentBase;
     private byte[]? _objectsJson;
+    /// <summary>The bound connectors' drawn points for <see cref="Document"/>, made when asked for after a change.</summary>
+    private byte[]? _connectorsJson;
     private int _unsnapshotted;
     private long _dirtySince;
     private bool _closed;
@@ -196,6 +198,7 @@ public sealed class Room
         ApplyLogged(_state, record);
         _seq = record.Seq;
         _objectsJson = null;
+        _connectorsJson = null;
         if (_options.ReplayBufferBatches > 0)
         {
             _recent.Enqueue(record.Ops is null ? record : record with { Ops = null });
@@ -405,10 +408,13 @@ public sealed class Room
         }
     }
 
-    /// <summary>The whole document, as <c>GET /api/canvases/{id}/document</c> returns it.</summary>
-    public (long Seq, byte[] ObjectsJson) Document()
+    /// <summary>
+    /// The whole document, as <c>GET /api/canvases/{id}/document</c> returns it: the objects, and the points of the bound
+    /// connectors as drawn from them (<see cref="Connectors"/>).
+    /// </summary>
+    public (long Seq, byte[] ObjectsJson, byte[] ConnectorsJson) Document()
     {
-        lock (_gate) return (_seq, _objectsJson ??= _state.ObjectsToUtf8());
+        lock (_gate) return (_seq, _objectsJson ??= _state.ObjectsToUtf8(), _connectorsJson ??= Connectors.DrawnToUtf8(_state));
     }
 
     /// <summary>Writes a snapshot when batches arrived since the last one and <paramref name="force"/> or the time is up.</summary>

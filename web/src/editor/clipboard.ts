@@ -2,21 +2,22 @@
 import type { CanvasModel } from '../sync/model';
 import type { CanvasObject, Op } from '../sync/protocol';
 import { compareZ, keyBetween } from './zindex';
+import { asDrawn, bindingOf } from '../sync/connectors';
 
-/** The selected objects and everything inside them, or null when nothing is selected. */
+/** The selected objects and everything inside them, or null when nothing is selected; connectors with their ends as drawn. */
 export function copyOf(model: CanvasModel, ids: string[]): Record<string, CanvasObject> | null {
   const out: Record<string, CanvasObject> = {};
   const add = (id: string) => {
     const obj = model.get(id);
     if (!obj || out[id]) return;
-    out[id] = { ...obj };
+    out[id] = { ...asDrawn(obj, model) };
     for (const [child, o] of model.entries()) if (o.parentId === id) add(child);
   };
   ids.forEach(add);
   return Object.keys(out).length > 0 ? out : null;
 }
 
-/** Ops that create copies under new ids, offset, above everything, keeping parent links inside the copy. */
+/** Ops that create copies under new ids, offset, above everything, keeping parent links and bindings inside the copy. */
 export function pasteOps(objects: Record<string, CanvasObject>, offset: number, top: string | undefined, newId: () => string): { ops: Op[]; ids: string[] } {
   const entries = Object.entries(objects).filter(([, o]) => o && typeof o === 'object' && typeof o.type === 'string');
   const ids = new Map(entries.map(([id]) => [id, newId()]));
@@ -32,6 +33,13 @@ export function pasteOps(objects: Record<string, CanvasObject>, offset: number, 
     if (typeof obj.parentId === 'string') {
       if (ids.has(obj.parentId)) props.parentId = ids.get(obj.parentId);
       else delete props.parentId;
+    }
+    // A copied connector stays bound to copies of its shapes; bound to a shape left behind, it is drawn where copied.
+    for (const end of ['startBinding', 'endBinding'] as const) {
+      const binding = bindingOf(obj, end);
+      if (!binding) continue;
+      if (ids.has(binding.id)) props[end] = { ...binding, id: ids.get(binding.id) };
+      else delete props[end];
     }
     return { op: 'put', id: ids.get(id)!, props } as Op;
   });

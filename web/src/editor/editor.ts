@@ -30,6 +30,7 @@ import { CanvasTitle } from './title';
 import { clampZoom } from './zoom';
 import { EmptyCanvasHint } from './hint';
 import { Follow } from './follow';
+import { ConnectorEditing } from './connectors';
 import { deadEnd } from '../deadEnd';
 import type { Features } from '../features';
 
@@ -126,6 +127,10 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false, flipEnabled: false });
   overlay.add(transformer);
   const renderer = new Renderer(content, currentPalette());
+  const connectors = new ConnectorEditing({
+    stage, overlay, model: () => client.local, submit: ops => submit(ops), pointer: () => pointerOnCanvas(),
+    gesture: begin => (begin ? history.begin() : history.end()),
+  });
   /** An AI command's result that only this user sees until they accept it (see the palette). */
   let previewModel = new CanvasModel();
   onThemeChange(() => renderer.setPalette(currentPalette(), client.local));
@@ -171,6 +176,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     // Attaching anew measures the nodes again (a text's new words, a line's new points) but resets the handles' box,
     // which would make a resize or turn in progress jump when a peer's change arrives: not while one is.
     if (!transformer.isTransforming()) transformer.nodes(nodes);
+    connectors.showHandles(selection, tool === 'select' && editable);
     overlay.batchDraw();
     if (on('StylePanel')) properties.show(selection, client.local);
     arrangeBar.show(editable ? nodes.length : 0);
@@ -355,10 +361,12 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
       const parentId = tool === 'frame' ? undefined : frameAt(at.x, at.y);
       const shape: Record<string, PropValue> = tool === 'line' || tool === 'arrow' || tool === 'path' ? { points: [0, 0, 0, 0] } : { width: 1, height: 1 };
       history.begin();
-      submit([{ op: 'put', id: drawing.id, props: { type: tool, x: at.x, y: at.y, ...shape, ...STYLE[tool], z: zTop(), ...(parentId ? { parentId } : {}) } }]);
+      submit([{ op: 'put', id: drawing.id, props: {
+        type: tool, x: at.x, y: at.y, ...shape, ...STYLE[tool], z: zTop(), ...(parentId ? { parentId } : {}), ...connectors.startProps(tool, at),
+      } }]);
       return;
     }
-    if (e.target.getParent() === transformer) return; // a handle: the transformer resizes or rotates
+    if (e.target.getParent() === transformer || connectors.owns(e.target)) return; // a handle: it resizes, rotates or moves an end
     const target = e.target === stage || isLocked(client.local.get(e.target.id())) ? null : e.target.id(); // locked: the background
     const shift = (e.evt as MouseEvent).shiftKey;
     if (!target) {
@@ -386,6 +394,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
       return;
     }
     if (!drawing || !at) return;
+    connectors.drawing(drawing.kind, drawing.id, at);
     const dx = round(at.x - drawing.x), dy = round(at.y - drawing.y);
     if (drawing.kind === 'path') {
       drawing.points.push(dx, dy);
@@ -424,6 +433,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     }
     if (drawing) {
       const id = drawing.id;
+      submit(connectors.finishDrawing(drawing.kind, id, pointerOnCanvas()));
       drawing = null;
       history.end();
       setTool('select');
@@ -434,7 +444,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
 
   // Moving the selection: each drag is one undo step. A frame carries what is inside it; a shape dropped on a
   // frame goes into it, and out of it when dropped outside.
-  content.on('dragstart', () => history.begin());
+  content.on('dragstart', () => { history.begin(); submit(connectors.detach(selection)); });
   content.on('dragmove', e => {
     if (e.target === stage) return;
     const id = e.target.id();
@@ -442,7 +452,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     if (!obj) return;
     // Snap to the edges and centres of what is on screen, and show the guides.
     const moving = e.target.getClientRect({ relativeTo: content });
-    const skip = new Set([id, ...selection, ...descendantsOf(id)]);
+    const skip = connectors.withFollowers([id, ...selection, ...descendantsOf(id)]);
     const snapped = snap(moving, renderer.visibleBounds(skip), 6 / stage.scaleX());
     e.target.position({ x: e.target.x() + snapped.dx, y: e.target.y() + snapped.dy });
     showGuides(snapped.vertical, snapped.horizontal);
@@ -470,6 +480,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   });
   // A resize or turn of the selection is one change (one undo step), sent when the handle is let go: the nodes were
   // scaled and turned by the transformer, which the objects keep as their own size (each type says how) and rotation.
+  // Connectors turned or resized without the shapes they are bound to leave them first (in the same step).
+  transformer.on('transformstart', () => { history.begin(); submit(connectors.detach(selection)); });
   transformer.on('transformend', () => {
     // A peer may have deleted one of them meanwhile.
     submit(transformer.nodes().filter(node => client.local.has(node.id())).map(node => {
@@ -479,6 +491,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
       const rotation = round(((node.rotation() + 540) % 360) - 180);
       return { op: 'put' as const, id: node.id(), props: { x: round(node.x()), y: round(node.y()), rotation, ...size } };
     }));
+    history.end();
   });
   content.on('dblclick dbltap', e => {
     const obj = client.local.get(e.target.id());
@@ -584,7 +597,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   }
 
   const commands: Record<Command, (e: KeyboardEvent) => void> = {
-    delete: () => { submit(selection.map(id => ({ op: 'delete' as const, id }))); select([]); },
+    delete: () => { submit([...connectors.beforeDelete(selection), ...selection.map(id => ({ op: 'delete' as const, id }))]); select([]); },
     escape: () => select([]),
     help: () => { helpEl.hidden = !helpEl.hidden; },
     'nudge-left': e => nudge(e.shiftKey ? -10 : -1, 0),

@@ -11,6 +11,7 @@ const GESTURES: HelpRow[] = [
   { keys: ['Drag a shape'], does: 'Select and move it' },
   { keys: ['Drag a handle'], does: 'Resize (Shift: keep the ratio, Alt: from the centre)' },
   { keys: ['Drag the rotate handle'], does: 'Rotate (Shift: in steps of 15°)' },
+  { keys: ["Let an arrow's or line's end go on a shape"], does: 'Bind it: the end follows the shape (drag the end handle off to unbind)' },
 ];
 
 /** The tools, then the shortcuts (those that share a label make one row), then the gestures. */

@@ -2,6 +2,7 @@
 // outside the view are not drawn at all (culling), so panning a large canvas draws only what is on screen.
 import Konva from 'konva';
 import type { CanvasModel } from '../sync/model';
+import { BindingIndex, asDrawn } from '../sync/connectors';
 import type { Palette } from './colors';
 import { SHAPES } from './shapes';
 import { compareStacking } from './zindex';
@@ -11,6 +12,8 @@ interface Bounds { x: number; y: number; width: number; height: number }
 export class Renderer {
   readonly nodes = new Map<string, Konva.Shape>();
   private readonly bounds = new Map<string, Bounds>();
+  /** Connectors follow the objects they are bound to: a change to one redraws them. */
+  private readonly bindings = new BindingIndex();
   private view: Bounds | null = null;
 
   /** @param palette the theme's colours, which "auto" colours are drawn with. */
@@ -23,10 +26,11 @@ export class Renderer {
   }
 
   update(model: CanvasModel, ids: Iterable<string> | 'all'): void {
-    const todo = ids === 'all' ? new Set([...this.nodes.keys(), ...model.ids()]) : ids;
+    const todo = ids === 'all' ? new Set([...this.nodes.keys(), ...model.ids()]) : this.bindings.withDependents(ids);
     let reorder = false;
     for (const id of todo) {
       const obj = model.get(id);
+      this.bindings.set(id, obj);
       let node = this.nodes.get(id);
       if (!obj) {
         node?.destroy();
@@ -51,7 +55,7 @@ export class Renderer {
       }
       if (node.getAttr('z') !== obj.z) reorder = true;
       node.setAttr('z', obj.z);
-      SHAPES[obj.type].update(node, obj, this.palette);
+      SHAPES[obj.type].update(node, asDrawn(obj, model), this.palette);
       const box = boundsOf(node);
       this.bounds.set(id, box);
       node.visible(!this.view || intersects(box, this.view));

@@ -1,7 +1,9 @@
 // Protocol v1 as the browser sees it (docs/protocol.md is the full text).
 
 export type ObjectType = 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'frame' | 'path';
-export type PropValue = number | string | boolean | number[];
+/** Where a connector's end is held: an object and a point of its box as fractions of its width and height. */
+export interface Binding { id: string; x: number; y: number }
+export type PropValue = number | string | boolean | number[] | Binding;
 /** An object in its wire form: `type`, `parentId` and every other prop side by side. */
 export type CanvasObject = { type: ObjectType } & Record<string, PropValue>;
 export type Objects = Record<string, CanvasObject>;

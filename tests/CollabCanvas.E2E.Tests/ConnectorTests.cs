@@ -1,0 +1,239 @@
+using System.Text.Json;
+using CollabCanvas.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CollabCanvas.E2E.Tests;
+
+/// <summary>
+/// Arrows bound to shapes, by hand: an arrow drawn from one shape to another binds both ends; when a peer moves,
+/// resizes or turns a bound shape, the end follows in both windows and in the geometry the server derives (the
+/// document's <c>connectors</c>), with no op to the arrow; deleting the shape leaves the arrow where it was seen; an end
+/// handle dropped on a shape binds, dropped elsewhere unbinds. At zoom 100% a canvas unit is a CSS pixel from the
+/// stage's top-left corner.
+/// </summary>
+public class ConnectorTests(BrowserFixture fixture) : BrowserTest
+{
+    protected override BrowserFixture Fixture => fixture;
+
+    /// <summary>The light theme's ink, which new arrows are drawn in (docs/protocol.md).</summary>
+    private static readonly (int R, int G, int B) Ink = (0x1f, 0x23, 0x28);
+
+    [Fact]
+    public async Task An_arrow_bound_to_two_shapes_follows_a_peer_moving_resizing_and_turning_one_and_survives_its_deletion()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Connectors");
+        var alice = await OpenAsync(canvas, "Alice");
+        var bob = await OpenAsync(canvas, "Bob");
+        await DrawAsync(alice, "r", (150, 200), (270, 300));
+        await DrawAsync(alice, "r", (500, 300), (620, 400));
+        await alice.Keyboard.PressAsync("Escape");
+        var shapes = await SettledAsync(canvas, d => Objects(d).Count == 2, "two rectangles");
+        string At(double x) => Objects(shapes).Single(o => Number(o.Value, "x") == x).Key;
+        var (a, b) = (At(150), At(500));
+
+        // From A's centre to a point of B right of and below its centre; over B, B is outlined before the press ends.
+        await alice.Keyboard.PressAsync("a");
+        await MoveAsync(alice, (210, 250));
+        await alice.Mouse.DownAsync();
+        await MoveAsync(alice, (590, 380), steps: 10);
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "connector-hover.png") });
+        await alice.Mouse.UpAsync();
+        var document = await SettledAsync(canvas, d => Objects(d).Values.Any(o => o.TryGetProperty("endBinding", out _)), "the arrow bound");
+        var (arrow, drawn) = Objects(document).Single(o => o.Value.GetProperty("type").GetString() == "arrow");
+        Assert.Equal(a, drawn.GetProperty("startBinding").GetProperty("id").GetString());
+        Assert.Equal(b, drawn.GetProperty("endBinding").GetProperty("id").GetString());
+        Assert.Equal(0.75, drawn.GetProperty("endBinding").GetProperty("x").GetDouble(), 2);
+        Assert.Equal(0.8, drawn.GetProperty("endBinding").GetProperty("y").GetDouble(), 2);
+        var stored = Points(drawn);
+        AssertEnd(document, arrow, (590, 380), "the end where it was let go");
+        await alice.Keyboard.PressAsync("Escape"); // the selected arrow's end handles would cover its head
+
+        // Bob drags B by a corner away from the arrow: the end moves with it; no op touched the arrow's own points.
+        await DragAsync(bob, (520, 320), (620, 470));
+        document = await SettledAsync(canvas, d => Number(Objects(d)[b], "x") == 600 && Number(Objects(d)[b], "y") == 450, "B moved by Bob");
+        AssertEnd(document, arrow, (690, 530), "the end moved with B");
+        Assert.Equal(stored, Points(Objects(document)[arrow]));
+        await EventuallyHeadAsync(bob, (210, 250), (690, 530), "Bob sees the arrow's head on the moved B");
+        await EventuallyHeadAsync(alice, (210, 250), (690, 530), "Alice sees the arrow's head on the moved B");
+        await EventuallyPixelAsync(alice, (590, 380), await PixelAsync(alice, (900, 150)), "nothing is left where the end was");
+
+        // Alice resizes B by its bottom-right handle: the end keeps its place in B's box (3/4 across, 4/5 down).
+        await ClickAsync(alice, (620, 470));
+        await DragAsync(alice, (720, 550), (780, 590));
+        document = await SettledAsync(canvas, d => Number(Objects(d)[b], "width") == 180, "B resized");
+        Assert.Equal(140, Number(Objects(document)[b], "height"), 1);
+        AssertEnd(document, arrow, (600 + 0.75 * 180, 450 + 0.8 * 140), "the end followed the resize");
+        await EventuallyHeadAsync(bob, (210, 250), (735, 562), "Bob sees the arrow's head on the resized B");
+
+        // A quarter turn about B's centre (the rotate handle, 50 px above the top middle, dragged to the right of it).
+        await DragAsync(alice, (690, 400), (890, 520));
+        document = await SettledAsync(canvas, d => Math.Abs(Number(Objects(d)[b], "rotation") - 90) < 0.5, "B turned");
+        var turned = Objects(document)[b];
+        var end = AnchorOf(turned, 0.75, 0.8);
+        Assert.True(Math.Abs(end.X - 735) > 20 || Math.Abs(end.Y - 562) > 20, $"the anchor moved with the turn: {end}");
+        AssertEnd(document, arrow, end, "the end followed the turn");
+        await EventuallyHeadAsync(bob, (210, 250), end, "Bob sees the arrow's head on the turned B");
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "connector-turned.png") });
+
+        // Alice deletes B: the arrow keeps the end where it was drawn, unbound; its start stays on A.
+        await alice.Keyboard.PressAsync("Delete");
+        document = await SettledAsync(canvas, d => !Objects(d).ContainsKey(b), "B deleted");
+        var left = Objects(document)[arrow];
+        Assert.False(left.TryGetProperty("endBinding", out _), left.ToString());
+        Assert.Equal(a, left.GetProperty("startBinding").GetProperty("id").GetString());
+        var points = Points(left);
+        Assert.Equal(end.X, Number(left, "x") + points[^2], 0);
+        Assert.Equal(end.Y, Number(left, "y") + points[^1], 0);
+        AssertEnd(document, arrow, end, "the end stays where it was seen");
+        await EventuallyHeadAsync(bob, (210, 250), end, "Bob still sees the arrow's head where B was");
+    }
+
+    [Fact]
+    public async Task A_selected_arrows_end_handle_binds_where_it_is_dropped_on_a_shape_and_unbinds_elsewhere()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("End handles");
+        var alice = await OpenAsync(canvas, "Alice");
+        var bob = await OpenAsync(canvas, "Bob");
+        await DrawAsync(alice, "o", (400, 200), (520, 300));
+        await alice.Keyboard.PressAsync("Escape");
+        var ellipse = Objects(await SettledAsync(canvas, d => Objects(d).Count == 1, "the ellipse")).Keys.Single();
+
+        await DrawAsync(alice, "a", (100, 400), (250, 400)); // from and to empty canvas: bound to nothing, left selected
+        var document = await SettledAsync(canvas, d => Objects(d).Count == 2, "the arrow");
+        var arrow = Objects(document).Single(o => o.Key != ellipse).Key;
+        Assert.False(Objects(document)[arrow].TryGetProperty("endBinding", out _));
+
+        await DragAsync(alice, (250, 400), (460, 250)); // the end handle onto the ellipse's centre
+        document = await SettledAsync(canvas, d => Objects(d)[arrow].TryGetProperty("endBinding", out _), "the end bound");
+        Assert.Equal(ellipse, Objects(document)[arrow].GetProperty("endBinding").GetProperty("id").GetString());
+        AssertEnd(document, arrow, (460, 250), "the end on the ellipse");
+
+        await DragAsync(bob, (420, 230), (470, 330)); // Bob moves the ellipse 50 right, 100 down
+        document = await SettledAsync(canvas, d => Number(Objects(d)[ellipse], "x") == 450, "the ellipse moved");
+        AssertEnd(document, arrow, (510, 350), "the end followed the ellipse");
+        await alice.Keyboard.PressAsync("Escape"); // the end handle would cover the head
+        await EventuallyHeadAsync(alice, (100, 400), (510, 350), "Alice sees the head on the moved ellipse");
+        await ClickAsync(alice, (305, 375)); // the arrow's middle selects it again
+
+        await DragAsync(alice, (510, 350), (700, 450)); // the end handle, off onto empty canvas
+        document = await SettledAsync(canvas, d => !Objects(d)[arrow].TryGetProperty("endBinding", out _), "the end unbound");
+        var points = Points(Objects(document)[arrow]);
+        Assert.Equal((700.0, 450.0), (Number(Objects(document)[arrow], "x") + points[^2], Number(Objects(document)[arrow], "y") + points[^1]));
+        await EventuallyHeadAsync(bob, (100, 400), (700, 450), "Bob sees the free end");
+    }
+
+    /// <summary>A point of a box turned about its top-left corner (as objects turn), at fractions of its size.</summary>
+    private static (double X, double Y) AnchorOf(JsonElement box, double ax, double ay)
+    {
+        var radians = Number(box, "rotation") * Math.PI / 180;
+        var (dx, dy) = (ax * Number(box, "width"), ay * Number(box, "height"));
+        return (Number(box, "x") + dx * Math.Cos(radians) - dy * Math.Sin(radians), Number(box, "y") + dx * Math.Sin(radians) + dy * Math.Cos(radians));
+    }
+
+    /// <summary>The end of a connector as the server draws it (the document's <c>connectors</c>), in canvas units.</summary>
+    private static void AssertEnd(JsonElement document, string arrow, (double X, double Y) expected, string what)
+    {
+        var obj = Objects(document)[arrow];
+        var drawn = document.GetProperty("connectors").TryGetProperty(arrow, out var bound) ? bound.EnumerateArray().Select(p => p.GetDouble()).ToArray() : Points(obj);
+        var end = (X: Number(obj, "x") + drawn[^2], Y: Number(obj, "y") + drawn[^1]);
+        Assert.True(Math.Abs(end.X - expected.X) < 1 && Math.Abs(end.Y - expected.Y) < 1, $"{what}: the server draws the end at {end}, expected {expected}");
+    }
+
+    /// <summary>Waits until the page shows the arrow's head (ink) just short of its tip, along the line from <paramref name="from"/>.</summary>
+    private static Task EventuallyHeadAsync(IPage page, (double X, double Y) from, (double X, double Y) tip, string what)
+    {
+        var length = Math.Sqrt((tip.X - from.X) * (tip.X - from.X) + (tip.Y - from.Y) * (tip.Y - from.Y));
+        var inHead = (tip.X - 4 * (tip.X - from.X) / length, tip.Y - 4 * (tip.Y - from.Y) / length);
+        return EventuallyPixelAsync(page, inHead, Ink, what);
+    }
+
+    private static Dictionary<string, JsonElement> Objects(JsonElement document) =>
+        document.GetProperty("objects").EnumerateObject().ToDictionary(o => o.Name, o => o.Value);
+
+    private static double[] Points(JsonElement obj) => [.. obj.GetProperty("points").EnumerateArray().Select(p => p.GetDouble())];
+
+    private static double Number(JsonElement obj, string name) => obj.TryGetProperty(name, out var value) ? value.GetDouble() : 0;
+
+    private async Task<IPage> OpenAsync(string canvas, string name)
+    {
+        var page = await fixture.NewPageAsync(name, canvas);
+        await page.GotoAsync($"/c/{canvas}");
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        return page;
+    }
+
+    private static async Task<(float X, float Y)> OnPageAsync(IPage page, (double X, double Y) point)
+    {
+        var stage = await page.Locator(".stage").BoundingBoxAsync() ?? throw new InvalidOperationException("no stage");
+        return (stage.X + (float)point.X, stage.Y + (float)point.Y);
+    }
+
+    private static async Task MoveAsync(IPage page, (double X, double Y) point, int steps = 1)
+    {
+        var (x, y) = await OnPageAsync(page, point);
+        await page.Mouse.MoveAsync(x, y, new() { Steps = steps });
+    }
+
+    private static async Task ClickAsync(IPage page, (double X, double Y) point)
+    {
+        var (x, y) = await OnPageAsync(page, point);
+        await page.Mouse.ClickAsync(x, y);
+    }
+
+    private static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
+    {
+        var (x1, y1) = await OnPageAsync(page, from);
+        var (x2, y2) = await OnPageAsync(page, to);
+        await EditorSteps.DragAsync(page, x1, y1, x2, y2);
+    }
+
+    private static async Task DrawAsync(IPage page, string toolKey, (double X, double Y) from, (double X, double Y) to)
+    {
+        await page.Keyboard.PressAsync(toolKey);
+        await DragAsync(page, from, to);
+    }
+
+    /// <summary>Waits until the server's document satisfies <paramref name="holds"/>; says what it was if it never does.</summary>
+    private async Task<JsonElement> SettledAsync(string canvas, Func<JsonElement, bool> holds, string what)
+    {
+        var document = default(JsonElement);
+        try
+        {
+            await Eventually.Until(async () =>
+            {
+                document = (await fixture.Server.DocumentAsync(canvas)).Clone();
+                return holds(document);
+            }, what);
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}; the server has {document}");
+        }
+        return document;
+    }
+
+    private static async Task<(int R, int G, int B)> PixelAsync(IPage page, (double X, double Y) point)
+    {
+        var (x, y) = await OnPageAsync(page, point);
+        var png = await page.ScreenshotAsync(new() { Clip = new() { X = (int)x, Y = (int)y, Width = 1, Height = 1 } });
+        var pixel = Png.Decode(png)[0, 0];
+        return (pixel.R, pixel.G, pixel.B);
+    }
+
+    private static async Task EventuallyPixelAsync(IPage page, (double X, double Y) point, (int R, int G, int B) colour, string what)
+    {
+        var seen = (R: -1, G: -1, B: -1);
+        try
+        {
+            await Eventually.Until(async () =>
+            {
+                seen = await PixelAsync(page, point);
+                return Math.Abs(seen.R - colour.R) + Math.Abs(seen.G - colour.G) + Math.Abs(seen.B - colour.B) < 24;
+            }, what);
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}: {seen} at {point}, expected {colour}");
+        }
+    }
+}

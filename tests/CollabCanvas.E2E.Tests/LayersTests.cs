@@ -67,6 +67,72 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "distributed.png") });
     }
 
+    [Fact]
+    public async Task The_layers_panel_lists_by_stacking_renames_locks_and_reorders_by_drag_for_every_window()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Layers");
+        var alice = await OpenAsync(canvas, "Alice");
+        var bob = await OpenAsync(canvas, "Bob");
+        await DrawAsync(alice, "r", 100, 100, 120, 90);
+        await DrawAsync(alice, "o", 160, 140, 120, 90);
+        await DrawAsync(alice, "f", 400, 100, 260, 220);
+        await DrawAsync(alice, "r", 440, 150, 80, 60); // inside the frame
+        var ids = await SettledAsync(canvas, objects => objects.Count == 4, "two shapes and a frame with a rectangle");
+        string At(double x) => ids.Single(o => Number(o.Value, "x") == x).Key;
+        var (rect, ellipse) = (At(100), At(160));
+
+        await alice.Keyboard.PressAsync("Alt+l");
+        var names = alice.Locator(".layers .layer-name");
+        // The top first; frames are drawn below other objects; a frame's children follow it, one step in.
+        await Assertions.Expect(names).ToHaveTextAsync(["Ellipse", "Rectangle", "Frame", "Rectangle"]);
+        var rows = alice.Locator(".layers .layer");
+        Assert.True(await IndentOfAsync(rows.Nth(3)) > await IndentOfAsync(rows.Nth(2)), "the frame's child is indented");
+
+        // A click on the canvas marks the row; a click on a row selects on the canvas.
+        await ClickAsync(alice, 250, 200);
+        await Assertions.Expect(rows.Nth(0)).ToHaveAttributeAsync("aria-selected", "true");
+        await rows.Nth(1).ClickAsync();
+        await Assertions.Expect(alice.Locator(".properties h2")).ToHaveTextAsync("Rectangle");
+        await Assertions.Expect(rows.Nth(0)).ToHaveAttributeAsync("aria-selected", "false");
+
+        await rows.Nth(1).Locator(".layer-name").DblClickAsync();
+        await alice.Keyboard.PressAsync("Control+a");
+        await alice.Keyboard.TypeAsync("Back");
+        await alice.Keyboard.PressAsync("Enter");
+        await SettledAsync(canvas, objects => objects[rect].TryGetProperty("name", out var n) && n.GetString() == "Back", "the rectangle renamed");
+
+        // Dragged from second place to the top of the list: drawn above the ellipse, for Bob too.
+        var from = (await rows.Nth(1).BoundingBoxAsync())!;
+        var to = (await rows.Nth(0).BoundingBoxAsync())!;
+        await EditorStepsDragAsync(alice, from.X + 60, from.Y + from.Height / 2, to.X + 60, to.Y + 2);
+        await SettledAsync(canvas, objects => string.CompareOrdinal(objects[rect].GetProperty("z").GetString(), objects[ellipse].GetProperty("z").GetString()) > 0,
+            "the rectangle above the ellipse");
+        await Assertions.Expect(names).ToHaveTextAsync(["Back", "Ellipse", "Frame", "Rectangle"]);
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "layers-panel.png") });
+        await bob.Keyboard.PressAsync("Alt+l");
+        await Assertions.Expect(bob.Locator(".layers .layer-name")).ToHaveTextAsync(["Back", "Ellipse", "Frame", "Rectangle"]);
+        await bob.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "layers-panel-peer.png") });
+
+        // Locked from its row, unlocked by the key with the row selected.
+        await rows.Nth(0).HoverAsync();
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Lock Back" }).ClickAsync();
+        await SettledAsync(canvas, objects => objects[rect].TryGetProperty("locked", out _), "locked from the panel");
+        await Assertions.Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Unlock Back" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await rows.Nth(0).ClickAsync();
+        await alice.Keyboard.PressAsync("Control+Shift+L");
+        await SettledAsync(canvas, objects => !objects[rect].TryGetProperty("locked", out _), "unlocked by the key");
+
+        // A frame folds away what is inside it.
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Collapse" }).ClickAsync();
+        await Assertions.Expect(names).ToHaveTextAsync(["Back", "Ellipse", "Frame"]);
+    }
+
+    private static async Task<double> IndentOfAsync(ILocator row) =>
+        double.Parse((await row.EvaluateAsync<string>("r => getComputedStyle(r).paddingLeft")).Replace("px", ""), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Task EditorStepsDragAsync(IPage page, double x1, double y1, double x2, double y2) =>
+        EditorSteps.DragAsync(page, (float)x1, (float)y1, (float)x2, (float)y2);
+
     private static double Number(JsonElement obj, string name) => obj.TryGetProperty(name, out var value) ? value.GetDouble() : 0;
 
     private async Task<IPage> OpenAsync(string canvas, string name)

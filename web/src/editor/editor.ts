@@ -21,7 +21,7 @@ import { PropertiesPanel } from './properties';
 import { copyOf, pasteOps } from './clipboard';
 import { blobUrl, download, readCanvasFile, toJson, toPng, toSvg } from './export';
 import { snap } from './snapping';
-import { isLocked, movable, toggleLockOps } from './layers';
+import { LayersPanel, isLocked, movable, toggleLockOps } from './layers';
 import { ARRANGE_BUTTONS, ArrangeBar, arrangeOps, drawnBox } from './align';
 import { onThemeChange, toggleTheme } from '../theme';
 import { AUTO, currentPalette } from './colors';
@@ -153,6 +153,13 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const follow = new Follow(stage, client);
   let selection: string[] = [];
 
+  const layers = new LayersPanel({
+    model: () => client.local, select: ids => select(ids), submit: ops => submit(ops), editable: () => client.role !== 'viewer',
+    focusCanvas: () => stageEl.focus(),
+  });
+  root.querySelector('.workspace')!.prepend(layers.element);
+  root.querySelector('.topbar .theme-button')!.before(layers.button);
+  client.on('change', () => layers.changed());
   // Back to the canvas after a click, where the keys (undo, nudge) work.
   const arrangeBar = new ArrangeBar(command => { arrange(command); stageEl.focus(); });
   root.querySelector('.side')!.prepend(arrangeBar.element);
@@ -180,6 +187,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     overlay.batchDraw();
     if (on('StylePanel')) properties.show(selection, client.local);
     arrangeBar.show(editable ? nodes.length : 0);
+    layers.showSelection(selection);
   };
 
   const select = (ids: string[]) => {
@@ -618,6 +626,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     'zoom-selection': () => zoomTo(selection.length > 0 ? unionBox(selection) : null),
     ai: () => { if (client.role !== 'viewer' && on('AiCommands')) palette.open(); },
     lock: () => submit(toggleLockOps(client.local, selection)),
+    layers: () => layers.toggle(),
     ...Object.fromEntries(ARRANGE_BUTTONS.map(({ command }) => [command, () => arrange(command)])) as Record<AlignCommand, () => void>,
   };
 

@@ -1,8 +1,11 @@
-// Lock: a locked object stays where it is drawn but the canvas does not take it: a press on it is a press on what is
+// The layers panel, and lock. Lock: a locked object stays where it is drawn but the canvas does not take it: a press on it is a press on what is
 // behind it (the background starts a marquee), a marquee and Select all leave it out, and no drag, handle, nudge or
 // alignment moves it. It can still be selected in the layers panel (to unlock it, rename it, reorder it).
 import type { CanvasModel } from '../sync/model';
 import type { CanvasObject, Op } from '../sync/protocol';
+import { TYPE_NAMES } from './properties';
+import { readableKeys } from './tools';
+import { compareStacking, keyBetween } from './zindex';
 
 export const isLocked = (obj: CanvasObject | undefined): boolean => obj?.locked === true;
 
@@ -17,4 +20,303 @@ export function toggleLockOps(model: CanvasModel, ids: readonly string[]): Op[] 
   if (ids.length === 0) ids = [...model.entries()].filter(([, obj]) => isLocked(obj)).map(([id]) => id);
   const lock = ids.some(id => !isLocked(model.get(id)));
   return ids.filter(id => model.has(id)).map(id => ({ op: 'put' as const, id, props: { locked: lock ? true : null } }));
+}
+
+/** One line of the layers panel: an object, how deep in frames it is, and whether it holds others. */
+export interface LayerRow { id: string; obj: CanvasObject; depth: number; folder: boolean }
+
+const topFirst = (model: CanvasModel) => (a: string, b: string) =>
+  compareStacking({ id: b, ...model.get(b)! }, { id: a, ...model.get(a)! });
+
+/** The objects as the panel lists them: the top of the stacking order first, each frame followed by what is inside it. */
+export function layerRows(model: CanvasModel, collapsed: ReadonlySet<string>): LayerRow[] {
+  const children = new Map<string | undefined, string[]>();
+  for (const [id, obj] of model.entries()) {
+    const parent = typeof obj.parentId === 'string' && model.has(obj.parentId) ? obj.parentId : undefined;
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(id);
+    else children.set(parent, [id]);
+  }
+  const rows: LayerRow[] = [];
+  const visit = (parent: string | undefined, depth: number) => {
+    for (const id of (children.get(parent) ?? []).sort(topFirst(model))) {
+      const inside = children.has(id);
+      rows.push({ id, obj: model.get(id)!, depth, folder: inside });
+      if (inside && !collapsed.has(id)) visit(id, depth + 1);
+    }
+  };
+  visit(undefined, 0);
+  return rows;
+}
+
+/**
+ * The op that moves `id` to the slot above row `slot` (0: above every row) among its siblings of its own kind (the
+ * same parent; frames among frames, as frames are always drawn below other objects): a new `z` between its new
+ * neighbours', as the z-order commands write it. None when it would not move.
+ */
+export function reorderOps(model: CanvasModel, rows: readonly LayerRow[], id: string, slot: number): Op[] {
+  const moved = model.get(id);
+  if (!moved) return [];
+  const isFrame = moved.type === 'frame';
+  const siblings = rows.map((row, index) => ({ row, index }))
+    .filter(({ row }) => (row.obj.parentId ?? null) === (moved.parentId ?? null) && (row.obj.type === 'frame') === isFrame);
+  const at = siblings.findIndex(s => s.row.id === id);
+  const others = siblings.filter(s => s.row.id !== id);
+  const k = others.filter(s => s.index < slot).length;
+  if (at >= 0 && k === at) return []; // the same place
+  const above = others[k - 1]?.row.obj.z, below = others[k]?.row.obj.z;
+  const lower = typeof below === 'string' ? below : undefined, upper = typeof above === 'string' ? above : undefined;
+  if (lower !== undefined && upper !== undefined && lower >= upper) return []; // keys written by hand out of order
+  return [{ op: 'put', id, props: { z: keyBetween(lower, upper) } }];
+}
+
+/** What the panel asks of the editor. */
+export interface LayersHost {
+  model(): CanvasModel;
+  /** Selects these objects (the panel's own clicks: a locked object too). */
+  select(ids: string[]): void;
+  submit(ops: Op[]): void;
+  /** Whether this session may change the canvas (a viewer only looks). */
+  editable(): boolean;
+  /** Gives the keys back to the canvas (Delete, Ctrl+Shift+L, undo act on what the panel selected). */
+  focusCanvas(): void;
+}
+
+const ROW_HEIGHT = 28;
+/** Padlocks, shut and open, as 24×24 line drawings. */
+const LOCKED = 'M8 11V8a4 4 0 0 1 8 0v3M6 11h12v9H6z';
+const UNLOCKED = 'M8 11V8a4 4 0 0 1 7.7-1.5M6 11h12v9H6z';
+/** Rows built beyond each end of the view, so that a short scroll shows rows at once. */
+const OVERSCAN = 8;
+
+/**
+ * The layers panel: every object in stacking order, top first, with frames as folders. Only the rows in view exist
+ * in the page (a canvas of 10,000 objects has some 30 rows), and the list is worked out again at most once an
+ * animation frame, and only while the panel is open.
+ */
+export class LayersPanel {
+  readonly element = document.createElement('aside');
+  /** The top bar's button that shows and hides the panel, pressed while it shows. */
+  readonly button = layersButton(() => this.toggle());
+  private readonly list = document.createElement('div');
+  private readonly spacer = document.createElement('div');
+  private readonly marker = document.createElement('div');
+  private rows: LayerRow[] = [];
+  private stale = true;
+  private frame = 0;
+  private selected = new Set<string>();
+  private readonly collapsed = new Set<string>();
+  private renaming = false;
+  private press: { id: string; y: number; dragging: boolean; pointer: number } | null = null;
+
+  constructor(private readonly host: LayersHost) {
+    this.element.className = 'layers';
+    this.element.setAttribute('aria-label', 'Layers');
+    this.element.hidden = true;
+    const heading = document.createElement('h2');
+    heading.textContent = 'Layers';
+    this.list.className = 'layer-list';
+    this.list.setAttribute('role', 'listbox');
+    this.list.setAttribute('aria-label', 'Layers');
+    this.list.setAttribute('aria-multiselectable', 'true');
+    this.spacer.className = 'layer-spacer';
+    this.marker.className = 'layer-drop';
+    this.marker.hidden = true;
+    this.list.append(this.spacer);
+    this.element.append(heading, this.list);
+    this.list.addEventListener('scroll', () => this.render());
+    this.list.addEventListener('pointerdown', e => this.pointerDown(e));
+    this.list.addEventListener('pointermove', e => this.pointerMove(e));
+    this.list.addEventListener('pointerup', e => this.pointerUp(e));
+    this.list.addEventListener('pointercancel', () => this.endDrag());
+    this.list.addEventListener('dblclick', e => {
+      const row = (e.target as Element).closest<HTMLElement>('.layer');
+      if (row && !(e.target as Element).closest('button')) this.rename(row);
+    });
+    this.list.addEventListener('click', e => {
+      const button = (e.target as Element).closest<HTMLButtonElement>('button');
+      const id = button?.closest<HTMLElement>('.layer')?.dataset.id;
+      if (!button || !id) return;
+      if (button.classList.contains('layer-fold')) {
+        if (!this.collapsed.delete(id)) this.collapsed.add(id);
+        this.changed();
+      } else if (button.classList.contains('layer-lock') && this.host.editable()) {
+        this.host.submit(toggleLockOps(this.host.model(), [id]));
+      }
+      this.host.focusCanvas();
+    });
+  }
+
+  get open(): boolean { return !this.element.hidden; }
+
+  toggle(): void {
+    this.element.hidden = !this.element.hidden;
+    this.button.setAttribute('aria-pressed', String(this.open));
+    this.changed();
+  }
+
+  /** The model changed: list it again before the next frame (once, however many changes came meanwhile). */
+  changed(): void {
+    this.stale = true;
+    if (!this.open || this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
+  /** The canvas's selection changed: mark its rows, and bring a row selected on the canvas into view. */
+  showSelection(ids: readonly string[]): void {
+    const same = ids.length === this.selected.size && ids.every(id => this.selected.has(id));
+    this.selected = new Set(ids);
+    if (!this.open || same) return;
+    // The rows stay (a press on one goes on to be a click, a double-click or a drag of it); only their marks change.
+    for (const row of this.spacer.querySelectorAll<HTMLElement>('.layer')) row.setAttribute('aria-selected', String(this.selected.has(row.dataset.id!)));
+    if (this.press || this.stale) return; // chosen here, so in view; or listed anew next frame
+    const index = ids.length > 0 ? this.rows.findIndex(r => r.id === ids[0]) : -1;
+    const top = index * ROW_HEIGHT;
+    if (index >= 0 && (top < this.list.scrollTop || top + ROW_HEIGHT > this.list.scrollTop + this.list.clientHeight))
+      this.list.scrollTop = top - this.list.clientHeight / 2; // the scroll event draws the rows there
+  }
+
+  private render(): void {
+    if (!this.open || this.renaming) return;
+    if (this.stale) {
+      this.rows = layerRows(this.host.model(), this.collapsed);
+      this.stale = false;
+    }
+    this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
+    const first = Math.max(0, Math.floor(this.list.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.rows.length, Math.ceil((this.list.scrollTop + this.list.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    const elements = this.rows.slice(first, last).map((row, i) => this.rowElement(row, first + i));
+    this.spacer.replaceChildren(...elements, this.marker);
+  }
+
+  private rowElement({ id, obj, depth, folder }: LayerRow, index: number): HTMLElement {
+    const row = document.createElement('div');
+    row.className = 'layer';
+    row.dataset.id = id;
+    row.setAttribute('role', 'option');
+    row.setAttribute('aria-selected', String(this.selected.has(id)));
+    row.style.top = `${index * ROW_HEIGHT}px`;
+    row.style.paddingLeft = `${4 + depth * 16}px`;
+    const fold = document.createElement('button');
+    fold.type = 'button';
+    fold.className = 'layer-fold';
+    fold.hidden = !folder;
+    fold.textContent = this.collapsed.has(id) ? '▸' : '▾';
+    fold.setAttribute('aria-label', this.collapsed.has(id) ? 'Expand' : 'Collapse');
+    fold.setAttribute('aria-expanded', String(!this.collapsed.has(id)));
+    const name = document.createElement('span');
+    name.className = 'layer-name';
+    name.textContent = layerName(obj);
+    const lock = document.createElement('button');
+    lock.type = 'button';
+    lock.className = 'layer-lock';
+    const locked = isLocked(obj);
+    lock.setAttribute('aria-pressed', String(locked));
+    lock.setAttribute('aria-label', `${locked ? 'Unlock' : 'Lock'} ${name.textContent}`);
+    lock.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${locked ? LOCKED : UNLOCKED}"/></svg>`;
+    lock.disabled = !this.host.editable();
+    row.append(fold, name, lock);
+    return row;
+  }
+
+  /** Double-click on a row: its name becomes a field; Enter or leaving it keeps the name, Esc does not. */
+  private rename(row: HTMLElement): void {
+    const id = row.dataset.id!;
+    const obj = this.host.model().get(id);
+    if (!obj || !this.host.editable()) return;
+    const name = row.querySelector<HTMLElement>('.layer-name')!;
+    const input = document.createElement('input');
+    input.className = 'layer-rename';
+    input.setAttribute('aria-label', 'Layer name');
+    input.maxLength = 256;
+    input.value = layerName(obj);
+    name.replaceWith(input);
+    this.renaming = true;
+    input.focus();
+    input.select();
+    let done = false;
+    const finish = (keep: boolean) => {
+      if (done) return;
+      done = true;
+      this.renaming = false;
+      const value = input.value.trim();
+      if (keep && this.host.model().has(id) && value !== layerName(obj))
+        this.host.submit([{ op: 'put', id, props: { name: value === '' ? null : value } }]);
+      this.changed();
+      this.render();
+      this.host.focusCanvas();
+    };
+    input.addEventListener('keydown', e => {
+      e.stopPropagation();
+      if (e.key === 'Enter') finish(true);
+      else if (e.key === 'Escape') finish(false);
+    });
+    input.addEventListener('blur', () => finish(true));
+  }
+
+  private pointerDown(e: PointerEvent): void {
+    const row = (e.target as Element).closest<HTMLElement>('.layer');
+    if (!row || e.button !== 0 || (e.target as Element).closest('button, input')) return;
+    e.preventDefault(); // no text selection while dragging
+    this.press = { id: row.dataset.id!, y: e.clientY, dragging: false, pointer: e.pointerId };
+    const id = row.dataset.id!;
+    if (e.shiftKey || e.ctrlKey || e.metaKey) {
+      this.host.select(this.selected.has(id) ? [...this.selected].filter(s => s !== id) : [...this.selected, id]);
+    } else if (!this.selected.has(id)) {
+      this.host.select([id]);
+    }
+  }
+
+  private pointerMove(e: PointerEvent): void {
+    if (!this.press || e.pointerId !== this.press.pointer) return;
+    if (!this.press.dragging) {
+      if (Math.abs(e.clientY - this.press.y) < 4 || !this.host.editable()) return;
+      this.press.dragging = true;
+      this.list.setPointerCapture(e.pointerId);
+      this.list.classList.add('dragging');
+    }
+    this.marker.hidden = false;
+    this.marker.style.top = `${this.slotAt(e.clientY) * ROW_HEIGHT - 1}px`;
+  }
+
+  private pointerUp(e: PointerEvent): void {
+    const press = this.press;
+    if (!press) return;
+    if (press.dragging) this.host.submit(reorderOps(this.host.model(), this.rows, press.id, this.slotAt(e.clientY)));
+    else if (!(e.shiftKey || e.ctrlKey || e.metaKey)) this.host.select([press.id]); // a click on one of several selected
+    this.endDrag();
+    this.host.focusCanvas();
+  }
+
+  private endDrag(): void {
+    if (this.press && this.list.hasPointerCapture(this.press.pointer)) this.list.releasePointerCapture(this.press.pointer);
+    this.press = null;
+    this.marker.hidden = true;
+    this.list.classList.remove('dragging');
+  }
+
+  /** The gap between rows nearest to a pointer's height: 0 above the first row, `rows.length` below the last. */
+  private slotAt(clientY: number): number {
+    const y = clientY - this.list.getBoundingClientRect().top + this.list.scrollTop;
+    return Math.max(0, Math.min(this.rows.length, Math.round(y / ROW_HEIGHT)));
+  }
+}
+
+function layersButton(toggle: () => void): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'layers-button';
+  button.setAttribute('aria-label', 'Layers');
+  button.dataset.tooltip = 'Layers';
+  button.dataset.shortcut = readableKeys('Alt+l');
+  button.innerHTML = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3l9 5-9 5-9-5zM3 13l9 5 9-5"/></svg>';
+  button.addEventListener('click', toggle);
+  return button;
+}
+
+/** A layer's name: its own, or a text's first words, or its type's name. */
+export function layerName(obj: CanvasObject): string {
+  if (typeof obj.name === 'string' && obj.name !== '') return obj.name;
+  if (obj.type === 'text' && typeof obj.text === 'string' && obj.text.trim() !== '') return obj.text.trim().split('\n')[0].slice(0, 40);
+  return TYPE_NAMES[obj.type];
 }

@@ -9,7 +9,7 @@ import { DEFAULT_STROKE_WIDTH, TEXT_DEFAULTS } from './shapes';
 
 const BOXES: ObjectType[] = ['rect', 'ellipse', 'frame'];
 const STROKED: ObjectType[] = [...BOXES, 'line', 'arrow', 'path'];
-const TYPE_NAMES: Record<ObjectType, string> = {
+export const TYPE_NAMES: Record<ObjectType, string> = {
   rect: 'Rectangle', ellipse: 'Ellipse', frame: 'Frame', text: 'Text', line: 'Line', arrow: 'Arrow', path: 'Drawing',
 };
 

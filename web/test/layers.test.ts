@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { layerName, layerRows, reorderOps } from '../src/editor/layers';
+import { CanvasModel } from '../src/sync/model';
+
+const model = CanvasModel.from({
+  a: { type: 'rect', z: 'V000' },
+  b: { type: 'rect', z: 'V002', name: 'Bee' },
+  t: { type: 'text', z: 'V001', text: 'Hello there\nsecond line' },
+  f: { type: 'frame', z: 'V003' },
+  c1: { type: 'rect', z: 'V004', parentId: 'f' },
+  c2: { type: 'ellipse', z: 'V005', parentId: 'f' },
+});
+
+describe('layerRows', () => {
+  it('lists the top first, frames below other objects, each frame followed by its children one level deeper', () => {
+    expect(layerRows(model, new Set()).map(r => [r.id, r.depth, r.folder])).toEqual([
+      ['b', 0, false], ['t', 0, false], ['a', 0, false], ['f', 0, true], ['c2', 1, false], ['c1', 1, false],
+    ]);
+  });
+
+  it('leaves out what is inside a collapsed frame', () => {
+    expect(layerRows(model, new Set(['f'])).map(r => r.id)).toEqual(['b', 't', 'a', 'f']);
+  });
+
+  it('names a layer by its name, a text by its first line, anything else by its type', () => {
+    expect(['b', 't', 'a', 'f'].map(id => layerName(model.get(id)!))).toEqual(['Bee', 'Hello there', 'Rectangle', 'Frame']);
+  });
+});
+
+describe('reorderOps', () => {
+  const rows = layerRows(model, new Set());
+  const zOf = (ops: ReturnType<typeof reorderOps>) => (ops[0]?.op === 'put' ? ops[0].props.z : undefined);
+
+  it('puts a z between the new neighbours among the siblings of its kind', () => {
+    const top = zOf(reorderOps(model, rows, 'a', 0));
+    expect(top! > 'V002').toBe(true); // above b
+    const middle = zOf(reorderOps(model, rows, 'a', 1)); // between b and t
+    expect(middle! > 'V001' && middle! < 'V002').toBe(true);
+    const inFrame = zOf(reorderOps(model, rows, 'c1', 4)); // above c2, its only sibling
+    expect(inFrame! > 'V005').toBe(true);
+  });
+
+  it('does nothing where the object already is', () => {
+    expect(reorderOps(model, rows, 'a', 2)).toEqual([]);
+    expect(reorderOps(model, rows, 'a', 3)).toEqual([]);
+    expect(reorderOps(model, rows, 'f', 0)).toEqual([]); // the only frame
+  });
+});

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CollabCanvas.Core.Model;
@@ -69,7 +70,9 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
                 _done.Add($"arranged {Objects(selected)}");
                 break;
             case DeleteSelection:
-                foreach (var id in TopLevel(_selection)) Emit(new JsonObject { ["op"] = "delete", ["id"] = id });
+                var deleted = TopLevel(_selection).ToList();
+                UnbindFrom(deleted.SelectMany(Subtree).ToHashSet(StringComparer.Ordinal));
+                foreach (var id in deleted) Emit(new JsonObject { ["op"] = "delete", ["id"] = id });
                 _done.Add($"deleted {Objects(selected)}");
                 break;
             case DuplicateSelection duplicate:
@@ -421,23 +424,78 @@ public sealed class PlanExecutor(AiContext context, Func<string> newId)
         var roots = TopLevel(_selection).ToList();
         var bounds = Bounds(roots);
         if (bounds is not { } b) return;
+        var sources = roots.SelectMany(Subtree).ToList();
+        CanvasState? drawn = null; // made when a copied connector leaves a shape behind
         for (var n = 1; n <= count; n++)
         {
             var dx = Fit(b.X + (b.W + 24) * n, b.W) - b.X;
-            var ids = new Dictionary<string, string>();
-            foreach (var root in roots)
-                foreach (var source in Subtree(root))
+            var ids = sources.ToDictionary(source => source, _ => newId(), StringComparer.Ordinal);
+            foreach (var source in sources)
+            {
+                var copy = (JsonObject)_objects[source].DeepClone();
+                var id = ids[source];
+                copy["x"] = Math.Round(Num(copy, "x") + dx, 2);
+                if (copy["parentId"]?.GetValue<string>() is { } parent) copy["parentId"] = ids.TryGetValue(parent, out var p) ? p : parent;
+                // A copied connector stays bound to copies of its shapes; bound to a shape not copied, it is drawn where copied.
+                foreach (var end in BindingEnds)
                 {
-                    var copy = (JsonObject)_objects[source].DeepClone();
-                    var id = ids[source] = newId();
-                    copy["x"] = Math.Round(Num(copy, "x") + dx, 2);
-                    if (copy["parentId"]?.GetValue<string>() is { } parent) copy["parentId"] = ids.TryGetValue(parent, out var p) ? p : parent;
-                    copy["z"] = _topZ = NextKey(_topZ);
-                    Emit(new JsonObject { ["op"] = "put", ["id"] = id, ["props"] = copy });
-                    _created.Add(id);
+                    if (copy[end] is not JsonObject binding) continue;
+                    if (ids.TryGetValue(binding["id"]!.GetValue<string>(), out var to)) binding["id"] = to;
+                    else
+                    {
+                        copy.Remove(end);
+                        copy["points"] = PointsOf(drawn ??= Drawn(), source);
+                    }
                 }
+                copy["z"] = _topZ = NextKey(_topZ);
+                Emit(new JsonObject { ["op"] = "put", ["id"] = id, ["props"] = copy });
+                _created.Add(id);
+            }
         }
     }
+
+    private static readonly string[] BindingEnds = ["startBinding", "endBinding"];
+
+    /// <summary>
+    /// Unbinds the connectors outside <paramref name="leaving"/> whose ends are bound to objects in it, writing their
+    /// points as drawn (docs/protocol.md, "Connectors"): deleting a bound shape leaves the connector where it was seen.
+    /// </summary>
+    private void UnbindFrom(IReadOnlySet<string> leaving)
+    {
+        if (!_objects.Values.Any(o => BindingEnds.Any(o.ContainsKey))) return;
+        var drawn = Drawn();
+        foreach (var (id, obj) in drawn.Objects.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            if (leaving.Contains(id)) continue;
+            var props = new JsonObject();
+            foreach (var end in BindingEnds)
+                if (obj.Properties.TryGetValue(end, out var value) && value.Kind == PropKind.Binding && leaving.Contains(value.AsBinding.Id)) props[end] = null;
+            if (props.Count == 0 || Connectors.DrawnPoints(obj, drawn.Objects) is null) continue;
+            props["points"] = PointsOf(drawn, id);
+            Emit(new JsonObject { ["op"] = "put", ["id"] = id, ["props"] = props });
+        }
+    }
+
+    /// <summary>The copy of the canvas as Core's replica, which draws connectors (<see cref="Connectors"/>).</summary>
+    private CanvasState Drawn()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (id, obj) in _objects)
+            {
+                writer.WritePropertyName(id);
+                obj.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return CanvasState.Read(document.RootElement);
+    }
+
+    private static JsonArray PointsOf(CanvasState drawn, string id) =>
+        [.. Connectors.DrawnPoints(drawn.Objects[id], drawn.Objects)!.Select(p => (JsonNode?)p)];
 
     private void MoveTo(string id, (double X, double Y, double W, double H) b, double x, double y)
     {

@@ -6,6 +6,7 @@
 #   bench/run.sh ai --count 500
 #   bench/run.sh revoke --count 200
 #   bench/run.sh join --count 10000 --joins 200      (a canvas nobody has open: SERVER_ARGS="--CollabCanvas:Realtime:IdleRoomSeconds=0")
+#   bench/run.sh history --count 100000 --joins 200  (then prints the storage the history took)
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 # On PostgreSQL + Redis (throwaway servers of the Debian packages in the run's directory; PostgreSQL with fsync on):
 #   PROVIDER=Postgres bench/run.sh durable --clients 50 --canvases 50 --window 4 --seconds 10
@@ -50,7 +51,7 @@ fi
 if [ "$scenario" = revoke ]; then
     limits=(--CollabCanvas:Auth:InvitationsPerHour=100000) # each round adds the member again
 fi
-if [ "$scenario" = durable ]; then
+if [ "$scenario" = durable ] || [ "$scenario" = history ]; then
     # The durable scenario measures the log, not the per-session rate limit.
     limits=(--CollabCanvas:Realtime:BatchesPerSecond=100000 --CollabCanvas:Realtime:BatchBurst=100000
             --CollabCanvas:Realtime:MessagesPerSecond=100000)
@@ -64,3 +65,23 @@ for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && b
 echo "server pid $server, ${PROVIDER:-Sqlite}, data $data, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD)"
 dotnet bench/CollabCanvas.Bench/bin/Release/net10.0/CollabCanvas.Bench.dll "$scenario" \
     --url "http://127.0.0.1:$port" --server-pid "$server" "$@"
+if [ "$scenario" = history ]; then
+    # What the history takes on disk: the log's rows, checkpoints and snapshots (with their indexes).
+    if [ "${PROVIDER:-Sqlite}" = Postgres ]; then
+        "${as[@]}" /usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -Atc "CHECKPOINT; SELECT 'STORAGE ' || relname || ' ' ||
+            pg_total_relation_size(oid) || ' bytes' FROM pg_class WHERE relname IN ('canvas_log', 'canvas_checkpoints', 'canvas_snapshots')
+            UNION ALL SELECT 'STORAGE batches ' || count(*) FROM canvas_log UNION ALL SELECT 'STORAGE checkpoints ' || count(*) FROM canvas_checkpoints"
+    else
+        curl -sf "http://127.0.0.1:$port/readyz" >/dev/null
+        python3 - "$data/collabcanvas.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+for name in ("message_queue", "ix_message_queue_canvas_seq", "ux_message_queue_batch", "canvas_checkpoints", "sqlite_autoindex_canvas_checkpoints_1", "canvas_states", "sqlite_autoindex_canvas_states_1"):
+    size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = ?", (name,)).fetchone()[0]
+    print(f"STORAGE {name} {size} bytes")
+print("STORAGE batches", db.execute("SELECT count(*) FROM message_queue").fetchone()[0])
+print("STORAGE checkpoints", db.execute("SELECT count(*) FROM canvas_checkpoints").fetchone()[0])
+PY
+    fi
+fi

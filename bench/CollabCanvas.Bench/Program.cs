@@ -6,6 +6,7 @@
 //   ai           AI commands through the built-in parser: server time per command (Server-Timing) and round trip
 //   revoke       a member removed while their socket is open: time until that socket is closed
 //   join         a fresh client joins a canvas of 10,000 objects: time from hello until it holds the full state
+//   history      a canvas of --count batches, then the state at random seqs (GET .../history/state): time per read
 // See bench/run.sh and docs/benchmarks.md.
 using CollabCanvas.Bench;
 
@@ -20,13 +21,14 @@ return options.Scenario switch
     "ai" => await AiCommands.RunAsync(options),
     "revoke" => await Scenarios.RevokeAsync(options),
     "join" => await Scenarios.JoinAsync(options),
+    "history" => await HistoryReads.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: CollabCanvas.Bench <connections|fanout|durable|editor|ai|revoke|join> --url http://127.0.0.1:5555 [options]
+        usage: CollabCanvas.Bench <connections|fanout|durable|editor|ai|revoke|join|history> --url http://127.0.0.1:5555 [options]
           --urls A,B,C       several instances: clients are spread over them (fanout, durable)
           --server-pid PID   read the server's RSS (connections) and CPU (fanout)
           --count N          sessions to open (connections; default 10000)
@@ -35,8 +37,8 @@ static int Usage()
           --rate F           batches per second per client (fanout; default 5)
           --seconds S        measured duration (default 20 / 10)
           --window W         batches in flight per client (durable; default 4)
-          --count N          objects on the canvas (editor; default 2000; join: default 10000); commands (ai; default 500); rounds (revoke; default 200)
-          --joins J          joins measured (join; default 200)
+          --count N          objects on the canvas (editor; default 2000; join: default 10000); commands (ai; default 500); rounds (revoke; default 200); batches (history)
+          --joins J          joins measured (join; default 200); reads measured (history; default 200)
           --auth cookie|ticket  how sockets authenticate (default cookie)
           --signalr          fanout against the SignalR relay (bench/SignalRRelay, bench/signalr.sh) instead of CollabCanvas
         """);

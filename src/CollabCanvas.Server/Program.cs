@@ -4,6 +4,7 @@ using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Canvases;
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Features;
+using CollabCanvas.Server.History;
 using CollabCanvas.Server.Observability;
 using CollabCanvas.Server.Realtime;
 using CollabCanvas.Server.Web;
@@ -21,6 +22,7 @@ builder.Services.AddAccess();
 builder.Services.AddCanvases();
 builder.Services.AddRealtime(builder.Configuration);
 builder.Services.AddAi(builder.Configuration);
+builder.Services.AddHistory();
 builder.Services.AddHealth(builder.Configuration);
 
 var app = builder.Build();
@@ -40,6 +42,7 @@ app.MapFeatures();
 app.MapCanvases();
 app.MapRealtime();
 app.MapAi();
+app.MapHistory();
 app.MapEditor();
 
 app.Run();

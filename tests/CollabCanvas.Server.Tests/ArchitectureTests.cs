@@ -10,7 +10,7 @@ namespace CollabCanvas.Server.Tests;
 public sealed partial class ArchitectureTests
 {
     /// <summary>Each folder may use only the folders listed before it.</summary>
-    private static readonly string[] Order = ["Log", "Observability", "Web", "Backend", "Auth", "Features", "Access", "Realtime", "Canvases", "Ai"];
+    private static readonly string[] Order = ["Log", "Observability", "Web", "Backend", "Auth", "Features", "Access", "Realtime", "Canvases", "Ai", "History"];
 
     private static readonly string Server = Path.Combine(ServerProcess.RepositoryRoot, "src", "CollabCanvas.Server");
 

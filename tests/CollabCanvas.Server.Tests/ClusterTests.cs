@@ -260,7 +260,7 @@ public class ClusterTests
     public async Task Three_instances_writing_at_full_speed_never_show_a_busy_database_and_cleanup_loses_nothing()
     {
         await using var backend = await ClusterBackend.StartAsync(ClusterBackend.SharedSqlite);
-        var servers = await backend.StartInstancesAsync(3, ("Log:SnapshotEveryBatches", "20"), ("Log:RetentionSeconds", "0"), ("Log:PruneEverySeconds", "1"));
+        var servers = await backend.StartInstancesAsync(3, ("Log:SnapshotEveryBatches", "20"), ("History:RetentionDays", "0.00001"), ("History:CheckpointEveryBatches", "1"), ("Log:PruneEverySeconds", "1"));
         try
         {
             var canvases = new[] { await servers[0].CreateCanvasAsync("one"), await servers[1].CreateCanvasAsync("two") };
@@ -351,7 +351,7 @@ public class PausedInstanceTests
         var data = Directory.CreateTempSubdirectory("collabcanvas-paused-").FullName;
         (string, string)[] settings =
         [
-            ("Backend:Provider", "SharedSqlite"), ("Log:InstanceTimeoutSeconds", "2"), ("Log:RetentionSeconds", "0"),
+            ("Backend:Provider", "SharedSqlite"), ("Log:InstanceTimeoutSeconds", "2"), ("History:RetentionDays", "0.00001"), ("History:CheckpointEveryBatches", "1"),
             ("Log:PruneEverySeconds", "1"), ("Log:SnapshotEveryBatches", "1"),
         ];
         await using var live = await ServerProcess.StartAsync(data, settings);

@@ -136,7 +136,7 @@ public class ReplayFromLogTests
     public async Task A_since_older_than_the_retained_log_gets_the_full_state()
     {
         await using var server = await ServerProcess.StartAsync(null,
-            ("Realtime:ReplayBufferBatches", "0"), ("Log:SnapshotEveryBatches", "1"), ("Log:RetentionSeconds", "0"),
+            ("Realtime:ReplayBufferBatches", "0"), ("Log:SnapshotEveryBatches", "1"), ("History:RetentionDays", "0.00001"), ("History:CheckpointEveryBatches", "1"),
             ("Log:PruneEverySeconds", "1"));
         var canvas = await server.CreateCanvasAsync();
         await using var writer = await CanvasClient.ConnectAsync(server, canvas);

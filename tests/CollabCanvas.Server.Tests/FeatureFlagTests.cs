@@ -15,7 +15,7 @@ public sealed class FeatureFlagTests
 {
     private static readonly string[] AllFlags =
         ["AiCommands", "AiClaude", "ShareLinks", "Invitations", "CrossInstancePresence", "ExportPng", "ExportSvg", "ExportJson", "StylePanel",
-            "TextEditing"];
+            "TextEditing", "VersionHistory"];
 
     private static object Every(bool on) => AllFlags.ToDictionary(f => f, _ => (object)on);
 

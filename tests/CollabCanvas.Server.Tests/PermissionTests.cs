@@ -96,6 +96,13 @@ public class PermissionTests(PeopleFixture fixture) : IClassFixture<PeopleFixtur
         ("POST {c}/links",                       [404,    403,   403,   201,  403,      403,      401]),
         ("DELETE {c}/links/{spare}",             [404,    403,   403,   204,  403,      403,      401]),
         ("DELETE {c}",                           [404,    403,   403,   204,  403,      403,      401]),
+        // History: viewers see it by default, share links only when the owner allows it (HistoryTests).
+        ("GET {c}/versions",                     [404,    200,   200,   200,  403,      403,      401]),
+        ("POST {c}/versions",                    [404,    403,   201,   201,  403,      403,      401]),
+        ("GET {c}/history/state?seq=0",          [404,    200,   200,   200,  403,      403,      401]),
+        ("GET {c}/history/batches",              [404,    200,   200,   200,  403,      403,      401]),
+        ("GET {c}/objects/box/history",          [404,    200,   200,   200,  403,      403,      401]),
+        ("PUT {c}/history/settings",             [404,    403,   403,   200,  403,      403,      401]),
         ("POST /api/canvases",                   [201,    201,   201,   201,  401,      401,      401]));
 
     private static TheoryData<string, string, int> Matrix(params (string Endpoint, int[] Expected)[] rows)
@@ -119,7 +126,9 @@ public class PermissionTests(PeopleFixture fixture) : IClassFixture<PeopleFixtur
         {
             ("PATCH", _) => new { name = "Renamed" },
             ("POST", "{c}/members") => new { email = fixture.People["stranger"].Email, role = "viewer" },
+            ("PUT", "{c}/history/settings") => new { retentionDays = (double?)null, viewersSeeHistory = true, linksSeeHistory = false },
             ("PUT", _) => new { role = "editor" },
+            ("POST", "{c}/versions") => new { name = "Before the review" },
             ("POST", "{c}/links") => new { role = "viewer" },
             ("POST", "/api/canvases") => new { name = "Mine" },
             _ => null,

@@ -19,6 +19,8 @@ public static class BackendExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LogOptions>().Bind(configuration.GetSection(LogOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         var provider = configuration.GetSection(BackendOptions.Section).Get<BackendOptions>()?.Provider ?? BackendProvider.Sqlite;
         return provider switch
         {

@@ -28,6 +28,13 @@ public static class Feature
     /// <summary>The editor's text tool and in-place text editing. Editor only: its changes are ordinary ops.</summary>
     public const string TextEditing = "TextEditing";
 
+    /// <summary>
+    /// Version history: <c>/api/canvases/{id}/history/*</c>, <c>/versions*</c> and <c>/objects/{objectId}/history</c>
+    /// (state at a seq, versions, restore, duplicate, per-object history), and the editor's history panel. Off: no
+    /// version is saved automatically either; the log is kept as history all the same.
+    /// </summary>
+    public const string VersionHistory = "VersionHistory";
+
     public static readonly IReadOnlyList<string> All =
-        [AiCommands, AiClaude, ShareLinks, Invitations, CrossInstancePresence, ExportPng, ExportSvg, ExportJson, StylePanel, TextEditing];
+        [AiCommands, AiClaude, ShareLinks, Invitations, CrossInstancePresence, ExportPng, ExportSvg, ExportJson, StylePanel, TextEditing, VersionHistory];
 }

@@ -24,13 +24,6 @@ public sealed class LogOptions
     public int SnapshotEverySeconds { get; set; } = 30;
 
     /// <summary>
-    /// Log rows covered by a snapshot are kept this long, so that reconnecting clients get a short replay and a
-    /// resent batch is recognised. Default 600 seconds.
-    /// </summary>
-    [Range(0, 30 * 86_400)]
-    public int RetentionSeconds { get; set; } = 600;
-
-    /// <summary>
     /// This process's name among those sharing the file (metrics, the instances table). Default: host name and
     /// process id. Env <c>CollabCanvas__Log__InstanceId</c>.
     /// </summary>
@@ -42,7 +35,7 @@ public sealed class LogOptions
     [Range(2, 3600)]
     public int InstanceTimeoutSeconds { get; set; } = 15;
 
-    /// <summary>How often the log is pruned. Default 60 seconds.</summary>
+    /// <summary>How often history older than its retention is thinned into checkpoints (<see cref="HistoryOptions"/>). Default 60 seconds.</summary>
     [Range(1, 86_400)]
     public int PruneEverySeconds { get; set; } = 60;
 

@@ -8,8 +8,13 @@ namespace CollabCanvas.Server.Log;
 /// </summary>
 public abstract record LogEvent(string CanvasId);
 
-/// <summary>One batch in a canvas's log. <see cref="Ops"/> is set when the batch is still in memory.</summary>
-public sealed record LogRecord(string CanvasId, long Seq, string Actor, string ClientId, string Ref, byte[] OpsJson, Op[]? Ops = null)
+/// <summary>
+/// One batch in a canvas's log. <see cref="Ops"/> is set when the batch is still in memory. <see cref="At"/> is when it
+/// was committed: every read from storage sets it (history shows who changed what and when); a batch on the live
+/// stream may leave it out, since rooms do not need it.
+/// </summary>
+public sealed record LogRecord(string CanvasId, long Seq, string Actor, string ClientId, string Ref, byte[] OpsJson, Op[]? Ops = null,
+    DateTimeOffset? At = null)
     : LogEvent(CanvasId);
 
 /// <summary>

@@ -43,6 +43,8 @@ public sealed class Room
     private byte[]? _connectorsJson;
     private int _unsnapshotted;
     private long _dirtySince;
+    /// <summary>When (<see cref="Environment.TickCount64"/>) the room last applied a batch after loading; 0: none yet.</summary>
+    private long _lastBatchAt;
     private bool _closed;
     private readonly Lazy<Task> _ready;
 
@@ -208,7 +210,8 @@ public sealed class Room
         {
             _recentBase = _seq;
         }
-        if (_unsnapshotted++ == 0) _dirtySince = Environment.TickCount64;
+        _lastBatchAt = Environment.TickCount64;
+        if (_unsnapshotted++ == 0) _dirtySince = _lastBatchAt;
 
         // Queued only: FlushSessions writes them at the end of the lane's turn.
         byte[]? ops = null, ack = null;
@@ -406,6 +409,15 @@ public sealed class Room
             var leave = ServerMessages.Leave(sessionId);
             foreach (var session in _sessions) session.Send(leave);
         }
+    }
+
+    /// <summary>
+    /// The room's last seq and when (<see cref="Environment.TickCount64"/>) it last applied a batch since it loaded (0:
+    /// none): a burst of edits followed by quiet makes an automatic version.
+    /// </summary>
+    public (long Seq, long LastBatchAt) Activity
+    {
+        get { lock (_gate) return (_seq, _lastBatchAt); }
     }
 
     /// <summary>

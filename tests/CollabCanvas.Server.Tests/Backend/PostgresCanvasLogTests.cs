@@ -134,7 +134,7 @@ public sealed class PostgresCanvasLogTests
         {
             var notify = feed is null ? new PostgresNotifyCommitFeed(database, NullLogger<PostgresNotifyCommitFeed>.Instance) : null;
             if (notify is not null) await notify.StartAsync(CancellationToken.None);
-            var log = new PostgresCanvasLog(database, feed ?? notify!, Options.Create(new LogOptions { FeedSafetyCheckMilliseconds = safetyCheckMilliseconds }),
+            var log = new PostgresCanvasLog(database, feed ?? notify!, Options.Create(new LogOptions { FeedSafetyCheckMilliseconds = safetyCheckMilliseconds }), Options.Create(new HistoryOptions()),
                 NullLogger<PostgresCanvasLog>.Instance);
             await log.StartAsync(CancellationToken.None);
             return new LogInstance(log, notify);

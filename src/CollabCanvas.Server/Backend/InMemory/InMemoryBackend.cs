@@ -16,7 +16,9 @@ public static class InMemoryBackend
         services.AddSingleton<IAccessStore, InMemoryAccessStore>();
         services.AddSingleton<IAiQuotaStore, InMemoryAiQuotaStore>();
         services.AddSingleton<IAccessEventBus, InProcessAccessEventBus>();
-        services.AddSingleton<ICanvasLog, InMemoryCanvasLog>();
+        services.AddSingleton<InMemoryCanvasLog>();
+        services.AddSingleton<ICanvasLog>(sp => sp.GetRequiredService<InMemoryCanvasLog>());
+        services.AddSingleton<ICanvasHistory, InMemoryCanvasHistory>();
         services.AddSingleton<IAiPreviewStore, InMemoryAiPreviewStore>();
         return services;
     }

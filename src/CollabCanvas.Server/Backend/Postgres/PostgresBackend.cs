@@ -24,6 +24,7 @@ public static class PostgresBackend
         services.AddSingleton<IAccessStore, PostgresAccessStore>();
         services.AddSingleton<IAiQuotaStore, PostgresAiQuotaStore>();
         services.AddSingleton<IAiPreviewStore, PostgresAiPreviewStore>();
+        services.AddSingleton<ICanvasHistory, PostgresCanvasHistory>();
         // Between instances: over Redis when it is configured (presence, access changes, committed batches); without,
         // all three over LISTEN/NOTIFY.
         if (RedisBackend.IsConfigured(configuration)) services.AddRedisFanOut(configuration);

@@ -26,6 +26,7 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
     private readonly PostgresDatabase _database;
     private readonly ICommitFeed _feed;
     private readonly LogOptions _options;
+    private readonly HistoryOptions _history;
     private readonly ILogger<PostgresCanvasLog> _logger;
     private readonly CommittedStream _stream = new();
     private readonly CommitSequencer _sequencer;
@@ -33,11 +34,13 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
     private int _queuedAppends;
     private volatile bool _disposed;
 
-    public PostgresCanvasLog(PostgresDatabase database, ICommitFeed feed, IOptions<LogOptions> options, ILogger<PostgresCanvasLog> logger)
+    public PostgresCanvasLog(PostgresDatabase database, ICommitFeed feed, IOptions<LogOptions> options, IOptions<HistoryOptions> history,
+        ILogger<PostgresCanvasLog> logger)
     {
         _database = database;
         _feed = feed;
         _options = options.Value;
+        _history = history.Value;
         _logger = logger;
         _sequencer = new CommitSequencer(_stream, feed, this, TimeSpan.FromMilliseconds(_options.FeedSafetyCheckMilliseconds), logger);
         _lanes = [.. Enumerable.Range(0, _options.WriterLanes).Select(_ => new WriterLane(this))];
@@ -75,16 +78,31 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
         return work.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>On the canvas's writer, so that it is ordered with the canvas's appends and deletion.</summary>
+    /// <summary>
+    /// On the canvas's writer, so that it is ordered with the canvas's appends and deletion. Also kept as a checkpoint
+    /// once <see cref="HistoryOptions.CheckpointEveryBatches"/> batches came since the last one (seqs are dense).
+    /// </summary>
     public Task SaveSnapshotAsync(string canvasId, Snapshot snapshot, CancellationToken cancellationToken = default) =>
         LaneOf(canvasId).RunAsync(async (connection, token) =>
         {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO canvas_snapshots (canvas_id, seq, objects) VALUES ($1, $2, $3)
-                ON CONFLICT (canvas_id) DO UPDATE SET seq = excluded.seq, objects = excluded.objects, updated_at = now()
-                WHERE excluded.seq > canvas_snapshots.seq
-                """, connection) { Parameters = { new() { Value = canvasId }, new() { Value = snapshot.Seq }, new() { Value = snapshot.ObjectsJson } } };
-            await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    Command("""
+                        INSERT INTO canvas_snapshots (canvas_id, seq, objects) VALUES ($1, $2, $3)
+                        ON CONFLICT (canvas_id) DO UPDATE SET seq = excluded.seq, objects = excluded.objects, updated_at = now()
+                        WHERE excluded.seq > canvas_snapshots.seq
+                        """, canvasId, snapshot.Seq, snapshot.ObjectsJson),
+                    Command("""
+                        INSERT INTO canvas_checkpoints (canvas_id, seq, objects)
+                        SELECT $1, $2, $3
+                        WHERE $2 - coalesce((SELECT max(seq) FROM canvas_checkpoints WHERE canvas_id = $1), 0) >= $4
+                        ON CONFLICT DO NOTHING
+                        """, canvasId, snapshot.Seq, snapshot.ObjectsJson, (long)_history.CheckpointEveryBatches),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Removes the rows and snapshot; the head stays (seqs are never reused) and marks everything as cleaned up.</summary>
@@ -99,6 +117,7 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
                     Command("UPDATE canvas_heads SET pruned_seq = seq WHERE canvas_id = $1", canvasId),
                     Command("DELETE FROM canvas_log WHERE canvas_id = $1", canvasId),
                     Command("DELETE FROM canvas_snapshots WHERE canvas_id = $1", canvasId),
+                    Command("DELETE FROM canvas_checkpoints WHERE canvas_id = $1", canvasId),
                 },
             };
             await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
@@ -113,9 +132,10 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
     }
 
     /// <summary>
-    /// Removes rows older than the retention that a snapshot covers, one canvas per statement: each locks only its
-    /// canvas's head (so it cannot deadlock with a group commit that locks several), marks the cleanup there and deletes.
-    /// Several instances may prune at once; the second finds nothing left.
+    /// Thins history: removes rows older than their canvas's retention that a snapshot and a checkpoint cover, one
+    /// canvas per statement: each locks only its canvas's head (so it cannot deadlock with a group commit that locks
+    /// several), marks the cleanup there and deletes. Several instances may prune at once; the second finds nothing left.
+    /// Keeping everything (the default, and a canvas's retention of 0) costs no scan.
     /// </summary>
     public async Task PruneAsync(CancellationToken cancellationToken = default)
     {
@@ -124,12 +144,16 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
         await using (var find = new NpgsqlCommand("""
             SELECT s.canvas_id, covered.up_to FROM canvas_snapshots s
             JOIN canvas_heads h ON h.canvas_id = s.canvas_id
+            LEFT JOIN canvas_history_settings hs ON hs.canvas_id = s.canvas_id
+            CROSS JOIN LATERAL (SELECT coalesce(hs.retention_days, $1) AS days,
+                (SELECT max(c.seq) FROM canvas_checkpoints c WHERE c.canvas_id = s.canvas_id) AS checkpoint) r
             CROSS JOIN LATERAL (
                 SELECT max(l.seq) AS up_to FROM canvas_log l
-                WHERE l.canvas_id = s.canvas_id AND l.seq > h.pruned_seq AND l.seq <= s.seq AND l.created_at < now() - $1 * interval '1 second'
+                WHERE l.canvas_id = s.canvas_id AND l.seq > h.pruned_seq AND l.seq <= s.seq AND l.seq <= r.checkpoint
+                  AND l.created_at < now() - r.days * interval '1 day'
             ) covered
-            WHERE covered.up_to IS NOT NULL
-            """, connection) { Parameters = { new() { Value = _options.RetentionSeconds } } })
+            WHERE r.days > 0 AND covered.up_to IS NOT NULL
+            """, connection) { Parameters = { new() { Value = _history.RetentionDays } } })
         await using (var rows = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false)) prunable.Add((rows.GetString(0), rows.GetInt64(1)));
@@ -155,7 +179,7 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
             {
                 Command("SELECT seq, objects FROM canvas_snapshots WHERE canvas_id = $1", canvasId),
                 Command("""
-                    SELECT seq, actor, client_id, ref, ops FROM canvas_log
+                    SELECT seq, actor, client_id, ref, ops, created_at FROM canvas_log
                     WHERE canvas_id = $1 AND seq > coalesce((SELECT seq FROM canvas_snapshots WHERE canvas_id = $1), 0)
                     ORDER BY seq
                     """, canvasId),
@@ -184,7 +208,7 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
         {
             BatchCommands =
             {
-                Command("SELECT seq, actor, client_id, ref, ops FROM canvas_log WHERE canvas_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", canvasId, since, limit),
+                Command("SELECT seq, actor, client_id, ref, ops, created_at FROM canvas_log WHERE canvas_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", canvasId, since, limit),
                 Command("SELECT pruned_seq FROM canvas_heads WHERE canvas_id = $1", canvasId),
             },
         };
@@ -252,8 +276,10 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
         return [.. records.Select(r => new StoredTail(r.Key, pruned.GetValueOrDefault(r.Key), r.Value))];
     }
 
-    private static LogRecord ReadRecord(string canvasId, NpgsqlDataReader rows) =>
-        new(canvasId, rows.GetInt64(0), rows.GetString(1), rows.GetString(2), rows.GetString(3), (byte[])rows.GetValue(4));
+    /// <summary>A batch from <c>seq, actor, client_id, ref, ops, created_at</c>.</summary>
+    internal static LogRecord ReadRecord(string canvasId, NpgsqlDataReader rows) =>
+        new(canvasId, rows.GetInt64(0), rows.GetString(1), rows.GetString(2), rows.GetString(3), (byte[])rows.GetValue(4),
+            At: rows.GetFieldValue<DateTimeOffset>(5));
 
     /// <summary>A statement with positional parameters. The first is apart so that a lone array is one parameter, not the list.</summary>
     private static NpgsqlBatchCommand Command(string sql, object first, params object[] rest)

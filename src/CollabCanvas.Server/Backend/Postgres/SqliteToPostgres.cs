@@ -47,6 +47,9 @@ public static class SqliteToPostgres
                 UNION ALL SELECT canvas_id, seq, pruned_seq FROM canvas_states)
             GROUP BY canvas_id ORDER BY canvas_id
             """),
+        new("canvas_checkpoints"),
+        new("canvas_versions"),
+        new("canvas_history_settings"),
         new("ai_commands"),
         new("ai_previews"),
     ];
@@ -179,6 +182,7 @@ public static class SqliteToPostgres
                 "bool" => NpgsqlDbType.Boolean,
                 "bytea" => NpgsqlDbType.Bytea,
                 "numeric" => NpgsqlDbType.Numeric,
+                "float8" => NpgsqlDbType.Double,
                 "timestamptz" => NpgsqlDbType.TimestampTz,
                 var other => throw new InvalidOperationException($"{table}.{reader.GetString(0)} is of type {other}, which the move does not know"),
             };
@@ -195,6 +199,7 @@ public static class SqliteToPostgres
         (long number, NpgsqlDbType.Integer) => checked((int)number),
         (long number, NpgsqlDbType.Numeric) => (decimal)number,
         (double number, NpgsqlDbType.Numeric) => (decimal)number,
+        (long number, NpgsqlDbType.Double) => (double)number,
         (string text, NpgsqlDbType.Bytea) => Encoding.UTF8.GetBytes(text),
         (long, NpgsqlDbType.Bigint) or (string, NpgsqlDbType.Text) or (byte[], NpgsqlDbType.Bytea) => value,
         _ => throw new InvalidOperationException($"{table}.{column}: cannot move a {value.GetType().Name} into {type}"),

@@ -38,8 +38,9 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
     private long _reportedAt;
     private string[] _peers = [];
 
-    public SharedSqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SharedSqliteCanvasLog> logger)
-        : base(database, options.Value, logger)
+    public SharedSqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, IOptions<HistoryOptions> history,
+        ILogger<SharedSqliteCanvasLog> logger)
+        : base(database, options.Value, history.Value, logger)
     {
         _writerLock = new WriterLock(database.DatabasePath);
         _nudge = new InstanceNudge(database.DatabasePath, options.Value.InstanceId, joined =>

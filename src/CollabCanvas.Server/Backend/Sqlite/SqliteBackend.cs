@@ -19,6 +19,7 @@ public static class SqliteBackend
         services.AddSingleton<IAccessStore, SqliteAccessStore>();
         services.AddSingleton<IAiQuotaStore, SqliteAiQuotaStore>();
         services.AddSingleton<IAiPreviewStore, SqliteAiPreviewStore>();
+        services.AddSingleton<ICanvasHistory, SqliteCanvasHistory>();
         if (shared)
         {
             services.AddSingleton<SharedSqliteAccessEventBus>();

@@ -20,15 +20,16 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
     private readonly Thread _writer;
     private volatile bool _disposed;
 
-    public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, ILogger<SqliteCanvasLog> logger)
-        : this(database, options.Value, logger)
+    public SqliteCanvasLog(SqliteDatabase database, IOptions<LogOptions> options, IOptions<HistoryOptions> history, ILogger<SqliteCanvasLog> logger)
+        : this(database, options.Value, history.Value, logger)
     {
     }
 
-    protected SqliteCanvasLog(SqliteDatabase database, LogOptions options, ILogger logger)
+    protected SqliteCanvasLog(SqliteDatabase database, LogOptions options, HistoryOptions history, ILogger logger)
     {
         Database = database;
         Options = options;
+        History = history;
         Logger = logger;
         // Appends fail fast when the queue is full (busy); snapshots and the like wait for room instead.
         _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.MaxQueuedAppends)
@@ -41,6 +42,7 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
 
     protected SqliteDatabase Database { get; }
     protected LogOptions Options { get; }
+    protected HistoryOptions History { get; }
     protected ILogger Logger { get; }
 
     public ChannelReader<LogEvent> Committed => _stream.Reader;
@@ -76,14 +78,14 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
     }
 
     public Task SaveSnapshotAsync(string canvasId, Snapshot snapshot, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new SnapshotWork(canvasId, snapshot), cancellationToken);
+        EnqueueAsync(new SnapshotWork(canvasId, snapshot, History.CheckpointEveryBatches), cancellationToken);
 
     public Task DeleteCanvasAsync(string canvasId, CancellationToken cancellationToken = default) =>
         EnqueueAsync(new DeleteWork(canvasId), cancellationToken);
 
     public Task FlushAsync(CancellationToken cancellationToken = default) => EnqueueAsync(new FlushWork(), cancellationToken);
 
-    /// <summary>Removes log rows older than the retention that a snapshot covers.</summary>
+    /// <summary>Thins history: removes log rows older than their canvas's retention that a snapshot and a checkpoint cover.</summary>
     public Task PruneAsync(CancellationToken cancellationToken = default) => EnqueueAsync(new PruneWork(this), cancellationToken);
 
     private async Task<T> EnqueueAsync<T>(Work<T> item, CancellationToken cancellationToken)
@@ -135,7 +137,7 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT seq, actor, client_id, ref, ops FROM message_queue
+            SELECT seq, actor, client_id, ref, ops, created_at FROM message_queue
             WHERE canvas_id = $canvas AND seq > $since ORDER BY seq LIMIT $limit
             """;
         command.Parameters.AddWithValue("$canvas", canvasId);
@@ -144,9 +146,13 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
         using var reader = command.ExecuteReader();
         var records = new List<LogRecord>();
         while (reader.Read())
-            records.Add(new LogRecord(canvasId, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (byte[])reader.GetValue(4)));
+            records.Add(ReadRecord(canvasId, reader));
         return records;
     }
+    /// <summary>A batch from <c>seq, actor, client_id, ref, ops, created_at</c>.</summary>
+    internal static LogRecord ReadRecord(string canvasId, SqliteDataReader reader) =>
+        new(canvasId, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (byte[])reader.GetValue(4),
+            At: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
 
     /// <summary>Something was queued for the writer (the shared log wakes its writer, which waits on more than the queue).</summary>
     protected virtual void WorkQueued()
@@ -245,7 +251,7 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
     /// <summary>Prepared statements of the writer connection.</summary>
     protected sealed class Statements : IDisposable
     {
-        public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion,
+        public readonly SqliteCommand Insert, FindBatch, UpsertSnapshot, InsertCheckpoint, DeleteLog, DeleteSnapshot, DeleteCheckpoints, AnyRetention, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion,
             Heartbeat, TakeLease, PrunedPast, ReadFloor, LivePeers;
         private readonly SqliteCommand[] _all;
 
@@ -265,19 +271,34 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
                 ON CONFLICT (canvas_id) DO UPDATE SET seq = excluded.seq, objects = excluded.objects, updated_at = excluded.updated_at
                 WHERE excluded.seq > canvas_states.seq
                 """, "$canvas", "$seq", "$objects", "$now");
+            // A snapshot is also kept as a checkpoint once enough batches came since the last one (HistoryOptions).
+            InsertCheckpoint = Create(connection, """
+                INSERT INTO canvas_checkpoints (canvas_id, seq, objects, created_at)
+                SELECT $canvas, $seq, $objects, $now
+                WHERE (SELECT COUNT(*) FROM message_queue WHERE canvas_id = $canvas AND seq <= $seq
+                       AND seq > COALESCE((SELECT MAX(seq) FROM canvas_checkpoints WHERE canvas_id = $canvas), 0)) >= $every
+                ON CONFLICT DO NOTHING
+                """, "$canvas", "$seq", "$objects", "$now", "$every");
             DeleteLog = Create(connection, "DELETE FROM message_queue WHERE canvas_id = $canvas", "$canvas");
             DeleteSnapshot = Create(connection, "DELETE FROM canvas_states WHERE canvas_id = $canvas", "$canvas");
-            // Covered by a snapshot, older than the retention, and read by every live instance.
+            DeleteCheckpoints = Create(connection, "DELETE FROM canvas_checkpoints WHERE canvas_id = $canvas", "$canvas");
+            // Older than the canvas's retention (days; 0 keeps everything), covered by a snapshot and by a checkpoint
+            // (history is thinned to checkpoints, never lost before one), and read by every live instance.
             const string prunable = """
-                m.created_at < $cutoff AND m.seq <= $floor
+                m.seq <= $floor
+                AND m.created_at < $now - 86400000.0 * (
+                    SELECT COALESCE((SELECT h.retention_days FROM canvas_history_settings h WHERE h.canvas_id = m.canvas_id), $days))
+                AND (SELECT COALESCE((SELECT h.retention_days FROM canvas_history_settings h WHERE h.canvas_id = m.canvas_id), $days)) > 0
                 AND m.seq <= (SELECT s.seq FROM canvas_states s WHERE s.canvas_id = m.canvas_id)
+                AND m.seq <= (SELECT MAX(c.seq) FROM canvas_checkpoints c WHERE c.canvas_id = m.canvas_id)
                 """;
+            AnyRetention = Create(connection, "SELECT EXISTS (SELECT 1 FROM canvas_history_settings WHERE retention_days > 0)");
             PruneMark = Create(connection, $"""
                 UPDATE canvas_states SET pruned_seq = (
                     SELECT MAX(m.seq) FROM message_queue m WHERE m.canvas_id = canvas_states.canvas_id AND {prunable})
                 WHERE EXISTS (SELECT 1 FROM message_queue m WHERE m.canvas_id = canvas_states.canvas_id AND {prunable})
-                """, "$cutoff", "$floor");
-            Prune = Create(connection, $"DELETE FROM message_queue AS m WHERE {prunable}", "$cutoff", "$floor");
+                """, "$now", "$days", "$floor");
+            Prune = Create(connection, $"DELETE FROM message_queue AS m WHERE {prunable}", "$now", "$days", "$floor");
             Heartbeat = Create(connection, """
                 INSERT INTO instances (id, cursor, heartbeat_at) VALUES ($id, $cursor, $now)
                 ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, heartbeat_at = excluded.heartbeat_at
@@ -296,7 +317,7 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
             PrunedPast = Create(connection, "SELECT canvas_id, pruned_seq FROM canvas_states WHERE pruned_seq > $cursor", "$cursor");
             LivePeers = Create(connection, "SELECT id FROM instances WHERE heartbeat_at > $since AND id <> $id", "$since", "$id");
             DataVersion = Create(connection, "PRAGMA data_version");
-            _all = [Insert, FindBatch, UpsertSnapshot, DeleteLog, DeleteSnapshot, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease, PrunedPast, ReadFloor, LivePeers];
+            _all = [Insert, FindBatch, UpsertSnapshot, InsertCheckpoint, DeleteLog, DeleteSnapshot, DeleteCheckpoints, AnyRetention, PruneMark, Prune, ReadAfter, MaxSeq, DataVersion, Heartbeat, TakeLease, PrunedPast, ReadFloor, LivePeers];
             foreach (var command in _all) command.Prepare();
         }
 
@@ -346,11 +367,13 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
             insert[2].Value = batch.Ref;
             insert[3].Value = batch.Actor;
             insert[4].Value = batch.OpsJson;
-            insert[5].Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            insert[5].Value = now;
             if (s.Insert.ExecuteScalar() is long seq)
             {
                 Result = new AppendResult(AppendOutcome.Appended, seq);
-                committed.Add(new LogRecord(batch.CanvasId, seq, batch.Actor, batch.ClientId, batch.Ref, batch.OpsJson, batch.Ops));
+                committed.Add(new LogRecord(batch.CanvasId, seq, batch.Actor, batch.ClientId, batch.Ref, batch.OpsJson, batch.Ops,
+                    DateTimeOffset.FromUnixTimeMilliseconds(now)));
                 return;
             }
             var find = s.FindBatch.Parameters;
@@ -364,16 +387,24 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
         }
     }
 
-    private sealed class SnapshotWork(string canvasId, Snapshot snapshot) : Work<bool>
+    private sealed class SnapshotWork(string canvasId, Snapshot snapshot, int checkpointEvery) : Work<bool>
     {
         public override void Execute(Statements s, List<LogRecord> committed)
         {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var p = s.UpsertSnapshot.Parameters;
             p[0].Value = canvasId;
             p[1].Value = snapshot.Seq;
             p[2].Value = snapshot.ObjectsJson;
-            p[3].Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            p[3].Value = now;
             s.UpsertSnapshot.ExecuteNonQuery();
+            var c = s.InsertCheckpoint.Parameters;
+            c[0].Value = canvasId;
+            c[1].Value = snapshot.Seq;
+            c[2].Value = snapshot.ObjectsJson;
+            c[3].Value = now;
+            c[4].Value = checkpointEvery;
+            s.InsertCheckpoint.ExecuteNonQuery();
         }
     }
 
@@ -385,12 +416,14 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
             s.DeleteLog.ExecuteNonQuery();
             s.DeleteSnapshot.Parameters[0].Value = canvasId;
             s.DeleteSnapshot.ExecuteNonQuery();
+            s.DeleteCheckpoints.Parameters[0].Value = canvasId;
+            s.DeleteCheckpoints.ExecuteNonQuery();
         }
     }
 
     /// <summary>
-    /// Deletes log rows that a snapshot covers, that are older than the retention, and that every live instance has
-    /// read; one instance at a time (the "prune" lease).
+    /// Deletes log rows that a snapshot and a checkpoint cover, that are older than their canvas's retention, and that
+    /// every live instance has read; one instance at a time (the "prune" lease).
     /// </summary>
     private sealed class PruneWork(SqliteCanvasLog log) : Work<bool>
     {
@@ -403,13 +436,16 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
             lease[2].Value = now + log.Options.PruneEverySeconds * 2000L;
             lease[3].Value = now;
             if (s.TakeLease.ExecuteNonQuery() == 0) return; // another instance holds it
+            // Keeping every batch (the default) is the common case: no scan of the log for it.
+            if (log.History.RetentionDays <= 0 && s.AnyRetention.ExecuteScalar() is 0L) return;
             // Rows above the slowest live instance's read position may still be on their way to its rooms.
             s.ReadFloor.Parameters[0].Value = now - log.Options.InstanceTimeoutSeconds * 1000L;
             var floor = s.ReadFloor.ExecuteScalar() is long min ? min : long.MaxValue;
             foreach (var command in new[] { s.PruneMark, s.Prune })
             {
-                command.Parameters[0].Value = now - log.Options.RetentionSeconds * 1000L;
-                command.Parameters[1].Value = floor;
+                command.Parameters[0].Value = now;
+                command.Parameters[1].Value = log.History.RetentionDays;
+                command.Parameters[2].Value = floor;
                 var rows = command.ExecuteNonQuery();
                 if (command == s.Prune) CanvasMetrics.Pruned.Add(rows);
             }

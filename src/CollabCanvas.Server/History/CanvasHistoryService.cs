@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Canvases;
@@ -140,15 +141,15 @@ public sealed class CanvasHistoryService(StateReplay replay, ICanvasHistory hist
         return props;
     }
 
-    /// <summary>A prop value as JSON writes it.</summary>
-    private static object? Plain(PropValue? value) => value switch
+    /// <summary>A prop value as the ops write it (whatever its kind), for the JSON answer.</summary>
+    private static JsonElement? Plain(PropValue? value)
     {
-        null => null,
-        { Kind: PropKind.Number } v => v.AsNumber,
-        { Kind: PropKind.Bool } v => v.AsBool,
-        { Kind: PropKind.Points } v => v.AsPoints.ToArray(),
-        { } v => v.AsString,
-    };
+        if (value is not { } v) return null;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer)) v.WriteTo(writer);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
 
     private static DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 }

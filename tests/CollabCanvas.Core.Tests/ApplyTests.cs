@@ -15,6 +15,25 @@ public class ApplyTests
     }
 
     [Fact]
+    public void A_snapshot_reads_back_what_was_written_with_children_before_their_frame()
+    {
+        // "a" sorts before its frame "f": the parent is linked once every object exists. Escapes as the writer writes them.
+        const string snapshot = """{"a":{"parentId":"f","points":[0,0,10,5],"type":"line","x":1},"f":{"fill":"palette:blue","type":"frame"},"t":{"text":"h\u00E9 \u0022q\u0022","type":"text"}}""";
+        var state = CanvasState.Read(System.Text.Encoding.UTF8.GetBytes(snapshot));
+        Assert.Equal(snapshot, state.Json());
+        Assert.Equal("f", state.Objects["a"].ParentId);
+        state.Apply([Delete("f")]);
+        Assert.Equal(["t"], state.Objects.Keys);
+    }
+
+    [Theory]
+    [InlineData("""{"a":{"type":"rect","x":"1"}}""", "snapshot object a.props.x: must be a number")]
+    [InlineData("""{"a":{"type":"rect","colour":"#fff"}}""", "snapshot object a.props.colour: unknown prop")]
+    [InlineData("""{"a":{"type":"rect","x":1,"x":2}}""", "snapshot object a.props.x: given twice")]
+    public void A_damaged_snapshot_is_refused_naming_the_object_and_prop(string snapshot, string error) =>
+        Assert.Equal(error, Assert.Throws<InvalidDataException>(() => CanvasState.Read(System.Text.Encoding.UTF8.GetBytes(snapshot))).Message);
+
+    [Fact]
     public void Put_without_type_to_a_missing_object_does_nothing()
     {
         var state = new CanvasState();

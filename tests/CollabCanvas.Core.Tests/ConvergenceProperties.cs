@@ -58,7 +58,7 @@ public class ConvergenceProperties
             // A replica that loads a snapshot taken after `cut` batches and applies the rest, as a restarted server does.
             var first = new CanvasState();
             foreach (var batch in log.Take(cut)) first.Apply(batch);
-            var restored = CanvasState.Read(JsonDocument.Parse(first.ObjectsToUtf8()).RootElement);
+            var restored = CanvasState.Read(first.ObjectsToUtf8());
             foreach (var batch in log.Skip(cut)) restored.Apply(batch);
 
             // A replica that receives the log through its canonical JSON form, as clients do.

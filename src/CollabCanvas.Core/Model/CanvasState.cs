@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace CollabCanvas.Core.Model;
@@ -22,7 +23,7 @@ public sealed class CanvasState
         {
             switch (op)
             {
-                case PutOp put: ApplyPut(put); break;
+                case PutOp put: ApplyPut(put.Id, put.Props); break;
                 case DeleteOp delete: Delete(delete.Id); break;
             }
         }
@@ -38,25 +39,32 @@ public sealed class CanvasState
         return creates;
     }
 
-    private void ApplyPut(PutOp put)
+    /// <summary>
+    /// Applies one put. <paramref name="parentsLater"/> is for reading a snapshot, where an object may come before its
+    /// frame: a <c>parentId</c> is noted there, to be linked once every object exists, instead of being set now.
+    /// </summary>
+    private void ApplyPut(string id, IReadOnlyList<PropChange> props, List<(string Id, string Parent)>? parentsLater = null)
     {
-        if (!_objects.TryGetValue(put.Id, out var obj))
+        if (!_objects.TryGetValue(id, out var obj))
         {
             PropValue? type = null;
-            foreach (var change in put.Props)
+            foreach (var change in props)
                 if (change.Name == "type") type = change.Value;
             if (type is not { } t) return;
-            obj = new CanvasObject(t.AsString);
-            _objects.Add(put.Id, obj);
+            obj = new CanvasObject(t.AsString, props.Count);
+            _objects.Add(id, obj);
         }
-        foreach (var change in put.Props)
+        foreach (var change in props)
         {
             switch (change.Name)
             {
                 case "type":
                     break; // a type is fixed at creation
+                case "parentId" when parentsLater is not null:
+                    if (change.Value is { } later) parentsLater.Add((id, later.AsString));
+                    break;
                 case "parentId":
-                    SetParent(put.Id, obj, change.Value is { } p ? p.AsString : null);
+                    SetParent(id, obj, change.Value is { } p ? p.AsString : null);
                     break;
                 default:
                     if (change.Value is { } value) obj.Props[change.Name] = value;
@@ -116,30 +124,42 @@ public sealed class CanvasState
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads what <see cref="WriteObjects"/> wrote (a snapshot). Parents are linked after every object exists.</summary>
-    public static CanvasState Read(JsonElement objects)
+    /// <summary>
+    /// Reads what <see cref="WriteObjects"/> wrote (a snapshot), validating every prop as the log's replay does. One pass of
+    /// a <see cref="Utf8JsonReader"/> straight into the objects, with no document tree and nothing per object but the
+    /// object itself: a room loading a canvas of 10,000 objects does this on a join's path (docs/benchmarks.md, "join").
+    /// Parents are linked after every object exists.
+    /// </summary>
+    public static CanvasState Read(JsonElement objects) => Read(JsonMarshal.GetRawUtf8Value(objects));
+
+    /// <inheritdoc cref="Read(JsonElement)"/>
+    public static CanvasState Read(ReadOnlySpan<byte> utf8)
     {
         var state = new CanvasState();
         var parents = new List<(string Id, string Parent)>();
-        foreach (var entry in objects.EnumerateObject())
+        var props = new List<PropChange>(8);
+        var json = new Utf8JsonReader(utf8);
+        if (!json.Read() || json.TokenType != JsonTokenType.StartObject) throw new InvalidDataException("snapshot: must be an object");
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            if (!OpJson.TryReadProps(entry.Value, Limits.Replay, out var props, out var error))
-                throw new InvalidDataException($"snapshot object {entry.Name}{error}");
-            var put = new PutOp(entry.Name, props);
-            state.ApplyPut(put with { Props = put.Props.Where(p => p.Name != "parentId").ToArray() });
-            if (put.Props.FirstOrDefault(p => p.Name == "parentId").Value is { } parent) parents.Add((put.Id, parent.AsString));
+            var id = json.GetString()!;
+            json.Read();
+            props.Clear();
+            if (!OpJson.TryReadProps(ref json, Limits.Replay, props, out var error))
+                throw new InvalidDataException($"snapshot object {id}{error}");
+            state.ApplyPut(id, props, parents);
         }
         foreach (var (id, parent) in parents) state.SetParent(id, state._objects[id], parent);
         return state;
     }
 }
 
-public sealed class CanvasObject(string type)
+public sealed class CanvasObject(string type, int capacity = 0)
 {
     public string Type { get; } = type;
     public string? ParentId { get; internal set; }
     /// <summary>Every prop but <c>type</c> and <c>parentId</c>.</summary>
-    internal Dictionary<string, PropValue> Props { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, PropValue> Props { get; } = new(capacity, StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, PropValue> Properties => Props;
 

@@ -41,7 +41,12 @@ public static class ObjectSchema
         "light-grey", "light-red", "light-orange", "light-yellow", "light-green", "light-blue", "light-violet",
     }.Select(name => "palette:" + name).ToFrozenSet(StringComparer.Ordinal);
 
-    public delegate bool Reader(JsonElement json, Limits limits, out PropValue value, out string error);
+    /// <summary>
+    /// Reads one prop's value: <paramref name="json"/> is on the value's first token, and on success is left on its last
+    /// (the closing <c>]</c> or <c>}</c> of an array or object). On a reader rather than a <see cref="JsonElement"/>, so that a snapshot of thousands of
+    /// objects is read in one pass with no document tree (docs/benchmarks.md, "join").
+    /// </summary>
+    public delegate bool Reader(ref Utf8JsonReader json, Limits limits, out PropValue value, out string error);
 
     public static readonly FrozenDictionary<string, Reader> Props = new Dictionary<string, Reader>
     {
@@ -71,6 +76,13 @@ public static class ObjectSchema
         ["endBinding"] = ConnectorBinding,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>
+    /// <see cref="Props"/> looked up by the characters of a name, with the table's own instance of the name, so that
+    /// reading a prop's name allocates nothing and every object shares one string per name.
+    /// </summary>
+    internal static readonly FrozenDictionary<string, (string Name, Reader Read)>.AlternateLookup<ReadOnlySpan<char>> PropsByName =
+        Props.ToFrozenDictionary(p => p.Key, p => (p.Key, p.Value), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Client-made ids: 1 to 64 of <c>A-Z a-z 0-9 _ -</c>.</summary>
     public static bool IsValidId(string? id)
     {
@@ -80,11 +92,24 @@ public static class ObjectSchema
         return true;
     }
 
+    /// <summary>
+    /// The value of a string token when it is one of <paramref name="allowed"/>, as the set's own instance (one string
+    /// per name for every object that has it), without allocating; false for anything else.
+    /// </summary>
+    private static bool TryGetMember(ref Utf8JsonReader json, FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> allowed, out string member)
+    {
+        member = "";
+        if (json.TokenType != JsonTokenType.String) return false;
+        Span<char> chars = stackalloc char[32];
+        if (json.ValueSpan.Length > chars.Length || json.ValueIsEscaped) return allowed.TryGetValue(json.GetString()!, out member!);
+        return allowed.TryGetValue(chars[..json.CopyString(chars)], out member!);
+    }
+
     private static Reader Number(double min, double max) =>
-        (JsonElement json, Limits _, out PropValue value, out string error) =>
+        (ref Utf8JsonReader json, Limits _, out PropValue value, out string error) =>
         {
             value = default;
-            if (json.ValueKind != JsonValueKind.Number || !json.TryGetDouble(out var d))
+            if (json.TokenType != JsonTokenType.Number || !json.TryGetDouble(out var d))
             {
                 error = "must be a number";
                 return false;
@@ -100,11 +125,11 @@ public static class ObjectSchema
         };
 
     private static Reader String(Func<Limits, int> maxLengthOf, Func<char, bool> allowed) =>
-        (JsonElement json, Limits limits, out PropValue value, out string error) =>
+        (ref Utf8JsonReader json, Limits limits, out PropValue value, out string error) =>
         {
             var maxLength = maxLengthOf(limits);
             value = default;
-            if (json.ValueKind != JsonValueKind.String)
+            if (json.TokenType != JsonTokenType.String)
             {
                 error = "must be a string";
                 return false;
@@ -128,24 +153,27 @@ public static class ObjectSchema
             return true;
         };
 
-    private static Reader Enum(FrozenSet<string> allowed) =>
-        (JsonElement json, Limits _, out PropValue value, out string error) =>
+    private static Reader Enum(FrozenSet<string> allowed)
+    {
+        var byName = allowed.GetAlternateLookup<ReadOnlySpan<char>>();
+        return (ref Utf8JsonReader json, Limits _, out PropValue value, out string error) =>
         {
             value = default;
-            if (json.ValueKind != JsonValueKind.String || !allowed.Contains(json.GetString()!))
+            if (!TryGetMember(ref json, byName, out var member))
             {
                 error = $"must be one of {string.Join(", ", allowed.Order(StringComparer.Ordinal))}";
                 return false;
             }
-            value = PropValue.String(allowed.TryGetValue(json.GetString()!, out var interned) ? interned : json.GetString()!);
+            value = PropValue.String(member);
             error = "";
             return true;
         };
+    }
 
-    private static bool Bool(JsonElement json, Limits _, out PropValue value, out string error)
+    private static bool Bool(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
     {
         value = default;
-        if (json.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        if (json.TokenType is not (JsonTokenType.True or JsonTokenType.False))
         {
             error = "must be true or false";
             return false;
@@ -155,23 +183,26 @@ public static class ObjectSchema
         return true;
     }
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> NamedColors =
+        PaletteColors.Append("transparent").Append("auto").ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// <c>#rgb</c>, <c>#rgba</c>, <c>#rrggbb</c>, <c>#rrggbbaa</c>, <c>transparent</c>, <c>auto</c> (the viewer's theme
     /// chooses: text and lines in the theme's ink, frames in its surface, so defaults stay readable in light and dark),
     /// or one of <see cref="PaletteColors"/>.
     /// </summary>
-    private static bool Color(JsonElement json, Limits _, out PropValue value, out string error)
+    private static bool Color(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
     {
         value = default;
         error = "must be a color: #rgb, #rgba, #rrggbb, #rrggbbaa, transparent, auto or a palette color";
-        if (json.ValueKind != JsonValueKind.String) return false;
-        var s = json.GetString()!;
-        if (s is "transparent" or "auto" || PaletteColors.Contains(s))
+        if (json.TokenType != JsonTokenType.String) return false;
+        if (TryGetMember(ref json, NamedColors, out var named))
         {
-            value = PropValue.String(PaletteColors.TryGetValue(s, out var interned) ? interned : s == "auto" ? "auto" : "transparent");
+            value = PropValue.String(named);
             error = "";
             return true;
         }
+        var s = json.GetString()!;
         if (s.Length is not (4 or 5 or 7 or 9) || s[0] != '#') return false;
         for (var i = 1; i < s.Length; i++)
             if (!char.IsAsciiHexDigit(s[i])) return false;
@@ -180,10 +211,10 @@ public static class ObjectSchema
         return true;
     }
 
-    private static bool FontWeight(JsonElement json, Limits _, out PropValue value, out string error)
+    private static bool FontWeight(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
     {
         value = default;
-        if (json.ValueKind != JsonValueKind.Number || !json.TryGetInt32(out var w) || w < 100 || w > 900 || w % 100 != 0)
+        if (json.TokenType != JsonTokenType.Number || !json.TryGetInt32(out var w) || w < 100 || w > 900 || w % 100 != 0)
         {
             error = "must be one of 100, 200, ..., 900";
             return false;
@@ -194,31 +225,39 @@ public static class ObjectSchema
     }
 
     /// <summary>A flat array <c>[x0, y0, x1, y1, ...]</c>, relative to the object's x and y.</summary>
-    private static bool Points(JsonElement json, Limits limits, out PropValue value, out string error)
+    private static bool Points(ref Utf8JsonReader json, Limits limits, out PropValue value, out string error)
     {
         value = default;
-        if (json.ValueKind != JsonValueKind.Array)
+        if (json.TokenType != JsonTokenType.StartArray)
         {
             error = "must be an array of numbers";
             return false;
         }
-        var n = json.GetArrayLength();
+        // Counted first, so that a wrong count is reported before a wrong number, whatever comes first in the array.
+        var n = 0;
+        var counter = json;
+        while (counter.Read() && counter.TokenType != JsonTokenType.EndArray)
+        {
+            n++;
+            counter.Skip();
+        }
         if (n < 2 || n % 2 != 0 || n > limits.MaxPointNumbers)
         {
             error = $"must hold an even count of numbers, from 2 to {limits.MaxPointNumbers}";
             return false;
         }
         var points = new double[n];
-        var i = 0;
-        foreach (var p in json.EnumerateArray())
+        for (var i = 0; i < n; i++)
         {
-            if (p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > MaxCoordinate)
+            json.Read();
+            if (json.TokenType != JsonTokenType.Number || !json.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > MaxCoordinate)
             {
                 error = $"must hold finite numbers between {-MaxCoordinate} and {MaxCoordinate}";
                 return false;
             }
-            points[i++] = d;
+            points[i] = d;
         }
+        json.Read(); // the closing ]
         value = PropValue.Points(points);
         error = "";
         return true;
@@ -229,28 +268,34 @@ public static class ObjectSchema
     /// of that object's box it is held at (<see cref="Binding"/>). The object need not exist (it may be deleted
     /// concurrently); the geometry then falls back to the stored points (<see cref="Connectors"/>).
     /// </summary>
-    private static bool ConnectorBinding(JsonElement json, Limits _, out PropValue value, out string error)
+    private static bool ConnectorBinding(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
     {
         value = default;
         error = "must be {\"id\": an object id, \"x\": 0 to 1, \"y\": 0 to 1}";
-        if (json.ValueKind != JsonValueKind.Object) return false;
+        if (json.TokenType != JsonTokenType.StartObject) return false;
         string? id = null;
         double? x = null, y = null;
-        foreach (var member in json.EnumerateObject())
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            switch (member.Name)
+            if (json.ValueTextEquals("id"u8) && id is null)
             {
-                case "id" when id is null && member.Value.ValueKind == JsonValueKind.String && IsValidId(member.Value.GetString()):
-                    id = member.Value.GetString();
-                    break;
-                case "x" when x is null && Fraction(member.Value) is { } fx:
-                    x = fx;
-                    break;
-                case "y" when y is null && Fraction(member.Value) is { } fy:
-                    y = fy;
-                    break;
-                default:
-                    return false;
+                json.Read();
+                id = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+                if (!IsValidId(id)) return false;
+            }
+            else if (json.ValueTextEquals("x"u8) && x is null)
+            {
+                json.Read();
+                if ((x = Fraction(ref json)) is null) return false;
+            }
+            else if (json.ValueTextEquals("y"u8) && y is null)
+            {
+                json.Read();
+                if ((y = Fraction(ref json)) is null) return false;
+            }
+            else
+            {
+                return false;
             }
         }
         if (id is null || x is null || y is null) return false;
@@ -258,19 +303,20 @@ public static class ObjectSchema
         error = "";
         return true;
 
-        static double? Fraction(JsonElement json) =>
-            json.ValueKind == JsonValueKind.Number && json.TryGetDouble(out var d) && d is >= 0 and <= 1 ? d : null;
+        static double? Fraction(ref Utf8JsonReader json) =>
+            json.TokenType == JsonTokenType.Number && json.TryGetDouble(out var d) && d is >= 0 and <= 1 ? d : null;
     }
 
-    private static bool ParentId(JsonElement json, Limits _, out PropValue value, out string error)
+    private static bool ParentId(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
     {
         value = default;
-        if (json.ValueKind != JsonValueKind.String || !IsValidId(json.GetString()))
+        var id = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+        if (!IsValidId(id))
         {
             error = "must be an object id";
             return false;
         }
-        value = PropValue.String(json.GetString()!);
+        value = PropValue.String(id!);
         error = "";
         return true;
     }
@@ -279,11 +325,11 @@ public static class ObjectSchema
     /// A fractional index: base-62 digits compared as ordinal strings, so a key between any two keys always
     /// exists. Ties are broken by object id.
     /// </summary>
-    private static bool ZIndex(JsonElement json, Limits _, out PropValue value, out string error)
+    private static bool ZIndex(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
     {
         value = default;
         error = $"must be 1 to {MaxZLength} characters of 0-9 A-Z a-z";
-        if (json.ValueKind != JsonValueKind.String) return false;
+        if (json.TokenType != JsonTokenType.String) return false;
         var s = json.GetString()!;
         if (s.Length is 0 or > MaxZLength) return false;
         foreach (var c in s)

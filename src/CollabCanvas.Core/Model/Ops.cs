@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace CollabCanvas.Core.Model;
@@ -165,42 +166,69 @@ public static class OpJson
             error = ".props: must be an object";
             return false;
         }
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(json));
+        reader.Read();
         var list = new List<PropChange>();
-        foreach (var member in json.EnumerateObject())
+        if (!TryReadProps(ref reader, limits, list, out error)) return false;
+        changes = [.. list];
+        return true;
+    }
+
+    /// <summary>
+    /// Reads and validates the props object <paramref name="json"/> is on into <paramref name="changes"/>, leaving
+    /// <paramref name="json"/> on its closing brace; <paramref name="error"/> as the other overload's.
+    /// </summary>
+    public static bool TryReadProps(ref Utf8JsonReader json, Limits limits, List<PropChange> changes, out string error)
+    {
+        if (json.TokenType != JsonTokenType.StartObject)
         {
-            if (!ObjectSchema.Props.TryGetValue(member.Name, out var reader))
+            error = ".props: must be an object";
+            return false;
+        }
+        var first = changes.Count;
+        Span<char> nameChars = stackalloc char[32];
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<char> spelled = json.ValueSpan.Length <= nameChars.Length && !json.ValueIsEscaped
+                ? nameChars[..json.CopyString(nameChars)]
+                : json.GetString();
+            if (!ObjectSchema.PropsByName.TryGetValue(spelled, out var prop))
             {
-                error = $".props.{member.Name}: unknown prop";
+                error = $".props.{spelled}: unknown prop";
                 return false;
             }
-            if (list.Exists(c => c.Name == member.Name))
+            var (name, reader) = prop;
+            for (var i = first; i < changes.Count; i++)
             {
-                error = $".props.{member.Name}: given twice";
-                return false;
+                if (changes[i].Name == name)
+                {
+                    error = $".props.{name}: given twice";
+                    return false;
+                }
             }
-            if (member.Value.ValueKind == JsonValueKind.Null)
+            json.Read();
+            if (json.TokenType == JsonTokenType.Null)
             {
-                if (member.Name == "type")
+                if (name == "type")
                 {
                     error = ".props.type: cannot be removed";
                     return false;
                 }
-                list.Add(new PropChange(member.Name, null));
+                changes.Add(new PropChange(name, null));
                 continue;
             }
-            if (!reader(member.Value, limits, out var value, out var valueError))
+            if (!reader(ref json, limits, out var value, out var valueError))
             {
-                error = $".props.{member.Name}: {valueError}";
+                error = $".props.{name}: {valueError}";
                 return false;
             }
-            list.Add(new PropChange(string.Intern(member.Name), value));
+            changes.Add(new PropChange(name, value));
         }
-        if (list.Count == 0)
+        if (changes.Count == first)
         {
             error = ".props: must not be empty";
             return false;
         }
-        changes = [.. list];
         error = "";
         return true;
     }

@@ -168,7 +168,7 @@ internal sealed class Connection(Session session, WebSocket socket, string canva
                     $"at most {options.BatchesPerSecond} batches per second; this batch was not applied, send it again later", ops.Ref));
                 break;
             case OpsMessage ops:
-                _room.Submit(session, ops);
+                await _room.SubmitAsync(session, ops);
                 break;
             case PresenceMessage presence:
                 _room.UpdatePresence(session, presence);

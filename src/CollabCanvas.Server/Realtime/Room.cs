@@ -47,6 +47,7 @@ public sealed class Room
     private long _lastBatchAt;
     private bool _closed;
     private readonly Lazy<Task> _ready;
+    private readonly TaskCompletionSource _stateBuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Room(string canvasId, ICanvasLog log, RealtimeOptions options, LogOptions logOptions, ILogger logger, IPresenceBus? presence = null)
     {
@@ -62,7 +63,10 @@ public sealed class Room
 
     public string CanvasId { get; }
 
-    /// <summary>Loads the replica from the log on first use; the room is registered for deliveries before that.</summary>
+    /// <summary>
+    /// Loads the canvas from the log on first use, far enough to answer joins (<see cref="LoadAsync"/>); the room is
+    /// registered for deliveries before that.
+    /// </summary>
     public Task Ready => _ready.Value;
 
     public bool IsClosed
@@ -75,15 +79,34 @@ public sealed class Room
         get { lock (_gate) return _sessions.Count; }
     }
 
+    /// <summary>
+    /// Completes once the room's <see cref="CanvasState"/> is built (<see cref="Ready"/> can come first: see
+    /// <see cref="LoadAsync"/>). Faults when the snapshot is damaged.
+    /// </summary>
+    private Task StateBuilt => _stateBuilt.Task;
+
+    /// <summary>
+    /// Loads the canvas. When nothing follows its snapshot (the usual case: a room snapshots when it unloads), the room
+    /// is ready as soon as the snapshot's bytes are here: they are the welcome's objects, as they are (the state writes
+    /// what it reads), so a join does not wait for 10,000 objects to be parsed; the state is built on the room's lane
+    /// (batches delivered before that wait for it in <see cref="_deliveredWhileLoading"/>, later ones come after it on
+    /// the lane), so none is applied or sent before the state it applies to, and every join meanwhile gets the same bytes. Submits wait for it too (the object limit counts on
+    /// it). With batches after the snapshot, the state is built here, on the join's path, as they apply to it.
+    /// </summary>
     private async Task LoadAsync()
     {
         var stored = await _log.LoadAsync(CanvasId).ConfigureAwait(false);
-        var state = new CanvasState();
-        if (stored.Snapshot is { } snapshot)
+        if (stored is { Snapshot: { } alone, Batches.Count: 0 })
         {
-            using var objects = JsonDocument.Parse(snapshot.ObjectsJson);
-            state = CanvasState.Read(objects.RootElement);
+            lock (_gate)
+            {
+                _seq = _recentBase = alone.Seq;
+                _objectsJson = alone.ObjectsJson;
+            }
+            _lane.Post(() => BuildState(alone));
+            return;
         }
+        var state = stored.Snapshot is { } snapshot ? CanvasState.Read(snapshot.ObjectsJson) : new CanvasState();
         var seq = stored.Snapshot?.Seq ?? 0;
         var recentBase = seq;
         var recent = new Queue<LogRecord>();
@@ -96,20 +119,50 @@ public sealed class Room
         }
         lock (_gate)
         {
-            _state = state;
             _seq = seq;
             _recentBase = recentBase;
             foreach (var r in recent) _recent.Enqueue(r);
             _unsnapshotted = stored.Batches.Count;
             if (_unsnapshotted > 0) _dirtySince = Environment.TickCount64;
-            // The snapshot is what the state writes (CanvasState.Read reads what WriteObjects wrote): with nothing
-            // after it, its bytes are the welcome's objects, and a join of a canvas just loaded writes nothing again.
-            else if (stored.Snapshot is { } loaded) _objectsJson = loaded.ObjectsJson;
-            var delivered = _deliveredWhileLoading!;
-            _deliveredWhileLoading = null;
-            foreach (var record in delivered) ApplyLocked(record);
-            RunAfterAppliedLocked();
+            UseStateLocked(state);
         }
+    }
+
+    /// <summary>The room's first item on its lane when it loaded from a snapshot alone; parses outside the lock, which joins take.</summary>
+    private void BuildState(Snapshot snapshot)
+    {
+        CanvasState state;
+        try
+        {
+            state = CanvasState.Read(snapshot.ObjectsJson);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "the snapshot of canvas {Canvas} at seq {Seq} is damaged; closing its room", CanvasId, snapshot.Seq);
+            lock (_gate)
+            {
+                CloseAll(CloseCodes.InternalError, "this canvas could not be loaded");
+                _deliveredWhileLoading = null; // a closed room applies nothing
+            }
+            _stateBuilt.TrySetException(e);
+            return;
+        }
+        lock (_gate)
+        {
+            UseStateLocked(state);
+            _flushDue = true;
+        }
+    }
+
+    /// <summary>Takes the built state and applies the batches delivered while it was being built.</summary>
+    private void UseStateLocked(CanvasState state)
+    {
+        _state = state;
+        var delivered = _deliveredWhileLoading!;
+        _deliveredWhileLoading = null;
+        foreach (var record in delivered) ApplyLocked(record);
+        RunAfterAppliedLocked();
+        _stateBuilt.TrySetResult();
     }
 
     private void ApplyLogged(CanvasState state, LogRecord batch)
@@ -303,11 +356,13 @@ public sealed class Room
     }
 
     /// <summary>
-    /// Appends a batch. Its ack reaches the sender through <see cref="Deliver"/>, after the commit; here only a resend
-    /// (answered with the original ack, in its place after that batch) and refusals.
+    /// Appends a batch, once the state is built (the object limit counts on it; the caller awaits, so a session's
+    /// batches are appended in the order it sent them). Its ack reaches the sender through <see cref="Deliver"/>, after
+    /// the commit; here only a resend (answered with the original ack, in its place after that batch) and refusals.
     /// </summary>
-    public void Submit(Session session, OpsMessage message)
+    public async Task SubmitAsync(Session session, OpsMessage message)
     {
+        await StateBuilt.ConfigureAwait(false);
         lock (_gate)
         {
             if (_state.Count + _state.CountCreates(message.Ops) > _options.MaxObjectsPerCanvas)
@@ -328,6 +383,7 @@ public sealed class Room
     /// </summary>
     public async Task<AppendResult?> SubmitFromServerAsync(string actor, string clientId, Op[] ops, byte[] opsJson)
     {
+        await StateBuilt.ConfigureAwait(false);
         lock (_gate)
             if (_state.Count + _state.CountCreates(ops) > _options.MaxObjectsPerCanvas) return null;
         var result = await _log.AppendAsync(new NewBatch(CanvasId, actor, clientId, Ids.New(16), opsJson, ops)).ConfigureAwait(false);

@@ -29,9 +29,9 @@ public class RoomTests
         var sessions = new List<(Session Session, RecordingSocket Socket)>();
         for (var i = 0; i < 4; i++) sessions.Add(await JoinAsync(room, $"s{i}"));
 
-        await Task.WhenAll(sessions.Select(s => Task.Run(() =>
+        await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
         {
-            for (var b = 0; b < 25; b++) room.Submit(s.Session, Ops($"r{b}", $"{s.Session.Id}-{b % 3}", b));
+            for (var b = 0; b < 25; b++) await room.SubmitAsync(s.Session, Ops($"r{b}", $"{s.Session.Id}-{b % 3}", b));
         })));
 
         await Eventually.Until(() => sessions.All(s => s.Socket.Seqs().Count >= 100), "every session has 100 batches");
@@ -57,7 +57,7 @@ public class RoomTests
         for (var i = 0; i < 3; i++) others.Add((await JoinAsync(room, $"s{i}")).Socket);
         var before = others.Select(o => o.Frames.Count).ToArray();
 
-        room.Submit(sender, Ops("r1", "a", 1));
+        await room.SubmitAsync(sender, Ops("r1", "a", 1));
 
         await Eventually.Until(() => others.Select((o, i) => o.Frames.Count > before[i]).All(x => x), "the batch reached every other session");
         var frames = others.Select((o, i) => o.Frames[before[i]]).ToList();
@@ -77,7 +77,7 @@ public class RoomTests
         var (sender, senderSocket) = await JoinAsync(room, "sender");
         var (_, readerSocket) = await JoinAsync(room, "reader");
 
-        for (var b = 0; b < 50; b++) room.Submit(sender, Ops($"r{b}", "a", b));
+        for (var b = 0; b < 50; b++) await room.SubmitAsync(sender, Ops($"r{b}", "a", b));
 
         await Eventually.Until(() => readerSocket.Seqs().Count == 50 && senderSocket.Seqs().Count == 50, "the others got all 50 batches");
         Assert.Empty(stuckSocket.Seqs());
@@ -94,7 +94,7 @@ public class RoomTests
         using var rooms = await StartRoomsAsync(backend, idleRoomSeconds: 0);
         var room = await rooms.GetAsync("c1");
         var (session, socket) = await JoinAsync(room, "s");
-        for (var b = 0; b < 3; b++) room.Submit(session, Ops($"r{b}", $"o{b}", b));
+        for (var b = 0; b < 3; b++) await room.SubmitAsync(session, Ops($"r{b}", $"o{b}", b));
         await Eventually.Until(() => socket.Seqs().Count == 3, "three acks");
         var document = room.Document();
 
@@ -113,6 +113,41 @@ public class RoomTests
     }
 
     [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task A_room_loaded_from_its_snapshot_alone_welcomes_with_its_bytes_and_counts_its_objects_for_the_first_submit(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider);
+        using var rooms = await StartRoomsAsync(backend, idleRoomSeconds: 0);
+        var room = await rooms.GetAsync("c1");
+        var (seeder, seederSocket) = await JoinAsync(room, "seeder");
+        var limit = new RealtimeOptions().MaxObjectsPerCanvas;
+        for (var first = 0; first < limit; first += 1000) await room.SubmitAsync(seeder, Creates($"r{first}", first, 1000));
+        await Eventually.Until(() => seederSocket.Seqs().Count == limit / 1000, "every ack");
+        room.Leave(seeder);
+        await rooms.ReleaseAsync(room);
+        var snapshot = (await backend.Get<ICanvasLog>().LoadAsync("c1")).Snapshot!;
+
+        // The submit follows the join at once: the room is still building its state from the snapshot, and must wait
+        // for it, or it would count no objects and accept one too many.
+        var next = await rooms.GetAsync("c1");
+        var socket = new RecordingSocket();
+        var joiner = new Session("joiner", socket, new RealtimeOptions().MaxQueuedBytes)
+        {
+            User = new UserInfo("u-joiner", "joiner", "#123456"),
+            Role = Role.Editor,
+            ClientId = "client-joiner",
+        };
+        Assert.True(await next.JoinAsync(joiner, new HelloMessage(null, joiner.ClientId)));
+        await next.SubmitAsync(joiner, Ops("one-too-many", "extra", 1));
+
+        await Eventually.Until(() => socket.Messages().Any(m => m.GetProperty("type").GetString() == "error"), "the answer to the submit");
+        var welcome = socket.Messages().Single(m => m.GetProperty("type").GetString() == "welcome");
+        Assert.Equal(snapshot.Seq, welcome.GetProperty("seq").GetInt64());
+        Assert.Equal(Encoding.UTF8.GetString(snapshot.ObjectsJson), welcome.GetProperty("objects").GetRawText());
+        Assert.Equal(ErrorCodes.TooManyObjects, socket.Messages().Single(m => m.GetProperty("type").GetString() == "error").GetProperty("code").GetString());
+        Assert.Equal(snapshot.Seq, next.Document().Seq);
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task A_resent_batch_is_answered_with_its_original_ack_and_applied_once(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);
@@ -121,9 +156,9 @@ public class RoomTests
         var (session, socket) = await JoinAsync(room, "s");
         var (_, otherSocket) = await JoinAsync(room, "other");
 
-        room.Submit(session, Ops("r1", "a", 1));
+        await room.SubmitAsync(session, Ops("r1", "a", 1));
         await Eventually.Until(() => socket.Seqs().Count == 1, "the ack");
-        room.Submit(session, Ops("r1", "a", 1));
+        await room.SubmitAsync(session, Ops("r1", "a", 1));
 
         await Eventually.Until(() => socket.Seqs().Count == 2, "the second ack");
         Assert.Equal(socket.Seqs()[0], socket.Seqs()[1]);
@@ -138,9 +173,9 @@ public class RoomTests
         var room = await rooms.GetAsync("c1");
         var (session, socket) = await JoinAsync(room, "s");
         var hundred = string.Join(",", Enumerable.Range(0, 100).Select(i => $$$"""{"op":"put","id":"o{{{i}}}","props":{"type":"rect"}}"""));
-        room.Submit(session, (OpsMessage)ClientMessages.Parse(Encoding.UTF8.GetBytes($$"""{"type":"ops","ref":"all","ops":[{{hundred}}]}"""),
+        await room.SubmitAsync(session, (OpsMessage)ClientMessages.Parse(Encoding.UTF8.GetBytes($$"""{"type":"ops","ref":"all","ops":[{{hundred}}]}"""),
             new RealtimeOptions().ToLimits()).Single());
-        for (var b = 1; b <= 60; b++) room.Submit(session, Ops($"r{b}", "o0", b));
+        for (var b = 1; b <= 60; b++) await room.SubmitAsync(session, Ops($"r{b}", "o0", b));
         await Eventually.Until(() => socket.Seqs().Count == 61, "61 acks");
         await backend.Get<ICanvasLog>().FlushAsync();
 
@@ -172,6 +207,11 @@ public class RoomTests
         await Eventually.Until(() => socket.Messages().Any(m => m.GetProperty("type").GetString() == "welcome"), "the welcome");
         return (session, socket);
     }
+
+    private static OpsMessage Creates(string reference, int first, int count) =>
+        (OpsMessage)ClientMessages.Parse(Encoding.UTF8.GetBytes($$"""{"type":"ops","ref":"{{reference}}","ops":[{{string.Join(",",
+            Enumerable.Range(first, count).Select(i => $$$"""{"op":"put","id":"o{{{i}}}","props":{"type":"rect","x":{{{i % 1000}}}}}"""))}}]}"""),
+            new RealtimeOptions().ToLimits()).Single();
 
     private static OpsMessage Ops(string reference, string id, int x) =>
         (OpsMessage)ClientMessages.Parse(Encoding.UTF8.GetBytes(

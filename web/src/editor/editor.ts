@@ -1,36 +1,42 @@
-// The editor page: toolbar, canvas, presence. The sync client owns the document; this module turns pointer and
-// keyboard input into ops and renders the local model.
+// The editor page: toolbar, canvas, presence. The sync client owns the document; this module wires the page
+// together: pointer and keyboard input go to the active tool (tools/registry.ts) or a gesture (tools/move.ts, the
+// handles, viewport.ts), whose ops go through the undo history to the sync client, and the local model is rendered.
 import Konva from 'konva';
 import { api, type Me } from '../api';
 import { clientId, guestName } from '../identity';
 import { accountMenu } from '../auth/account';
 import { openShareDialog } from './share';
 import { CommandPalette } from './palette';
-import type { CanvasObject, Op, PropValue } from '../sync/protocol';
+import type { Op } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
 import { Renderer } from './renderer';
 import { CanvasModel } from '../sync/model';
-import { SHAPES, TEXT_DEFAULTS } from './shapes';
 import { onFontsLoaded } from './fonts';
-import { TOOLS, findShortcut, type AlignCommand, type Command, type ToolName } from './tools';
+import { TOOLS, findShortcut, type ToolName } from './tools';
 import { installTooltips, toolButtons } from './toolbar';
 import { fillHelpPanel } from './help';
 import { History } from './history';
-import { compareZ, keyBetween } from './zindex';
 import { PropertiesPanel } from './properties';
-import { copyOf, pasteOps } from './clipboard';
 import { blobUrl, download, readCanvasFile, toJson, toPng, toSvg } from './export';
-import { snap } from './snapping';
-import { LayersPanel, isLocked, movable, toggleLockOps } from './layers';
-import { ARRANGE_BUTTONS, ArrangeBar, arrangeOps, drawnBox } from './align';
 import { onThemeChange, toggleTheme } from '../theme';
-import { AUTO, currentPalette } from './colors';
+import { currentPalette } from './colors';
 import { Cursors } from './cursors';
 import { CanvasTitle } from './title';
-import { clampZoom } from './zoom';
 import { EmptyCanvasHint } from './hint';
-import { Follow } from './follow';
+import { Viewport } from './viewport';
+import { OverlayMarks, SelectionHandles } from './handles';
+import { editTextInPlace } from './textEditing';
+import { createCommands, installClipboard, paste, type CommandServices } from './commands';
+import { LayersPanel, isLocked, movable } from './layers';
 import { ConnectorEditing } from './connectors';
+import { ArrangeBar, arrangeOps, drawnBox } from './align';
+import { descendantsOf } from './structure';
+import { createTools } from './tools/registry';
+import { MoveGesture } from './tools/move';
+import { commitText, enterEditsText } from './tools/text';
+import { round, type EditorTool, type PointerInput } from './tools/tool';
+import type { Box } from './snapping';
+import { Follow } from './follow';
 import { deadEnd } from '../deadEnd';
 import type { Features } from '../features';
 
@@ -38,7 +44,6 @@ import type { Features } from '../features';
 const EXPORT_ICON = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7 10l5 5 5-5M5 19h14"/></svg>';
 
 const newId = () => crypto.randomUUID().replaceAll('-', '').slice(0, 16);
-const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * @param me the signed-in account, or null for a guest who came through a share link (`link`).
@@ -112,7 +117,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     title.setEditable(role !== 'viewer');
     root.querySelector<HTMLElement>('.view-only')!.hidden = role !== 'viewer';
     root.querySelector<HTMLElement>('.ai-button')!.hidden = role === 'viewer' || !me || !on('AiCommands');
-    if (role === 'viewer') setTool('select');
+    if (role === 'viewer') { gestureTool?.cancel(); setTool('select'); }
   });
 
   const stage = new Konva.Stage({ container: stageEl, width: stageEl.clientWidth, height: stageEl.clientHeight });
@@ -122,13 +127,14 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const previewLayer = new Konva.Layer({ listening: false, opacity: 0.75 });
   const overlay = new Konva.Layer();
   stage.add(content, previewLayer, overlay);
-  // The handles resize freely; Shift keeps the ratio, Alt resizes from the centre, Shift snaps a turn to 15° (Konva's
-  // own keys). No flipping through zero: a size stays positive.
-  const transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false, flipEnabled: false });
-  overlay.add(transformer);
+  const handles = new SelectionHandles(overlay, () => client.local, {
+    // Connectors turned or resized without the shapes they are bound to leave them first (in the same step).
+    started: () => { history.begin(); submit(connectors.detach(selection)); },
+    ended: ops => { submit(ops); history.end(); },
+  });
   const renderer = new Renderer(content, currentPalette());
   const connectors = new ConnectorEditing({
-    stage, overlay, model: () => client.local, submit: ops => submit(ops), pointer: () => pointerOnCanvas(),
+    stage, overlay, model: () => client.local, submit: ops => submit(ops), pointer: () => viewport.pointer(),
     gesture: begin => (begin ? history.begin() : history.end()),
   });
   /** An AI command's result that only this user sees until they accept it (see the palette). */
@@ -139,15 +145,9 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     renderer.update(client.local, [...client.local.entries()].filter(([, o]) => o.type === 'text').map(([id]) => id));
     showSelection(selection);
   });
-  // Only what is in view is drawn: recompute on every pan, zoom and resize (before the next draw).
-  const cull = () => {
-    const scale = stage.scaleX(), margin = 100 / scale;
-    renderer.cull({ x: -stage.x() / scale - margin, y: -stage.y() / scale - margin, width: stage.width() / scale + 2 * margin, height: stage.height() / scale + 2 * margin });
-  };
-  stage.on('xChange yChange scaleXChange widthChange heightChange', cull);
-  cull();
+  const viewport = new Viewport(stage, stageEl, renderer, content);
   const cursors = new Cursors(overlay);
-  new ResizeObserver(() => stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight })).observe(stageEl);
+  const marks = new OverlayMarks(overlay);
 
   let tool: ToolName = 'select';
   const follow = new Follow(stage, client);
@@ -160,8 +160,9 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   root.querySelector('.workspace')!.prepend(layers.element);
   root.querySelector('.topbar .theme-button')!.before(layers.button);
   client.on('change', () => layers.changed());
+
   // Back to the canvas after a click, where the keys (undo, nudge) work.
-  const arrangeBar = new ArrangeBar(command => { arrange(command); stageEl.focus(); });
+  const arrangeBar = new ArrangeBar(command => { services.arrange(command); stageEl.focus(); });
   root.querySelector('.side')!.prepend(arrangeBar.element);
   const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops),
     begin => (begin ? history.begin() : history.end()));
@@ -172,17 +173,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     const nodes = movable(client.local, selection).map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n);
     const editable = client.role !== 'viewer';
     for (const node of nodes) node.draggable(tool === 'select' && editable);
-    // Drawing tools draw over the selection, so its handles only take presses with the select tool. A frame does not
-    // turn: what is inside it would not turn with it. A line's stroke is all there is of it (a level line has no height
-    // without it), so the handles hold the stroke when the selection has one; otherwise they hold the shapes' edges.
-    const types = selection.map(id => client.local.get(id)?.type);
-    transformer.listening(tool === 'select');
-    transformer.resizeEnabled(editable);
-    transformer.rotateEnabled(editable && !types.includes('frame'));
-    transformer.ignoreStroke(!types.some(type => type === 'line' || type === 'arrow' || type === 'path'));
-    // Attaching anew measures the nodes again (a text's new words, a line's new points) but resets the handles' box,
-    // which would make a resize or turn in progress jump when a peer's change arrives: not while one is.
-    if (!transformer.isTransforming()) transformer.nodes(nodes);
+    // Drawing tools draw over the selection, so its handles only take presses with the select tool.
+    handles.show(nodes, selection.map(id => client.local.get(id)?.type), tool === 'select', editable);
     connectors.showHandles(selection, tool === 'select' && editable);
     overlay.batchDraw();
     if (on('StylePanel')) properties.show(selection, client.local);
@@ -194,7 +186,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     const previous = selection;
     selection = ids.filter(id => client.local.has(id));
     showSelection(previous);
-    client.setPresence(pointerOnCanvas(), selection);
+    client.setPresence(viewport.pointer(), selection);
   };
 
   const setTool = (next: ToolName) => {
@@ -306,334 +298,99 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     });
   }
 
-  // Pan and zoom: wheel pans, Ctrl/Cmd+wheel (and pinch) zooms at the pointer, space-drag or middle-drag pans.
-  stage.on('wheel', e => {
-    e.evt.preventDefault();
-    if (e.evt.ctrlKey || e.evt.metaKey) {
-      const pointer = stage.getPointerPosition()!;
-      const old = stage.scaleX();
-      const scale = clampZoom(old * Math.exp(-e.evt.deltaY / 300));
-      const at = { x: (pointer.x - stage.x()) / old, y: (pointer.y - stage.y()) / old };
-      stage.scale({ x: scale, y: scale });
-      stage.position({ x: pointer.x - at.x * scale, y: pointer.y - at.y * scale });
-    } else {
-      stage.position({ x: stage.x() - e.evt.deltaX, y: stage.y() - e.evt.deltaY });
-    }
-    stage.batchDraw();
-  });
-  let spaceDown = false;
-
-  function pointerOnCanvas(): { x: number; y: number } | null {
-    const p = stage.getPointerPosition();
-    if (!p) return null;
-    return { x: round((p.x - stage.x()) / stage.scaleX()), y: round((p.y - stage.y()) / stage.scaleY()) };
-  }
-
-  // Drawing: a new shape exists from the first pointer-down and grows with the drag; the whole drag is one undo step.
-  const STYLE: Partial<Record<ToolName, Record<string, string | number>>> = {
-    rect: { fill: '#4dabf7' },
-    ellipse: { fill: '#ffa94d' },
-    // Text, lines and frames take the theme's colours ("auto", docs/protocol.md) until someone picks one.
-    frame: { fill: AUTO, stroke: AUTO, strokeWidth: 1, name: 'Frame' },
-    text: { fill: AUTO },
-    line: { stroke: AUTO, strokeWidth: 2 },
-    arrow: { stroke: AUTO, strokeWidth: 2 },
-    path: { stroke: AUTO, strokeWidth: 3 },
+  // Tools and gestures get the editor through these services; each tool is a module (tools/registry.ts).
+  const services: CommandServices = {
+    doc: () => client.local,
+    submit: ops => submit(ops),
+    beginStep: () => history.begin(),
+    endStep: () => history.end(),
+    selection: () => selection,
+    select: ids => select(ids),
+    setTool: name => setTool(name),
+    newId,
+    scale: () => viewport.scale,
+    visibleBounds: except => renderer.visibleBounds(except),
+    showBand: box => marks.showBand(box),
+    showGuides: (vertical, horizontal) => marks.showGuides(vertical, horizontal),
+    editText: id => editText(id),
+    connectors,
+    undo: () => { history.undo(); },
+    redo: () => { history.redo(); },
+    toggleHelp: () => { helpEl.hidden = !helpEl.hidden; },
+    zoomToFit: () => viewport.zoomToFit(),
+    zoomTo: box => viewport.zoomTo(box),
+    selectionBounds: () => (selection.length > 0 ? unionBox(selection) : null),
+    openAi: () => { if (client.role !== 'viewer' && on('AiCommands')) palette.open(); },
+    toggleLayers: () => layers.toggle(),
+    arrange: how => {
+      const boxOf = (id: string) => { const node = renderer.nodes.get(id); return node && drawnBox(node, content); };
+      submit(arrangeOps(client.local, movable(client.local, selection), boxOf, how, id => descendantsOf(client.local, id)));
+    },
   };
-  let drawing: { id: string; kind: ToolName; x: number; y: number; points: number[] } | null = null;
-  let marquee: { x: number; y: number; keep: string[] } | null = null;
-  /** Where a text tool's press began: a click makes a text as wide as its words, a drag one that wraps in that width. */
-  let textBox: { x: number; y: number } | null = null;
-  const marqueeRect = new Konva.Rect({ fill: 'rgba(25, 113, 194, 0.08)', stroke: '#1971c2', visible: false, listening: false });
-  overlay.add(marqueeRect);
+  const tools = createTools(services);
+  const commands = createCommands(services);
+  const move = new MoveGesture(services);
+  /** The tool that took the press of the gesture in progress: it gets the moves and the release, whatever the tool now. */
+  let gestureTool: EditorTool | null = null;
+  /** The last pointer input, for a release the stage has no position for. */
+  let lastInput: PointerInput | null = null;
+  const pointerInput = (e: Konva.KonvaEventObject<MouseEvent | TouchEvent | PointerEvent>): PointerInput | null => {
+    const at = viewport.pointer();
+    if (!at) return null;
+    lastInput = {
+      at,
+      target: e.target === stage ? null : e.target.id(),
+      onHandle: handles.owns(e.target) || connectors.owns(e.target), // it resizes, rotates or moves an end
+      shift: (e.evt as MouseEvent).shiftKey ?? false,
+    };
+    return lastInput;
+  };
+
   // On pointerdown, which comes before the mousedown or touchstart where Konva decides whether a node is dragged: a
   // shape pressed here is selected, so draggable, in time for the same press to drag it.
   stage.on('pointerdown', e => {
     stageEl.focus();
-    if (spaceDown || (e.evt as MouseEvent).button === 1) {
-      stage.draggable(true);
-      stage.startDrag();
-      return;
-    }
+    if (viewport.startPan(e.evt as MouseEvent)) return;
     noticeEl.hidden = true;
-    const at = pointerOnCanvas();
-    if (!at) return;
+    const input = pointerInput(e);
+    if (!input) return;
     if (tool !== 'select' && (client.role === null || client.role === 'viewer')) setTool('select'); // nothing it drew would be kept
-    if (tool === 'text') {
-      textBox = { x: at.x, y: at.y };
-      marqueeRect.setAttrs({ x: at.x, y: at.y, width: 0, height: 0, visible: true, strokeWidth: 1 / stage.scaleX() });
-      return;
-    }
-    if (tool !== 'select') {
-      drawing = { id: newId(), kind: tool, x: at.x, y: at.y, points: [0, 0] };
-      const parentId = tool === 'frame' ? undefined : frameAt(at.x, at.y);
-      const shape: Record<string, PropValue> = tool === 'line' || tool === 'arrow' || tool === 'path' ? { points: [0, 0, 0, 0] } : { width: 1, height: 1 };
-      history.begin();
-      submit([{ op: 'put', id: drawing.id, props: {
-        type: tool, x: at.x, y: at.y, ...shape, ...STYLE[tool], z: zTop(), ...(parentId ? { parentId } : {}), ...connectors.startProps(tool, at),
-      } }]);
-      return;
-    }
-    if (e.target.getParent() === transformer || connectors.owns(e.target)) return; // a handle: it resizes, rotates or moves an end
-    const target = e.target === stage || isLocked(client.local.get(e.target.id())) ? null : e.target.id(); // locked: the background
-    const shift = (e.evt as MouseEvent).shiftKey;
-    if (!target) {
-      marquee = { x: at.x, y: at.y, keep: shift ? selection : [] };
-      marqueeRect.setAttrs({ x: at.x, y: at.y, width: 0, height: 0, visible: true, strokeWidth: 1 / stage.scaleX() });
-      select(marquee.keep);
-    }
-    else if (shift) select(selection.includes(target) ? selection.filter(s => s !== target) : [...selection, target]);
-    else if (!selection.includes(target)) select([target]);
+    gestureTool = tools[tool];
+    gestureTool.onPointerDown(input);
   });
-  stage.on('mousemove touchmove', () => {
-    const at = pointerOnCanvas();
-    client.setPresence(at, selection);
-    if (textBox && at) {
-      marqueeRect.setAttrs({ x: Math.min(at.x, textBox.x), y: Math.min(at.y, textBox.y), width: Math.abs(at.x - textBox.x), height: Math.abs(at.y - textBox.y) });
-      overlay.batchDraw();
-      return;
-    }
-    if (marquee && at) {
-      const box = { x: Math.min(at.x, marquee.x), y: Math.min(at.y, marquee.y), width: Math.abs(at.x - marquee.x), height: Math.abs(at.y - marquee.y) };
-      marqueeRect.setAttrs(box);
-      const inside = [...renderer.visibleBounds(new Set())].filter(b => b.x >= box.x && b.y >= box.y && b.x + b.width <= box.x + box.width && b.y + b.height <= box.y + box.height).map(b => b.id)
-        .filter(id => !isLocked(client.local.get(id)));
-      select([...new Set([...marquee.keep, ...inside])]);
-      return;
-    }
-    if (!drawing || !at) return;
-    connectors.drawing(drawing.kind, drawing.id, at);
-    const dx = round(at.x - drawing.x), dy = round(at.y - drawing.y);
-    if (drawing.kind === 'path') {
-      drawing.points.push(dx, dy);
-      submit([{ op: 'put', id: drawing.id, props: { points: [...drawing.points] } }]);
-    } else if (drawing.kind === 'line' || drawing.kind === 'arrow') {
-      submit([{ op: 'put', id: drawing.id, props: { points: [0, 0, dx, dy] } }]);
-    } else {
-      submit([{ op: 'put', id: drawing.id, props: {
-        x: Math.min(at.x, drawing.x), y: Math.min(at.y, drawing.y), width: Math.max(1, Math.abs(dx)), height: Math.max(1, Math.abs(dy)),
-      } }]);
-    }
+  stage.on('mousemove touchmove', e => {
+    const input = pointerInput(e);
+    client.setPresence(input?.at ?? null, selection);
+    if (input) gestureTool?.onPointerMove(input);
   });
-  stage.on('mouseup touchend', () => {
-    stage.draggable(false);
-    if (textBox) {
-      const start = textBox, at = pointerOnCanvas() ?? start;
-      textBox = null;
-      marqueeRect.visible(false);
-      const width = Math.abs(at.x - start.x) * stage.scaleX() >= 8 ? round(Math.abs(at.x - start.x)) : undefined;
-      const x = width === undefined ? start.x : Math.min(at.x, start.x), y = Math.min(at.y, start.y);
-      const id = newId();
-      const parentId = frameAt(x, y);
-      submit([{ op: 'put', id, props: {
-        type: 'text', x, y, text: 'Text', fontSize: 24, ...(width !== undefined ? { width } : {}), ...STYLE.text, z: zTop(), ...(parentId ? { parentId } : {}),
-      } }]);
-      setTool('select');
-      select([id]);
-      // After the browser has finished handling this press (which moves focus to the canvas), not before.
-      setTimeout(() => editText(id));
-      return;
-    }
-    if (marquee) {
-      marquee = null;
-      marqueeRect.visible(false);
-      overlay.batchDraw();
-    }
-    if (drawing) {
-      const id = drawing.id;
-      submit(connectors.finishDrawing(drawing.kind, id, pointerOnCanvas()));
-      drawing = null;
-      history.end();
-      setTool('select');
-      select([id]);
-    }
+  stage.on('mouseup touchend', e => {
+    viewport.endPan();
+    const input = pointerInput(e) ?? lastInput;
+    const ended = gestureTool;
+    gestureTool = null;
+    if (ended && input) ended.onPointerUp(input);
   });
   stage.on('mouseleave', () => client.setPresence(null, selection));
 
-  // Moving the selection: each drag is one undo step. A frame carries what is inside it; a shape dropped on a
-  // frame goes into it, and out of it when dropped outside.
-  content.on('dragstart', () => { history.begin(); submit(connectors.detach(selection)); });
+  // Moving the selection: Konva drags the nodes, the move gesture makes the changes.
+  content.on('dragstart', () => move.start());
   content.on('dragmove', e => {
     if (e.target === stage) return;
-    const id = e.target.id();
-    const obj = client.local.get(id);
-    if (!obj) return;
-    // Snap to the edges and centres of what is on screen, and show the guides.
-    const moving = e.target.getClientRect({ relativeTo: content });
-    const skip = connectors.withFollowers([id, ...selection, ...descendantsOf(id)]);
-    const snapped = snap(moving, renderer.visibleBounds(skip), 6 / stage.scaleX());
-    e.target.position({ x: e.target.x() + snapped.dx, y: e.target.y() + snapped.dy });
-    showGuides(snapped.vertical, snapped.horizontal);
-    const x = round(e.target.x()), y = round(e.target.y());
-    const dx = x - (obj.x as number ?? 0), dy = y - (obj.y as number ?? 0);
-    const ops: Op[] = [{ op: 'put', id, props: { x, y } }];
-    if (obj.type === 'frame') {
-      for (const child of descendantsOf(id)) {
-        const c = client.local.get(child)!;
-        ops.push({ op: 'put', id: child, props: { x: round((c.x as number ?? 0) + dx), y: round((c.y as number ?? 0) + dy) } });
-      }
-    }
-    submit(ops);
+    move.move(e.target.id(), e.target.getClientRect({ relativeTo: content }), e.target);
   });
-  content.on('dragend', e => {
-    showGuides([], []);
-    const id = e.target.id();
-    const obj = client.local.get(id);
-    if (obj && obj.type !== 'frame') {
-      const box = e.target.getClientRect({ relativeTo: content });
-      const parent = frameAt(box.x + box.width / 2, box.y + box.height / 2, id);
-      if ((parent ?? null) !== ((obj.parentId as string | undefined) ?? null)) submit([{ op: 'put', id, props: { parentId: parent ?? null } }]);
-    }
-    history.end();
-  });
-  // A resize or turn of the selection is one change (one undo step), sent when the handle is let go: the nodes were
-  // scaled and turned by the transformer, which the objects keep as their own size (each type says how) and rotation.
-  // Connectors turned or resized without the shapes they are bound to leave them first (in the same step).
-  transformer.on('transformstart', () => { history.begin(); submit(connectors.detach(selection)); });
-  transformer.on('transformend', () => {
-    // A peer may have deleted one of them meanwhile.
-    submit(transformer.nodes().filter(node => client.local.has(node.id())).map(node => {
-      const obj = client.local.get(node.id())!;
-      const size = SHAPES[obj.type].resized(obj, node, node.scaleX(), node.scaleY());
-      node.scale({ x: 1, y: 1 });
-      const rotation = round(((node.rotation() + 540) % 360) - 180);
-      return { op: 'put' as const, id: node.id(), props: { x: round(node.x()), y: round(node.y()), rotation, ...size } };
-    }));
-    history.end();
-  });
+  content.on('dragend', e => move.end(e.target.id(), e.target.getClientRect({ relativeTo: content })));
   content.on('dblclick dbltap', e => {
     const obj = client.local.get(e.target.id());
     if (obj?.type === 'text' && !isLocked(obj)) editText(e.target.id());
   });
 
-  const guides = new Konva.Group({ listening: false });
-  overlay.add(guides);
-  function showGuides(vertical: number[], horizontal: number[]): void {
-    guides.destroyChildren();
-    const big = 1e6, width = 1 / stage.scaleX();
-    for (const x of vertical) guides.add(new Konva.Line({ points: [x, -big, x, big], stroke: '#f03e3e', strokeWidth: width, dash: [4 * width, 4 * width] }));
-    for (const y of horizontal) guides.add(new Konva.Line({ points: [-big, y, big, y], stroke: '#f03e3e', strokeWidth: width, dash: [4 * width, 4 * width] }));
-    overlay.batchDraw();
-  }
-
-  /**
-   * Edits a text where it is drawn: a textarea in the text's own font, size, weight, alignment, colour and wrapping
-   * width, over the node (hidden meanwhile, and kept measuring the words so the textarea grows as the text will).
-   * Esc, Ctrl/Cmd+Enter or a click elsewhere keeps the words; a text left empty is deleted.
-   */
+  /** Edits a text in place (textEditing.ts); the words are kept by the text tool's rule. */
   function editText(id: string): void {
     const node = renderer.nodes.get(id) as Konva.Text | undefined;
     const obj = client.local.get(id);
     if (!node || !obj || client.role === 'viewer' || !on('TextEditing')) return;
-    const scale = stage.scaleX();
-    const fixedWidth = typeof obj.width === 'number';
-    const area = document.createElement('textarea');
-    area.className = 'text-editor';
-    area.setAttribute('aria-label', 'Text');
-    area.value = typeof obj.text === 'string' ? obj.text : '';
-    area.wrap = fixedWidth ? 'soft' : 'off';
-    const at = node.getAbsolutePosition();
-    Object.assign(area.style, {
-      left: `${stageEl.offsetLeft + at.x}px`, top: `${stageEl.offsetTop + at.y}px`,
-      transform: node.rotation() ? `rotate(${node.rotation()}deg)` : '',
-      fontFamily: node.fontFamily(), fontWeight: node.fontStyle(), fontSize: `${node.fontSize() * scale}px`,
-      lineHeight: String(TEXT_DEFAULTS.lineHeight), textAlign: node.align(), color: String(node.fill()),
-    });
-    const fit = () => {
-      node.text(area.value || ' ');
-      area.style.width = `${(fixedWidth ? node.width() : node.width() + node.fontSize()) * scale}px`;
-      area.style.height = `${node.height() * scale}px`;
-    };
-    fit();
-    node.visible(false);
-    content.batchDraw();
-    area.addEventListener('input', fit);
-    root.querySelector('.editor')!.append(area);
-    area.focus();
-    area.select();
-    let done = false;
-    const finish = () => {
-      if (done) return; // removing the textarea blurs it, which calls this again
-      done = true;
-      const text = area.value.slice(0, 10_000);
-      area.remove();
-      if (!client.local.has(id)) return; // deleted by someone meanwhile
-      if (text.trim() === '') { submit([{ op: 'delete', id }]); select(selection.filter(s => s !== id)); }
-      else submit([{ op: 'put', id, props: { text } }]);
-      stageEl.focus();
-    };
-    area.addEventListener('blur', finish);
-    area.addEventListener('keydown', e => {
-      if (e.key === 'Escape' || (e.key === 'Enter' && (e.ctrlKey || e.metaKey))) finish();
-      e.stopPropagation();
-    });
-  }
-
-  function zRange(): { top?: string; bottom?: string } {
-    let top: string | undefined, bottom: string | undefined;
-    for (const [, obj] of client.local.entries()) {
-      if (typeof obj.z !== 'string') continue;
-      if (top === undefined || obj.z > top) top = obj.z;
-      if (bottom === undefined || obj.z < bottom) bottom = obj.z;
-    }
-    return { top, bottom };
-  }
-
-  /** A `z` above every object. */
-  function zTop(): string { return keyBetween(zRange().top, undefined); }
-
-  /** The innermost frame under a canvas point, other than `except` and its descendants. */
-  function frameAt(x: number, y: number, except?: string): string | undefined {
-    let found: { id: string; area: number } | undefined;
-    for (const [id, obj] of client.local.entries()) {
-      if (obj.type !== 'frame' || id === except || isInside(id, except)) continue;
-      const fx = obj.x as number ?? 0, fy = obj.y as number ?? 0, fw = obj.width as number ?? 0, fh = obj.height as number ?? 0;
-      if (x >= fx && y >= fy && x <= fx + fw && y <= fy + fh && (!found || fw * fh < found.area)) found = { id, area: fw * fh };
-    }
-    return found?.id;
-  }
-
-  /** Whether `id` lies (at any depth) inside `ancestor`. */
-  function isInside(id: string, ancestor: string | undefined): boolean {
-    if (!ancestor) return false;
-    for (let p = client.local.get(id)?.parentId; typeof p === 'string'; p = client.local.get(p)?.parentId) if (p === ancestor) return true;
-    return false;
-  }
-
-  function descendantsOf(id: string): string[] {
-    return [...client.local.ids()].filter(other => isInside(other, id));
-  }
-
-  const commands: Record<Command, (e: KeyboardEvent) => void> = {
-    delete: () => { submit([...connectors.beforeDelete(selection), ...selection.map(id => ({ op: 'delete' as const, id }))]); select([]); },
-    escape: () => select([]),
-    help: () => { helpEl.hidden = !helpEl.hidden; },
-    'nudge-left': e => nudge(e.shiftKey ? -10 : -1, 0),
-    'nudge-right': e => nudge(e.shiftKey ? 10 : 1, 0),
-    'nudge-up': e => nudge(0, e.shiftKey ? -10 : -1),
-    'nudge-down': e => nudge(0, e.shiftKey ? 10 : 1),
-    'zoom-fit': () => zoomToFit(),
-    undo: () => { history.undo(); },
-    redo: () => { history.redo(); },
-    duplicate: () => paste(copyOf(client.local, selection), 20),
-    copy: () => {}, // the browser's copy event does it (below), with no permission prompt
-    paste: () => {},
-    'select-all': () => select(movable(client.local, [...client.local.ids()])),
-    'bring-front': () => restack(zRange().top, undefined),
-    'send-back': () => restack(undefined, zRange().bottom),
-    'bring-forward': () => step(+1),
-    'send-backward': () => step(-1),
-    'zoom-selection': () => zoomTo(selection.length > 0 ? unionBox(selection) : null),
-    ai: () => { if (client.role !== 'viewer' && on('AiCommands')) palette.open(); },
-    lock: () => submit(toggleLockOps(client.local, selection)),
-    layers: () => layers.toggle(),
-    ...Object.fromEntries(ARRANGE_BUTTONS.map(({ command }) => [command, () => arrange(command)])) as Record<AlignCommand, () => void>,
-  };
-
-  /** Aligns or distributes what of the selection may move, as one change. */
-  function arrange(how: AlignCommand): void {
-    const boxOf = (id: string) => { const node = renderer.nodes.get(id); return node && drawnBox(node, content); };
-    submit(arrangeOps(client.local, movable(client.local, selection), boxOf, how, descendantsOf));
+    editTextInPlace(node, typeof obj.width === 'number', typeof obj.text === 'string' ? obj.text : '', viewport.scale, stageEl,
+      root.querySelector('.editor')!, text => { if (commitText(services, id, text)) stageEl.focus(); });
   }
 
   // AI commands: the palette asks the server; the result comes back over the WebSocket like any change.
@@ -657,8 +414,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     canvasId,
     selection: () => selection,
     viewport: () => {
-      const scale = stage.scaleX();
-      return { x: round(-stage.x() / scale), y: round(-stage.y() / scale), width: round(stage.width() / scale), height: round(stage.height() / scale) };
+      const view = viewport.view;
+      return { x: round(view.x), y: round(view.y), width: round(view.width), height: round(view.height) };
     },
     selectionBounds: () => (selection.length > 0 ? unionBox(selection) : null),
     preview: outline,
@@ -698,7 +455,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
         const made = new Set(result.created);
         const roots = result.created.filter(id => { const p = client.local.get(id)?.parentId; return typeof p !== 'string' || !made.has(p); });
         select(roots);
-        reveal(unionBox(roots));
+        viewport.reveal(unionBox(roots));
         notify(`${result.summary} · ${left}`);
         return true;
       };
@@ -710,115 +467,27 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   });
   root.querySelector<HTMLButtonElement>('.ai-button')!.addEventListener('click', () => palette.open());
 
-  /** Moves the selection one place up or down the stacking order, past the next object that is not selected. */
-  function step(direction: 1 | -1): void {
-    const zs = [...client.local.entries()].filter(([id, o]) => !selection.includes(id) && typeof o.z === 'string').map(([, o]) => o.z as string).sort();
-    const mine = selection.map(id => client.local.get(id)?.z).filter((z): z is string => typeof z === 'string').sort();
-    if (mine.length === 0) return;
-    if (direction > 0) {
-      const next = zs.findIndex(z => z > mine[mine.length - 1]);
-      if (next >= 0) restack(zs[next], zs[next + 1]);
-    } else {
-      const lower = zs.filter(z => z < mine[0]);
-      if (lower.length > 0) restack(lower[lower.length - 2], lower[lower.length - 1]);
-    }
-  }
-
-  function unionBox(ids: string[]): { x: number; y: number; width: number; height: number } | null {
+  function unionBox(ids: string[]): Box | null {
     const boxes = ids.map(id => renderer.nodes.get(id)?.getClientRect({ relativeTo: content })).filter(b => b !== undefined);
     if (boxes.length === 0) return null;
     const x = Math.min(...boxes.map(b => b.x)), y = Math.min(...boxes.map(b => b.y));
     return { x, y, width: Math.max(...boxes.map(b => b.x + b.width)) - x, height: Math.max(...boxes.map(b => b.y + b.height)) - y };
   }
 
-  /** New `z` keys for the selection, in its current order, between `after` and `before`. */
-  function restack(after: string | undefined, before: string | undefined): void {
-    const ordered = [...selection].sort((a, b) => compareZ(client.local.get(a)?.z, client.local.get(b)?.z));
-    let previous = after;
-    const ops: Op[] = [];
-    for (const id of ordered) {
-      previous = keyBetween(previous, before);
-      ops.push({ op: 'put', id, props: { z: previous } });
-    }
-    submit(ops);
-  }
-
-  function paste(objects: Record<string, CanvasObject> | null, offset: number): void {
-    if (!objects) return;
-    const { ops, ids } = pasteOps(objects, offset, zRange().top, newId);
-    submit(ops);
-    select(ids);
-  }
-
-  document.addEventListener('copy', e => {
-    if (document.activeElement !== stageEl || selection.length === 0) return;
-    e.clipboardData?.setData('text/plain', JSON.stringify(copyOf(client.local, selection)));
-    e.preventDefault();
-  });
-  document.addEventListener('paste', e => {
-    if (document.activeElement !== stageEl) return;
-    try {
-      paste(JSON.parse(e.clipboardData?.getData('text/plain') ?? ''), 20);
-      e.preventDefault();
-    } catch {
-      // not ours: ignore
-    }
-  });
+  installClipboard(stageEl, services);
   root.querySelector('.help-button')!.addEventListener('click', () => { helpEl.hidden = !helpEl.hidden; });
   root.querySelector('.theme-button')!.addEventListener('click', toggleTheme);
 
-  function nudge(dx: number, dy: number): void {
-    submit(movable(client.local, selection).map(id => {
-      const obj = client.local.get(id)!;
-      return { op: 'put' as const, id, props: { x: round((obj.x as number ?? 0) + dx), y: round((obj.y as number ?? 0) + dy) } };
-    }));
-  }
-
-  function zoomToFit(): void {
-    const all = [...renderer.nodes.values()];
-    all.forEach(n => n.visible(true)); // culling would hide what is off screen from the measurement
-    const box = content.getClientRect({ relativeTo: content });
-    cull();
-    zoomTo(box.width > 0 && box.height > 0 ? box : null);
-  }
-
-  /** Pans so that `box` is in view (zooming out only when it does not fit); a box already in view leaves the view alone. */
-  function reveal(box: { x: number; y: number; width: number; height: number } | null): void {
-    if (!box) return;
-    // The selection just made may have opened the properties panel: measure the stage as it is laid out now, not as
-    // it was before the resize observer hears of it.
-    stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight });
-    const scale = stage.scaleX();
-    const view = { x: -stage.x() / scale, y: -stage.y() / scale, width: stage.width() / scale, height: stage.height() / scale };
-    if (box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width && box.y + box.height <= view.y + view.height) return;
-    if ((box.width + 80) * scale > stage.width() || (box.height + 80) * scale > stage.height()) { zoomTo(box); return; }
-    stage.position({ x: -box.x * scale + (stage.width() - box.width * scale) / 2, y: -box.y * scale + (stage.height() - box.height * scale) / 2 });
-    stage.batchDraw();
-  }
-
-  /** Zooms (10% to 800%) and pans so that `box` fills the view with a margin. */
-  function zoomTo(box: { x: number; y: number; width: number; height: number } | null): void {
-    if (!box) return;
-    const scale = clampZoom(Math.min(stage.width() / (box.width + 80), stage.height() / (box.height + 80)));
-    stage.scale({ x: scale, y: scale });
-    stage.position({ x: -box.x * scale + (stage.width() - box.width * scale) / 2, y: -box.y * scale + (stage.height() - box.height * scale) / 2 });
-    stage.batchDraw();
-  }
-
   stageEl.addEventListener('keydown', e => {
-    if (e.key === ' ') { spaceDown = true; stageEl.dataset.panning = 'true'; return; }
-    if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && selection.length === 1 && client.local.get(selection[0])?.type === 'text') {
-      e.preventDefault();
-      editText(selection[0]);
-      return;
-    }
+    if (viewport.keyDown(e)) return;
+    if (enterEditsText(services, e)) { e.preventDefault(); return; }
     const command = findShortcut(e);
     if (command === 'copy' || command === 'paste') return; // leave it to the browser's copy and paste events
     if (command) { e.preventDefault(); commands[command](e); return; }
     const toolShortcut = TOOLS.find(t => t.key === e.key.toLowerCase());
     if (toolShortcut && !e.ctrlKey && !e.metaKey) setTool(toolShortcut.name);
   });
-  stageEl.addEventListener('keyup', e => { if (e.key === ' ') { spaceDown = false; delete stageEl.dataset.panning; } });
+  stageEl.addEventListener('keyup', e => viewport.keyUp(e));
 
   // Export the selection, or the whole canvas when nothing is selected; import adds a file's objects.
   const fileName = () => (root.querySelector('.title')!.textContent || 'canvas').replace(/[^\w.-]+/g, '-');
@@ -838,7 +507,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     const file = (e.target as HTMLInputElement).files?.[0];
     if (!file) return;
     try {
-      paste(readCanvasFile(await file.text()), 0);
+      paste(services, readCanvasFile(await file.text()), 0);
     } catch (error) {
       notify(error instanceof Error ? error.message : String(error));
     }

@@ -29,10 +29,9 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
         await palette.GetByRole(AriaRole.Button, new() { Name = "Make", Exact = true }).ClickAsync();
         await Assertions.Expect(palette).ToBeHiddenAsync();
 
-        foreach (var page in new[] { alice, bob })
-            await page.WaitForFunctionAsync("() => window.collabcanvas.client.local.size >= 5");
-        var size = await alice.EvaluateAsync<int>("() => window.collabcanvas.client.local.size");
-        Assert.Equal(size, await bob.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+        var made = EditorSteps.Canonical(await EditorSteps.ExportedObjectsWhenAsync(alice, o => o.EnumerateObject().Count() >= 5, "Alice has the form"));
+        var size = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Count();
+        await EditorSteps.ExportedObjectsWhenAsync(bob, o => EditorSteps.Canonical(o) == made, "Bob has the same form");
         await Assertions.Expect(alice.Locator(".notice")).ToContainTextAsync("AI commands left this hour");
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-login-form.png") });
 
@@ -40,9 +39,23 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
         await alice.Locator(".stage").FocusAsync();
         await alice.Keyboard.PressAsync("Control+z");
         foreach (var page in new[] { alice, bob })
-            await page.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 0");
+            await EditorSteps.ExportedObjectsWhenAsync(page, o => !o.EnumerateObject().Any(), "the form is gone");
         await alice.Keyboard.PressAsync("Control+Shift+z");
-        await bob.WaitForFunctionAsync($"() => window.collabcanvas.client.local.size === {size}");
+        await EditorSteps.ExportedObjectsWhenAsync(bob, o => o.EnumerateObject().Count() == size, "the form is back");
+    }
+
+    /// <summary>The colour Konva draws the selection's handles in.</summary>
+    private static readonly Rgba HandleStroke = Rgba.Parse("#00a1ff");
+
+    /// <summary>Whether the selection's handles show in the canvas area, none of them cut by its edges.</summary>
+    private static bool HandlesWhollyInView(Png shot)
+    {
+        int left = int.MaxValue, top = int.MaxValue, right = -1, bottom = -1;
+        for (var y = 0; y < shot.Height; y++)
+            for (var x = 0; x < shot.Width; x++)
+                if (shot[x, y].DistanceTo(HandleStroke) <= 40)
+                    (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x), Math.Max(bottom, y));
+        return right >= 0 && left > 0 && top > 0 && right < shot.Width - 1 && bottom < shot.Height - 1;
     }
 
     [Fact]
@@ -75,14 +88,10 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
         Assert.False(table.X1 < rect.X + rect.W && rect.X < table.X2 && table.Y1 < rect.Y + rect.H && rect.Y < table.Y2,
             $"the pricing table {table} lies on the rectangle {rect}");
 
-        // The view moves to show all of it (it lies outside the view the command was given).
-        await page.WaitForFunctionAsync("""
-            ([x1, y1, x2, y2]) => {
-              const stage = window.collabcanvas.stage, scale = stage.scaleX();
-              const left = -stage.x() / scale, top = -stage.y() / scale;
-              return x1 >= left && y1 >= top && x2 <= left + stage.width() / scale && y2 <= top + stage.height() / scale;
-            }
-            """, new[] { table.X1, table.Y1, table.X2, table.Y2 });
+        // The view moves to show all of it (it lies outside the view the command was given): what was made is selected,
+        // and the selection's handles, which frame it, are wholly on screen.
+        await Eventually.Until(async () => HandlesWhollyInView(Png.Decode(await page.Locator(".stage").ScreenshotAsync())),
+            "the pricing table's handles wholly in view");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-placed-beside.png") });
     }
 
@@ -98,7 +107,10 @@ public class AiPaletteTests(BrowserFixture fixture) : BrowserTest
         await palette.GetByLabel("Command").FillAsync("order me a pizza");
         await palette.GetByLabel("Command").PressAsync("Enter");
         await Assertions.Expect(palette.GetByRole(AriaRole.Status)).ToContainTextAsync("login form");
-        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(palette).ToBeHiddenAsync();
+        Assert.Empty((await EditorSteps.ExportedObjectsAsync(page)).EnumerateObject());
+        Assert.Empty((await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject());
     }
 
     [Fact]
@@ -176,7 +188,7 @@ public class AiGalleryTests(BrowserFixture fixture) : BrowserTest
         await page.SetViewportSizeAsync(1600, 1000);
         await page.GotoAsync(new Uri(server.BaseUri, $"/c/{canvas}").ToString());
         await page.Locator(".status[data-status=online]").WaitForAsync();
-        Assert.Equal(made, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+        Assert.Equal(made, (await EditorSteps.ExportedObjectsAsync(page)).EnumerateObject().Count());
         await page.Locator(".stage").FocusAsync();
         await page.Keyboard.PressAsync("Shift+1");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, picture) });

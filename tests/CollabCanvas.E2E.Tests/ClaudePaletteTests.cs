@@ -60,7 +60,7 @@ public class ClaudePaletteTests(BrowserFixture fixture) : BrowserTest
             await page.Locator(".status[data-status=online]").WaitForAsync();
         }
         async Task<int> ServerObjectsAsync() => (await server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Count();
-        const string LocalSize = "() => window.collabcanvas.client.local.size";
+        async Task<int> ExportedCountAsync(IPage page) => (await EditorSteps.ExportedObjectsAsync(page)).EnumerateObject().Count();
 
         await alice.Keyboard.PressAsync("Control+k");
         var palette = alice.GetByRole(AriaRole.Dialog, new() { Name = "AI command" });
@@ -72,8 +72,7 @@ public class ClaudePaletteTests(BrowserFixture fixture) : BrowserTest
         // The first card is drawn for Alice while the model is still answering; it is not an object of the canvas yet.
         await Assertions.Expect(status).ToContainTextAsync("Claude is drawing…");
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview-streaming.png") });
-        Assert.Equal(0, await alice.EvaluateAsync<int>(LocalSize));
-        Assert.Equal(0, await bob.EvaluateAsync<int>(LocalSize));
+        Assert.Equal(0, await ExportedCountAsync(bob));
         Assert.Equal(0, await ServerObjectsAsync());
         secondCard.SetResult();
 
@@ -82,17 +81,19 @@ public class ClaudePaletteTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(status).ToContainTextAsync("Preview: Made 2 cards. Only you see it until you accept");
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview.png") });
         await bob.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "ai-preview-other-window.png") });
-        Assert.Equal(0, await bob.EvaluateAsync<int>(LocalSize));
+        Assert.Equal(0, await ExportedCountAsync(bob));
         Assert.Equal(0, await ServerObjectsAsync());
 
         // Accepted: one batch for everyone.
         await accept.ClickAsync();
         await Assertions.Expect(palette).ToBeHiddenAsync();
-        await bob.WaitForFunctionAsync($"{LocalSize} > 0");
+        await EditorSteps.ExportedObjectsWhenAsync(bob, o => o.EnumerateObject().Any(), "Bob has the cards");
         var made = await ServerObjectsAsync();
         Assert.True(made >= 10, $"{made} objects");
-        await alice.WaitForFunctionAsync($"{LocalSize} === {made}");
-        await bob.WaitForFunctionAsync($"{LocalSize} === {made}");
+        // Alice's document is the server's: the preview went in as the one accepted batch, nothing of it stayed aside.
+        var accepted = EditorSteps.Canonical((await server.DocumentAsync(canvas)).GetProperty("objects"));
+        foreach (var page in new[] { alice, bob })
+            await EditorSteps.ExportedObjectsWhenAsync(page, o => EditorSteps.Canonical(o) == accepted, "the window has the accepted cards");
 
         // A second command, discarded with Esc: nothing reaches anyone.
         await alice.Keyboard.PressAsync("Control+k");
@@ -102,7 +103,7 @@ public class ClaudePaletteTests(BrowserFixture fixture) : BrowserTest
         await alice.Keyboard.PressAsync("Escape");
         await Assertions.Expect(palette).ToBeHiddenAsync();
         Assert.Equal(made, await ServerObjectsAsync());
-        Assert.Equal(made, await alice.EvaluateAsync<int>(LocalSize));
-        Assert.Equal(made, await bob.EvaluateAsync<int>(LocalSize));
+        Assert.Equal(made, await ExportedCountAsync(alice));
+        Assert.Equal(made, await ExportedCountAsync(bob));
     }
 }

@@ -1,3 +1,4 @@
+using CollabCanvas.Server.Tests.Infrastructure;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -7,9 +8,6 @@ namespace CollabCanvas.E2E.Tests;
 public class EditorTests(BrowserFixture fixture) : BrowserTest
 {
     protected override BrowserFixture Fixture => fixture;
-
-    private static async Task<JsonElement> LocalModelAsync(IPage page) =>
-        JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())")).RootElement;
 
     private static async Task WaitOnlineAsync(IPage page) =>
         await page.Locator(".status[data-status=online]").WaitForAsync();
@@ -59,10 +57,12 @@ public class EditorTests(BrowserFixture fixture) : BrowserTest
         await alice.Mouse.MoveAsync(640, 300);
 
         await Assertions.Expect(bob.Locator(".peers .avatar[aria-label=Alice]")).ToBeVisibleAsync();
-        await bob.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 2 && JSON.stringify(window.collabcanvas.client.local.toJSON()).includes('Hello from Alice')");
-        await alice.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
-        var model = await LocalModelAsync(bob);
-        Assert.Equal((await LocalModelAsync(alice)).ToString(), model.ToString());
+        await EditorSteps.WaitSavedAsync(alice);
+        var saved = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects");
+        Assert.Equal(2, saved.EnumerateObject().Count());
+        Assert.Contains("Hello from Alice", saved.GetRawText());
+        var model = await EditorSteps.ExportedObjectsWhenAsync(bob, o => EditorSteps.Canonical(o) == EditorSteps.Canonical(saved), "Bob has what Alice drew");
+        Assert.Equal(EditorSteps.Canonical(saved), EditorSteps.Canonical(await EditorSteps.ExportedObjectsAsync(alice)));
         var rect = model.EnumerateObject().Single(o => o.Value.GetProperty("type").GetString() == "rect").Value;
         Assert.Equal(160, rect.GetProperty("width").GetDouble());
         Assert.Equal(120, rect.GetProperty("height").GetDouble());
@@ -73,7 +73,7 @@ public class EditorTests(BrowserFixture fixture) : BrowserTest
 
         await bob.ReloadAsync(); // reload keeps everything
         await WaitOnlineAsync(bob);
-        Assert.Equal(model.ToString(), (await LocalModelAsync(bob)).ToString());
+        Assert.Equal(EditorSteps.Canonical(model), EditorSteps.Canonical(await EditorSteps.ExportedObjectsAsync(bob)));
     }
 }
 
@@ -93,17 +93,19 @@ public class RecoveryTests
             await page.Locator(".status[data-status=online]").WaitForAsync();
             await page.Keyboard.PressAsync("r");
             await EditorSteps.DragAsync(page, 200, 200, 300, 300);
-            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
+            await EditorSteps.WaitSavedAsync(page);
 
             await server.KillAsync();
             await page.Locator(".status[data-status=offline]").WaitForAsync();
             await page.Keyboard.PressAsync("o");
             await EditorSteps.DragAsync(page, 400, 200, 500, 300); // drawn while the server is down
-            Assert.Equal(2, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+            await Assertions.Expect(page.Locator(".status")).ToHaveTextAsync("Offline: 1 change not yet saved");
+            await Assertions.Expect(page.Locator(".status")).ToHaveAttributeAsync("data-saved", "false");
+            Assert.Equal(2, (await EditorSteps.ExportedObjectsAsync(page)).EnumerateObject().Count());
 
             await using var restarted = await server.RestartAsync();
             await page.Locator(".status[data-status=online]").WaitForAsync();
-            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
+            await EditorSteps.WaitSavedAsync(page);
             var objects = (await restarted.DocumentAsync(canvas)).GetProperty("objects");
             Assert.Equal(["ellipse", "rect"], objects.EnumerateObject().Select(o => o.Value.GetProperty("type").GetString()).Order());
             await fixture.FinishTestAsync();
@@ -129,17 +131,17 @@ public class RecoveryTests
             await page.Keyboard.PressAsync("r");
             await EditorSteps.DragAsync(page, 200, 200, 300, 300);
             await EditorSteps.DragAsync(page, 250, 250, 450, 350); // move it (a drag of many steps)
-            var moved = await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())");
+            var moved = EditorSteps.Canonical(await EditorSteps.ExportedObjectsAsync(page));
             Assert.Contains("\"x\":400", moved);
 
             await page.Keyboard.PressAsync("Control+z");
-            Assert.Contains("\"x\":200", await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
+            Assert.Contains("\"x\":200", EditorSteps.Canonical(await EditorSteps.ExportedObjectsAsync(page)));
             await page.Keyboard.PressAsync("Control+z");
-            Assert.Equal(0, await page.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+            Assert.Empty((await EditorSteps.ExportedObjectsAsync(page)).EnumerateObject());
             await page.Keyboard.PressAsync("Control+Shift+z");
             await page.Keyboard.PressAsync("Control+Shift+z");
-            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
-            Assert.Equal(moved, await page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
+            await EditorSteps.WaitSavedAsync(page);
+            Assert.Equal(moved, EditorSteps.Canonical(await EditorSteps.ExportedObjectsAsync(page)));
             var document = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().Single().Value;
             Assert.Equal(400, document.GetProperty("x").GetDouble());
             await fixture.FinishTestAsync();
@@ -151,6 +153,10 @@ public class RecoveryTests
     }
 }
 
+/// <summary>
+/// What a person does in the editor, and what they (or the server) can see of the result: the status says when the
+/// server has every change, the JSON export gives the objects this window has. Nothing reads the editor's internals.
+/// </summary>
 internal static class EditorSteps
 {
     public static async Task DragAsync(Microsoft.Playwright.IPage page, float x1, float y1, float x2, float y2)
@@ -160,14 +166,47 @@ internal static class EditorSteps
         await page.Mouse.MoveAsync(x2, y2, new() { Steps = 8 });
         await page.Mouse.UpAsync();
     }
+
+    /// <summary>
+    /// Waits until the server has acknowledged every change of this window (the status's <c>data-saved</c>). A gesture
+    /// or key marks the change unsaved before the input event returns, so this cannot pass on an earlier state.
+    /// </summary>
+    public static Task WaitSavedAsync(IPage page) => page.Locator(".status[data-saved=true]").WaitForAsync();
+
+    /// <summary>The objects this window has, by id, as Export → JSON writes them; the canvas has the focus again after.</summary>
+    public static async Task<JsonElement> ExportedObjectsAsync(IPage page)
+    {
+        // The menu may still be open from an import (which leaves it open): a click on its button would close it.
+        if (await page.Locator("details.menu[open]").CountAsync() == 0)
+            await page.GetByLabel("Export and import").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "JSON" }).ClickAsync());
+        await using var file = await download.CreateReadStreamAsync();
+        using var json = await JsonDocument.ParseAsync(file);
+        await page.Locator(".stage").FocusAsync(); // where a person would click to go on with the keys
+        return json.RootElement.GetProperty("objects").Clone();
+    }
+
+    /// <summary>Exports until the objects meet <paramref name="condition"/> (another window's change on its way); returns them.</summary>
+    public static async Task<JsonElement> ExportedObjectsWhenAsync(IPage page, Func<JsonElement, bool> condition, string what)
+    {
+        JsonElement objects = default;
+        await Eventually.Until(async () => condition(objects = await ExportedObjectsAsync(page)), what);
+        return objects;
+    }
+
+    /// <summary>A JSON value with the properties of every object in name order: equal for equal documents, whoever wrote them.</summary>
+    public static string Canonical(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "{" + string.Join(",", value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => JsonSerializer.Serialize(p.Name) + ":" + Canonical(p.Value))) + "}",
+        JsonValueKind.Array => "[" + string.Join(",", value.EnumerateArray().Select(Canonical)) + "]",
+        _ => value.GetRawText(),
+    };
 }
 
 public class ExportAndConcurrencyTests(BrowserFixture fixture) : BrowserTest
 {
     protected override BrowserFixture Fixture => fixture;
-
-    private static Task<string> ModelAsync(Microsoft.Playwright.IPage page) =>
-        page.EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())");
 
     private async Task<Microsoft.Playwright.IPage> OpenAsync(string canvas, string name)
     {
@@ -209,13 +248,16 @@ public class ExportAndConcurrencyTests(BrowserFixture fixture) : BrowserTest
         var file = Path.Combine(BrowserFixture.Screenshots, "export.json");
         await download.SaveAsAsync(file);
 
-        var target = await OpenAsync(await fixture.Server.CreateCanvasAsync("Target"), "Alice");
+        var targetCanvas = await fixture.Server.CreateCanvasAsync("Target");
+        var target = await OpenAsync(targetCanvas, "Alice");
         await target.GetByLabel("Export and import").ClickAsync();
         await target.Locator(".import input").SetInputFilesAsync(file);
-        await target.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 2 && window.collabcanvas.client.pendingCount === 0");
-        static string Shape(string json) => string.Join(";", System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateObject()
+        var imported = await EditorSteps.ExportedObjectsWhenAsync(target, o => o.EnumerateObject().Count() == 2, "the file's two objects are added");
+        await EditorSteps.WaitSavedAsync(target);
+        static string Shape(JsonElement objects) => string.Join(";", objects.EnumerateObject()
             .Select(o => $"{o.Value.GetProperty("type")}@{o.Value.GetProperty("x")},{o.Value.GetProperty("y")},{(o.Value.TryGetProperty("parentId", out _) ? "child" : "root")}").Order());
-        Assert.Equal(Shape(await ModelAsync(source)), Shape(await ModelAsync(target)));
+        Assert.Equal(Shape(await EditorSteps.ExportedObjectsAsync(source)), Shape(imported));
+        Assert.Equal(Shape(imported), Shape((await fixture.Server.DocumentAsync(targetCanvas)).GetProperty("objects")));
     }
 
     [Fact]
@@ -226,20 +268,16 @@ public class ExportAndConcurrencyTests(BrowserFixture fixture) : BrowserTest
         var bob = await OpenAsync(canvas, "Bob");
         await alice.Keyboard.PressAsync("r");
         await EditorSteps.DragAsync(alice, 300, 300, 400, 400);
-        await bob.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
+        await EditorSteps.ExportedObjectsWhenAsync(bob, o => o.EnumerateObject().Count() == 1, "Bob has Alice's rectangle");
         await bob.Mouse.ClickAsync(350, 350);
 
         await Task.WhenAll(EditorSteps.DragAsync(alice, 350, 350, 600, 350), EditorSteps.DragAsync(bob, 350, 350, 350, 600));
         foreach (var page in new[] { alice, bob })
-            await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
-        // Each has its own batches acknowledged; the other's may still be on the way: wait for the last seq.
-        var server = await fixture.Server.DocumentAsync(canvas);
+            await EditorSteps.WaitSavedAsync(page);
+        // Each has its own batches acknowledged; the other's may still be on the way: both come to the server's document.
+        var expected = EditorSteps.Canonical((await fixture.Server.DocumentAsync(canvas)).GetProperty("objects"));
         foreach (var page in new[] { alice, bob })
-            await page.WaitForFunctionAsync($"() => window.collabcanvas.client.seq >= {server.GetProperty("seq").GetInt64()}");
-        var document = server.GetProperty("objects").GetRawText();
-        var expected = System.Text.Json.JsonDocument.Parse(document).RootElement.ToString();
-        Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(await ModelAsync(alice)).RootElement.ToString());
-        Assert.Equal(expected, System.Text.Json.JsonDocument.Parse(await ModelAsync(bob)).RootElement.ToString());
+            await EditorSteps.ExportedObjectsWhenAsync(page, o => EditorSteps.Canonical(o) == expected, "the window comes to the server's document");
     }
 }
 
@@ -260,8 +298,8 @@ public class SelectionTests(BrowserFixture fixture) : BrowserTest
         await EditorSteps.DragAsync(page, 400, 300, 500, 380);
         await EditorSteps.DragAsync(page, 450, 340, 153, 440); // left edge lands at 103: 3 px from the other's 100
 
-        await page.WaitForFunctionAsync("() => window.collabcanvas.client.pendingCount === 0");
-        var xs = await page.EvaluateAsync<double[]>("() => Object.values(window.collabcanvas.client.local.toJSON()).map(o => o.x)");
+        await EditorSteps.WaitSavedAsync(page);
+        var xs = (await fixture.Server.DocumentAsync(snapping)).GetProperty("objects").EnumerateObject().Select(o => o.Value.GetProperty("x").GetDouble()).ToArray();
         Assert.Equal([100.0, 100.0], xs);
 
         await page.Keyboard.PressAsync("Escape");
@@ -298,15 +336,13 @@ public class ClusterEditorTests
             await pages[1].Keyboard.PressAsync("o");
             await EditorSteps.DragAsync(pages[1], 400, 200, 500, 300);
             foreach (var page in pages)
-                await page.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 2 && window.collabcanvas.client.pendingCount === 0");
-            // Both have everything acknowledged; each may still be on its way to the other: wait for the last seq.
-            var seq = (await http.GetFromJsonAsync<JsonElement>($"/api/canvases/{canvas}/document")).GetProperty("seq").GetInt64();
+                await EditorSteps.WaitSavedAsync(page);
+            // Both have everything acknowledged; each may still be on its way to the other: both come to the document.
+            var document = (await http.GetFromJsonAsync<JsonElement>($"/api/canvases/{canvas}/document")).GetProperty("objects");
+            Assert.Equal(2, document.EnumerateObject().Count());
             foreach (var page in pages)
-                await page.WaitForFunctionAsync($"() => window.collabcanvas.client.seq >= {seq}");
+                await EditorSteps.ExportedObjectsWhenAsync(page, o => EditorSteps.Canonical(o) == EditorSteps.Canonical(document), "the window has both shapes");
             await Assertions.Expect(pages[0].Locator(".peers .avatar[aria-label=Bob]")).ToBeVisibleAsync();
-            Assert.Equal(
-                await pages[0].EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"),
-                await pages[1].EvaluateAsync<string>("() => JSON.stringify(window.collabcanvas.client.local.toJSON())"));
             await fixture.FinishTestAsync();
         }
         finally

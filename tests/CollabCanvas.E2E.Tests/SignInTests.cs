@@ -105,7 +105,7 @@ public class SignInTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(owner.Locator(".peers .avatar[aria-label='Vera (guest)']")).ToBeVisibleAsync();
         await viewer.Keyboard.PressAsync("r");
         await EditorSteps.DragAsync(viewer, 300, 300, 400, 400);
-        Assert.Equal(0, await viewer.EvaluateAsync<int>("() => window.collabcanvas.client.local.size"));
+        Assert.Empty((await EditorSteps.ExportedObjectsAsync(viewer)).EnumerateObject());
         await viewer.ScreenshotAsync(new() { Path = Shot("view-only-guest.png") });
 
         var editUrl = await NewLinkAsync("New edit link");
@@ -117,8 +117,8 @@ public class SignInTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(owner.Locator(".peers .avatar[aria-label='Ed (guest)']")).ToBeVisibleAsync();
         await editor.Keyboard.PressAsync("r");
         await EditorSteps.DragAsync(editor, 300, 300, 400, 400);
-        await owner.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
-        await viewer.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
+        foreach (var page in new[] { owner, viewer })
+            await EditorSteps.ExportedObjectsWhenAsync(page, o => o.EnumerateObject().Count() == 1, "the guest editor's rectangle arrives");
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public class SignInTests(BrowserFixture fixture) : BrowserTest
         await ines.Locator(".status[data-status=online]").WaitForAsync();
         await ines.Keyboard.PressAsync("r");
         await EditorSteps.DragAsync(ines, 300, 300, 400, 400); // an editor, as invited
-        await owner.WaitForFunctionAsync("() => window.collabcanvas.client.local.size === 1");
+        await EditorSteps.ExportedObjectsWhenAsync(owner, o => o.EnumerateObject().Count() == 1, "the invited editor's rectangle arrives");
 
         // The owner now sees her as a member, and the invitation is gone.
         await owner.GetByRole(AriaRole.Button, new() { Name = "Share" }).ClickAsync();

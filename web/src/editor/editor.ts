@@ -516,5 +516,4 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
 
   client.start();
   stageEl.focus();
-  (window as unknown as { collabcanvas: unknown }).collabcanvas = { client, stage };
 }

@@ -123,6 +123,37 @@ public sealed class CanvasHistoryContractTests
     }
 
     [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
+    public async Task By_default_every_batch_is_kept_and_a_canvas_retention_thins_only_that_canvas(string provider)
+    {
+        await using var backend = await BackendUnderTest.StartAsync(provider, ("History:CheckpointEveryBatches", "1"));
+        var log = backend.Get<ICanvasLog>();
+        var history = backend.Get<ICanvasHistory>();
+        foreach (var canvas in new[] { "kept", "thinned" })
+        {
+            await CreateCanvasAsync(backend, canvas);
+            var state = new CanvasState();
+            long seq = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                var ops = Edit(i);
+                seq = (await log.AppendAsync(Batch(canvas, i, ops))).Seq;
+                state.Apply(ops);
+            }
+            await log.SaveSnapshotAsync(canvas, new Snapshot(seq, state.ObjectsToUtf8()));
+        }
+        await history.SetSettingsAsync("thinned", HistorySettings.Default with { RetentionDays = 0.00001 });
+
+        await Eventually.Until(async () =>
+        {
+            await log.PruneAsync();
+            return await log.ReadAfterAsync("thinned", 0, 100) is null;
+        }, "the canvas with a retention thinned");
+        await log.PruneAsync();
+        Assert.Equal(5, (await log.ReadAfterAsync("kept", 0, 100))!.Count);
+        Assert.Equal(0, await history.ThinnedSeqAsync("kept"));
+    }
+
+    [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
     public async Task An_automatic_version_is_saved_once_and_not_where_a_later_version_exists(string provider)
     {
         await using var backend = await BackendUnderTest.StartAsync(provider);

@@ -201,7 +201,7 @@ public sealed class AiCommands(RoomManager rooms, CanvasStore canvases, AiQuota 
     private async Task<(long Seq, AiContext Context)> ContextOfAsync(string canvasId, Room room, IEnumerable<string>? selection, Viewport? viewport,
         CancellationToken cancellationToken)
     {
-        var (seq, objectsJson, _) = room.Document();
+        var (seq, objectsJson, _) = await room.DocumentAsync();
         var objects = ReadObjects(objectsJson);
         var selected = (selection ?? []).Where(objects.ContainsKey).Distinct().ToList();
         return (seq, new AiContext(objects, selected, viewport, await canvases.ThemeAsync(canvasId, cancellationToken) ?? Themes.Default));

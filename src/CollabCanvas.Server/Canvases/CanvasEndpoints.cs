@@ -205,7 +205,7 @@ public static class CanvasEndpoints
         if ((await access.AuthorizeAsync(context, id, Role.Viewer)).Denied is { } denied) return denied;
         if (await store.FindAsync(id, context.RequestAborted) is null) return TypedResults.NotFound();
         var room = await rooms.GetAsync(id);
-        var (seq, objects, connectors) = room.Document();
+        var (seq, objects, connectors) = await room.DocumentAsync();
         _ = rooms.ReleaseAsync(room);
         using var buffer = new MemoryStream(objects.Length + connectors.Length + 48);
         using (var writer = new Utf8JsonWriter(buffer))

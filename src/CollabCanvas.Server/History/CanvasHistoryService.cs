@@ -26,7 +26,7 @@ public sealed class CanvasHistoryService(StateReplay replay, ICanvasHistory hist
     public async Task<CanvasVersion?> SaveVersionAsync(string canvasId, VersionKind kind, string? name, string? author, CancellationToken cancellationToken)
     {
         var room = await rooms.GetAsync(canvasId);
-        var (seq, objects, _) = room.Document();
+        var (seq, objects, _) = await room.DocumentAsync();
         _ = rooms.ReleaseAsync(room);
         return await history.AddVersionAsync(new CanvasVersion(Ids.New(12), canvasId, seq, kind, name, author, Now()), new Snapshot(seq, objects), cancellationToken);
     }
@@ -54,7 +54,7 @@ public sealed class CanvasHistoryService(StateReplay replay, ICanvasHistory hist
         var room = await rooms.GetAsync(canvasId);
         try
         {
-            var current = StateReplay.Read(room.Document().ObjectsJson);
+            var current = StateReplay.Read((await room.DocumentAsync()).ObjectsJson);
             var ops = CanvasDiff.Ops(current, target);
             if (ops.Length == 0) return (null, []);
             var undo = CanvasDiff.Ops(target, current);

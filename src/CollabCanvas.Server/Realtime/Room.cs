@@ -39,7 +39,7 @@ public sealed class Room
     /// <summary><see cref="_recent"/> holds every batch after this seq.</summary>
     private long _recentBase;
     private byte[]? _objectsJson;
-    /// <summary>The bound connectors' drawn points for <see cref="Document"/>, made when asked for after a change.</summary>
+    /// <summary>The bound connectors' drawn points for <see cref="DocumentAsync"/>, made when asked for after a change.</summary>
     private byte[]? _connectorsJson;
     private int _unsnapshotted;
     private long _dirtySince;
@@ -379,7 +379,7 @@ public sealed class Room
     /// <summary>
     /// Appends a batch the server made for a user (an AI command): through the log like any other, so it is
     /// durable and reaches every session (the user's own included) as <c>ops</c>. Completes once the room has
-    /// applied it, so that <see cref="Document"/> shows it. Null when the canvas would hold too many objects.
+    /// applied it, so that <see cref="DocumentAsync"/> shows it. Null when the canvas would hold too many objects.
     /// </summary>
     public async Task<AppendResult?> SubmitFromServerAsync(string actor, string clientId, Op[] ops, byte[] opsJson)
     {
@@ -478,10 +478,11 @@ public sealed class Room
 
     /// <summary>
     /// The whole document, as <c>GET /api/canvases/{id}/document</c> returns it: the objects, and the points of the bound
-    /// connectors as drawn from them (<see cref="Connectors"/>).
+    /// connectors as drawn from them (<see cref="Connectors"/>), once the state is built (the connectors are drawn from it).
     /// </summary>
-    public (long Seq, byte[] ObjectsJson, byte[] ConnectorsJson) Document()
+    public async Task<(long Seq, byte[] ObjectsJson, byte[] ConnectorsJson)> DocumentAsync()
     {
+        await StateBuilt.ConfigureAwait(false);
         lock (_gate) return (_seq, _objectsJson ??= _state.ObjectsToUtf8(), _connectorsJson ??= Connectors.DrawnToUtf8(_state));
     }
 

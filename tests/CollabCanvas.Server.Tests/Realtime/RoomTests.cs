@@ -43,7 +43,7 @@ public class RoomTests
             Assert.Equal(all, socket.Seqs());
             Assert.Equal(25, socket.Messages().Count(m => m.GetProperty("type").GetString() == "ack"));
         }
-        Assert.Equal(all[^1], room.Document().Seq);
+        Assert.Equal(all[^1], (await room.DocumentAsync()).Seq);
     }
 
     [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
@@ -96,7 +96,7 @@ public class RoomTests
         var (session, socket) = await JoinAsync(room, "s");
         for (var b = 0; b < 3; b++) await room.SubmitAsync(session, Ops($"r{b}", $"o{b}", b));
         await Eventually.Until(() => socket.Seqs().Count == 3, "three acks");
-        var document = room.Document();
+        var document = (await room.DocumentAsync());
 
         room.Leave(session);
         await rooms.ReleaseAsync(room);
@@ -108,8 +108,8 @@ public class RoomTests
         Assert.Empty(stored.Batches);
         var next = await rooms.GetAsync("c1");
         Assert.NotSame(room, next);
-        Assert.Equal(document.Seq, next.Document().Seq);
-        Assert.Equal(Encoding.UTF8.GetString(document.ObjectsJson), Encoding.UTF8.GetString(next.Document().ObjectsJson));
+        Assert.Equal(document.Seq, (await next.DocumentAsync()).Seq);
+        Assert.Equal(Encoding.UTF8.GetString(document.ObjectsJson), Encoding.UTF8.GetString((await next.DocumentAsync()).ObjectsJson));
     }
 
     [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]
@@ -144,7 +144,7 @@ public class RoomTests
         Assert.Equal(snapshot.Seq, welcome.GetProperty("seq").GetInt64());
         Assert.Equal(Encoding.UTF8.GetString(snapshot.ObjectsJson), welcome.GetProperty("objects").GetRawText());
         Assert.Equal(ErrorCodes.TooManyObjects, socket.Messages().Single(m => m.GetProperty("type").GetString() == "error").GetProperty("code").GetString());
-        Assert.Equal(snapshot.Seq, next.Document().Seq);
+        Assert.Equal(snapshot.Seq, (await next.DocumentAsync()).Seq);
     }
 
     [Theory, MemberData(nameof(BackendUnderTest.Providers), MemberType = typeof(BackendUnderTest))]

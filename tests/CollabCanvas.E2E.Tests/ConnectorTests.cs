@@ -57,9 +57,14 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         await EventuallyHeadAsync(alice, (210, 250), (690, 530), "Alice sees the arrow's head on the moved B");
         await EventuallyPixelAsync(alice, (590, 380), await PixelAsync(alice, (900, 150)), "nothing is left where the end was");
 
-        // Alice resizes B by its bottom-right handle: the end keeps its place in B's box (3/4 across, 4/5 down).
+        // Alice resizes B by its bottom-right handle: the end keeps its place in B's box (3/4 across, 4/5 down), already
+        // while the handle is held.
         await ClickAsync(alice, (620, 470));
-        await DragAsync(alice, (720, 550), (780, 590));
+        await MoveAsync(alice, (720, 550));
+        await alice.Mouse.DownAsync();
+        await MoveAsync(alice, (780, 590), steps: 8);
+        await EventuallyHeadAsync(alice, (210, 250), (735, 562), "the head follows the handle before it is let go");
+        await alice.Mouse.UpAsync();
         document = await SettledAsync(canvas, d => Number(Objects(d)[b], "width") == 180, "B resized");
         Assert.Equal(140, Number(Objects(document)[b], "height"), 1);
         AssertEnd(document, arrow, (600 + 0.75 * 180, 450 + 0.8 * 140), "the end followed the resize");

@@ -21,8 +21,8 @@ export interface ConnectorEditingHost {
   submit(ops: Op[]): void;
   /** Opens and closes one undo step around a handle's drag. */
   gesture(begin: boolean): void;
-  /** The pointer in canvas units, or null when it is off the canvas. */
-  pointer(): Point | null;
+  /** The node an object is drawn with, if any. */
+  node(id: string): Konva.Shape | undefined;
 }
 
 export class ConnectorEditing {
@@ -85,6 +85,33 @@ export class ConnectorEditing {
     return this.unbindOps(this.host.model(), id => chosen.has(id), target => !chosen.has(target));
   }
 
+  /**
+   * While the selection's handles resize or turn `nodes` (their ops come when the handle is let go), draws the
+   * connectors bound to them as the nodes are now, so that the ends follow the handle and not only its release.
+   */
+  followTransform(nodes: readonly Konva.Node[]): void {
+    const model = this.host.model();
+    const transformed = new Set(nodes.map(node => node.id()));
+    const now = new Map<string, CanvasObject>();
+    for (const node of nodes) {
+      const obj = model.get(node.id());
+      const size = obj ? BINDABLE_TYPES[obj.type] : undefined;
+      if (!obj || !size) continue;
+      const num = (prop: string, fallback: number) => (typeof obj[prop] === 'number' ? (obj[prop] as number) : fallback);
+      now.set(node.id(), {
+        ...obj, x: node.x(), y: node.y(), rotation: node.rotation(),
+        width: num('width', size.width) * node.scaleX(), height: num('height', size.height) * node.scaleY(),
+      });
+    }
+    const lookup = { get: (id: string) => now.get(id) ?? model.get(id) };
+    for (const id of this.withFollowers(now.keys())) {
+      const obj = model.get(id), node = this.host.node(id);
+      if (transformed.has(id) || !obj || !node || !CONNECTOR_TYPES.has(obj.type)) continue;
+      node.setAttr('points', drawnPoints(obj, lookup));
+      node.getLayer()?.batchDraw();
+    }
+  }
+
   /** `ids` and the connectors bound to any of them: what moves along when they move, so nothing a drag snaps to. */
   withFollowers(ids: Iterable<string>): Set<string> {
     const all = new Set(ids);
@@ -120,11 +147,19 @@ export class ConnectorEditing {
 
   private handle(id: string, end: BindingEnd): Konva.Circle {
     const handle = new Konva.Circle({ fill: '#ffffff', stroke: HIGHLIGHT, draggable: true, name: `connector-${end === 'startBinding' ? 'start' : 'end'}` });
-    // The end follows the pointer, unbound while it moves; let go, it binds to the shape under it or stays free there.
-    const move = (bind: boolean) => {
-      const at = this.host.pointer();
+    // The end goes where the handle is dragged (the overlay is in canvas units), unbound while it moves; let go, it binds
+    // to the shape under it or stays free there: where the button was released, read from that event (Konva may end a
+    // drag before its last move reached the handle or the stage).
+    const move = (bind: boolean, released?: Event) => {
+      if (released) {
+        const stage = this.host.stage;
+        stage.setPointersPositions(released);
+        const p = stage.getPointerPosition();
+        if (p) handle.position({ x: (p.x - stage.x()) / stage.scaleX(), y: (p.y - stage.y()) / stage.scaleY() });
+      }
+      const at = { x: Math.round(handle.x() * 100) / 100, y: Math.round(handle.y() * 100) / 100 };
       const obj = this.host.model().get(id);
-      if (!at || !obj) return;
+      if (!obj) return;
       const target = this.targetAt(at, id);
       this.outline(bind ? undefined : target);
       const points = [...drawnPoints(obj, this.host.model())!];
@@ -135,8 +170,8 @@ export class ConnectorEditing {
     };
     handle.on('dragstart', () => this.host.gesture(true));
     handle.on('dragmove', () => move(false));
-    handle.on('dragend', () => {
-      move(true);
+    handle.on('dragend', e => {
+      move(true, e.evt);
       this.host.gesture(false);
     });
     return handle;

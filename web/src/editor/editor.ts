@@ -130,11 +130,12 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const handles = new SelectionHandles(overlay, () => client.local, {
     // Connectors turned or resized without the shapes they are bound to leave them first (in the same step).
     started: () => { history.begin(); submit(connectors.detach(selection)); },
+    moved: nodes => connectors.followTransform(nodes),
     ended: ops => { submit(ops); history.end(); },
   });
   const renderer = new Renderer(content, currentPalette());
   const connectors = new ConnectorEditing({
-    stage, overlay, model: () => client.local, submit: ops => submit(ops), pointer: () => viewport.pointer(),
+    stage, overlay, model: () => client.local, submit: ops => submit(ops), node: id => renderer.nodes.get(id),
     gesture: begin => (begin ? history.begin() : history.end()),
   });
   /** An AI command's result that only this user sees until they accept it (see the palette). */

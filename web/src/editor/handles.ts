@@ -14,12 +14,15 @@ export class SelectionHandles {
   private readonly transformer = new Konva.Transformer({ rotateEnabled: true, ignoreStroke: true, keepRatio: false, flipEnabled: false });
 
   /**
-   * @param gesture `started` when a handle is pressed, `ended` with the ops that keep what the handles did when it is
-   * let go (the editor makes both one undo step).
+   * @param gesture `started` when a handle is pressed, `moved` with the nodes as they are scaled and turned (nothing is
+   * sent yet), `ended` with the ops that keep what the handles did when it is let go (the editor makes started and
+   * ended one undo step).
    */
-  constructor(overlay: Konva.Layer, doc: () => CanvasModel, gesture: { started(): void; ended(ops: Op[]): void }) {
+  constructor(overlay: Konva.Layer, doc: () => CanvasModel,
+    gesture: { started(): void; moved(nodes: Konva.Node[]): void; ended(ops: Op[]): void }) {
     overlay.add(this.transformer);
     this.transformer.on('transformstart', () => gesture.started());
+    this.transformer.on('transform', () => gesture.moved(this.transformer.nodes()));
     this.transformer.on('transformend', () => gesture.ended(transformOps(doc(), this.transformer.nodes())));
   }
 

@@ -1,7 +1,7 @@
 namespace CollabCanvas.Bench;
 
 public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? ServerPid, int Count, int? Clients, int? Canvases,
-    double Rate, int? Seconds, int Window, string Auth, bool SignalR, int Joins)
+    double Rate, int? Seconds, int Window, string Auth, bool SignalR, int Joins, int Rounds)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -24,6 +24,7 @@ public sealed record BenchOptions(string Scenario, Uri Url, Uri[] Urls, int? Ser
             GetInt("--window") ?? 4,
             Get("--auth", "cookie"),
             args.Contains("--signalr"),
-            GetInt("--joins") ?? 200);
+            GetInt("--joins") ?? 200,
+            GetInt("--rounds") ?? 3);
     }
 }

@@ -3,6 +3,7 @@
 //   fanout       C clients over R canvases, each sending a small put at F per second; delivery latency
 //   durable      clients sending batches as fast as acks come back; committed batches per second
 //   editor       frame times of the editor in Chromium: 2,000 objects, panning, while a peer edits
+//   editor-big   the editor on 10,000 objects: open to drawn, pan fps (fit, 100%, with a peer), cost of a remote change
 //   ai           AI commands through the built-in parser: server time per command (Server-Timing) and round trip
 //   revoke       a member removed while their socket is open: time until that socket is closed
 //   join         a fresh client joins a canvas of 10,000 objects: time from hello until it holds the full state
@@ -18,6 +19,7 @@ return options.Scenario switch
     "fanout" => await Scenarios.FanoutAsync(options),
     "durable" => await Scenarios.DurableAsync(options),
     "editor" => await EditorFrames.RunAsync(options),
+    "editor-big" => await EditorBigCanvas.RunAsync(options),
     "ai" => await AiCommands.RunAsync(options),
     "revoke" => await Scenarios.RevokeAsync(options),
     "join" => await Scenarios.JoinAsync(options),
@@ -28,7 +30,7 @@ return options.Scenario switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: CollabCanvas.Bench <connections|fanout|durable|editor|ai|revoke|join|history> --url http://127.0.0.1:5555 [options]
+        usage: CollabCanvas.Bench <connections|fanout|durable|editor|editor-big|ai|revoke|join|history> --url http://127.0.0.1:5555 [options]
           --urls A,B,C       several instances: clients are spread over them (fanout, durable)
           --server-pid PID   read the server's RSS (connections) and CPU (fanout)
           --count N          sessions to open (connections; default 10000)
@@ -39,6 +41,7 @@ static int Usage()
           --window W         batches in flight per client (durable; default 4)
           --count N          objects on the canvas (editor; default 2000; join: default 10000); commands (ai; default 500); rounds (revoke; default 200); batches (history)
           --joins J          joins measured (join; default 200); reads measured (history; default 200)
+          --rounds N         page loads, each measured once in every way (editor-big; default 3)
           --auth cookie|ticket  how sockets authenticate (default cookie)
           --signalr          fanout against the SignalR relay (bench/SignalRRelay, bench/signalr.sh) instead of CollabCanvas
         """);

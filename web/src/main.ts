@@ -20,10 +20,13 @@ async function route(app: HTMLElement): Promise<void> {
   if (!canvas && location.pathname !== '/') return showNotFound(app);
   const link = canvas ? shareLink(canvas) : undefined;
   if (canvas) useShareLink(canvas, link);
+  // Both questions at once: the editor waits for the answers before it opens its socket.
+  const features = canvas ? loadFeatures() : null;
+  features?.catch(() => undefined); // a visitor sent to sign in never reads the answer; the editor's await still throws
   const me = await currentUser();
   if (!me && !link) return goSignIn();
   if (!me) await askGuestName(app);
-  if (canvas) showEditor(app, canvas, me, await loadFeatures(), link);
+  if (canvas) showEditor(app, canvas, me, await features!, link);
   else showDashboard(app, me!);
 }
 

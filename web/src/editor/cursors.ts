@@ -48,7 +48,7 @@ export class Cursors {
     this.layer.batchDraw();
   }
 
-  updateSelections(peers: ReadonlyMap<string, Peer>, nodes: ReadonlyMap<string, Konva.Shape>): void {
+  updateSelections(peers: ReadonlyMap<string, Peer>, nodes: { get(id: string): Konva.Shape | undefined }): void {
     this.outlines.destroyChildren();
     for (const peer of peers.values()) {
       for (const id of peer.selection) {

@@ -9,7 +9,7 @@ import { openShareDialog } from './share';
 import { CommandPalette } from './palette';
 import type { Op } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
-import { Renderer } from './renderer';
+import { ContentLayer, Renderer } from './renderer';
 import { CanvasModel } from '../sync/model';
 import { onFontsLoaded } from './fonts';
 import { TOOLS, findShortcut, type ToolName } from './tools';
@@ -121,7 +121,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   });
 
   const stage = new Konva.Stage({ container: stageEl, width: stageEl.clientWidth, height: stageEl.clientHeight });
-  const content = new Konva.Layer();
+  const content = new ContentLayer();
   // What an AI command would make, shown to the requester alone until accepted: not objects of the canvas (nothing
   // selects, exports or undoes them), dimmed and outlined.
   const previewLayer = new Konva.Layer({ listening: false, opacity: 0.75 });
@@ -146,7 +146,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     renderer.update(client.local, [...client.local.entries()].filter(([, o]) => o.type === 'text').map(([id]) => id));
     showSelection(selection);
   });
-  const viewport = new Viewport(stage, stageEl, renderer, content);
+  const viewport = new Viewport(stage, stageEl, renderer);
   const cursors = new Cursors(overlay);
   const marks = new OverlayMarks(overlay);
 
@@ -494,6 +494,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const fileName = () => (root.querySelector('.title')!.textContent || 'canvas').replace(/[^\w.-]+/g, '-');
   root.querySelectorAll<HTMLButtonElement>('[data-export]').forEach(b => b.addEventListener('click', () => {
     const kind = b.dataset.export;
+    renderer.buildAll(); // objects never in view have no node yet
     if (kind === 'png') {
       const url = toPng(content, selection, currentPalette().canvas);
       if (url) download(`${fileName()}.png`, url);

@@ -16,8 +16,7 @@ const ZOOM_MARGIN_PX = 80;
 export class Viewport {
   private spaceDown = false;
 
-  constructor(private readonly stage: Konva.Stage, private readonly stageEl: HTMLElement, private readonly renderer: Renderer,
-    private readonly content: Konva.Layer) {
+  constructor(private readonly stage: Konva.Stage, private readonly stageEl: HTMLElement, private readonly renderer: Renderer) {
     stage.on('xChange yChange scaleXChange widthChange heightChange', () => this.cull());
     this.cull();
     new ResizeObserver(() => stage.size({ width: stageEl.clientWidth, height: stageEl.clientHeight })).observe(stageEl);
@@ -65,11 +64,7 @@ export class Viewport {
   }
 
   zoomToFit(): void {
-    const all = [...this.renderer.nodes.values()];
-    all.forEach(n => n.visible(true)); // culling would hide what is off screen from the measurement
-    const box = this.content.getClientRect({ relativeTo: this.content });
-    this.cull();
-    this.zoomTo(box.width > 0 && box.height > 0 ? box : null);
+    this.zoomTo(this.renderer.contentBounds());
   }
 
   /** Pans so that `box` is in view (zooming out only when it does not fit); a box already in view leaves the view alone. */

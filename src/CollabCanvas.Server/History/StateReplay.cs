@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CollabCanvas.Core.Model;
 using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Log;
@@ -40,9 +39,5 @@ public sealed class StateReplay(ICanvasLog log, ICanvasHistory history)
     }
 
     /// <summary>A state from what <see cref="CanvasState.WriteObjects"/> wrote (a checkpoint, a snapshot, a room's document).</summary>
-    public static CanvasState Read(byte[] objectsJson)
-    {
-        using var document = JsonDocument.Parse(objectsJson);
-        return CanvasState.Read(document.RootElement);
-    }
+    public static CanvasState Read(byte[] objectsJson) => CanvasState.Read(objectsJson);
 }

@@ -131,8 +131,8 @@ public static class EditorBigCanvas
             const frame = now => {
               times.push(now - last);
               last = now;
-              // Back and forth: 3 s one way, then back, so the view stays over the objects.
-              const direction = Math.floor(i++ / 180) % 2 === 0 ? 1 : -1;
+              // Back and forth, 40 frames (240 px) each way, so the view stays over the objects even zoomed to fit.
+              const direction = Math.floor(i++ / 40) % 2 === 0 ? 1 : -1;
               target.dispatchEvent(new WheelEvent('wheel', { deltaX: 6 * direction, deltaY: 4 * direction, clientX: box.x + 400, clientY: box.y + 300, bubbles: true, cancelable: true }));
               if (now - start < seconds * 1000) requestAnimationFrame(step); else resolve(times.slice(1));
             };

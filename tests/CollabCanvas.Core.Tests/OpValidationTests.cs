@@ -58,6 +58,7 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"a","props":{"textAlign":"justify"}}]""", "ops[0].props.textAlign: must be one of center, left, right")]
     [InlineData("""[{"op":"put","id":"a","props":{"locked":"yes"}}]""", "ops[0].props.locked: must be true or false")]
     [InlineData("""[{"op":"put","id":"a","props":{"parentId":"a b"}}]""", "ops[0].props.parentId: must be an object id")]
+    [InlineData("""[{"op":"put","id":"a","props":{"groupId":""}}]""", "ops[0].props.groupId: must be an object id")]
     [InlineData("""[{"op":"put","id":"a","props":{}}]""", "ops[0].props: must not be empty")]
     [InlineData("""[{"op":"put","id":"a"}]""", "ops[0].props: required")]
     [InlineData("""[{"op":"put","id":"a/b","props":{"x":1}}]""", "ops[0].id: must be")]

@@ -127,6 +127,39 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(names).ToHaveTextAsync(["Back", "Ellipse", "Frame"]);
     }
 
+    [Fact]
+    public async Task A_group_is_selected_and_moved_as_one_until_ungrouped()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Group");
+        var page = await OpenAsync(canvas, "Alice");
+        await DrawAsync(page, "r", 100, 100, 80, 60);
+        await DrawAsync(page, "r", 300, 100, 80, 60);
+        await DrawAsync(page, "o", 100, 300, 60, 60);
+        var ids = await SettledAsync(canvas, objects => objects.Count == 3, "three shapes");
+        string At(double x, double y) => ids.Single(o => Number(o.Value, "x") == x && Number(o.Value, "y") == y).Key;
+        var (left, right, ellipse) = (At(100, 100), At(300, 100), At(100, 300));
+
+        await page.Keyboard.PressAsync("Escape");
+        await DragAsync(page, (60, 60), (420, 200)); // a marquee around the two rectangles
+        await page.Keyboard.PressAsync("Control+g");
+        string? GroupOf(JsonElement o) => o.TryGetProperty("groupId", out var g) ? g.GetString() : null;
+        await SettledAsync(canvas, objects => GroupOf(objects[left]) is { } g && GroupOf(objects[right]) == g && GroupOf(objects[ellipse]) is null, "one group of two");
+
+        await page.Keyboard.PressAsync("Escape");
+        await ClickAsync(page, 140, 130);
+        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("2 rectangles");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "group-selected.png") });
+        await DragAsync(page, (140, 130), (190, 180));
+        await SettledAsync(canvas, objects => Number(objects[left], "x") == 150 && Number(objects[left], "y") == 150
+            && Number(objects[right], "x") == 350 && Number(objects[right], "y") == 150 && Number(objects[ellipse], "x") == 100, "the group moved as one");
+
+        await page.Keyboard.PressAsync("Control+Shift+g");
+        await SettledAsync(canvas, objects => objects.Values.All(o => GroupOf(o) is null), "ungrouped");
+        await page.Keyboard.PressAsync("Escape");
+        await ClickAsync(page, 190, 180);
+        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("Rectangle");
+    }
+
     private static async Task<double> IndentOfAsync(ILocator row) =>
         double.Parse((await row.EvaluateAsync<string>("r => getComputedStyle(r).paddingLeft")).Replace("px", ""), System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { groupOps, ungroupOps, withGroups } from '../src/editor/groups';
 import { layerName, layerRows, reorderOps } from '../src/editor/layers';
 import { CanvasModel } from '../src/sync/model';
 
@@ -44,5 +45,23 @@ describe('reorderOps', () => {
     expect(reorderOps(model, rows, 'a', 2)).toEqual([]);
     expect(reorderOps(model, rows, 'a', 3)).toEqual([]);
     expect(reorderOps(model, rows, 'f', 0)).toEqual([]); // the only frame
+  });
+});
+
+describe('groups', () => {
+  const grouped = CanvasModel.from({
+    a: { type: 'rect', groupId: 'g1' }, b: { type: 'ellipse', groupId: 'g1' }, c: { type: 'rect' }, d: { type: 'rect', groupId: 'g2' },
+  });
+
+  it('selects the whole group of a member, and nothing more for an object in none', () => {
+    expect(withGroups(grouped, ['a']).sort()).toEqual(['a', 'b']);
+    expect(withGroups(grouped, ['c'])).toEqual(['c']);
+    expect(withGroups(grouped, ['c', 'd']).sort()).toEqual(['c', 'd']);
+  });
+
+  it('groups two or more under one new id, and ungroups only members', () => {
+    expect(groupOps(grouped, ['a', 'c'], 'g3')).toEqual([{ op: 'put', id: 'a', props: { groupId: 'g3' } }, { op: 'put', id: 'c', props: { groupId: 'g3' } }]);
+    expect(groupOps(grouped, ['c'], 'g3')).toEqual([]);
+    expect(ungroupOps(grouped, ['a', 'c'])).toEqual([{ op: 'put', id: 'a', props: { groupId: null } }]);
   });
 });

@@ -68,10 +68,14 @@ public static class ObjectSchema
         ["fontWeight"] = FontWeight,
         ["textAlign"] = Enum(new[] { "left", "center", "right" }.ToFrozenSet(StringComparer.Ordinal)),
         ["points"] = Points,
-        ["parentId"] = ParentId,
+        ["parentId"] = ObjectId,
         ["z"] = ZIndex,
         ["name"] = String(static _ => 256, static _ => true),
         ["locked"] = Bool,
+        // Objects with the same groupId are one group: selected, moved and aligned together (the editor's Ctrl+G). A
+        // label rather than an object: a group has no drawing, size or place of its own to keep in step, and deleting
+        // every member leaves nothing behind.
+        ["groupId"] = ObjectId,
         ["startBinding"] = ConnectorBinding,
         ["endBinding"] = ConnectorBinding,
     }.ToFrozenDictionary(StringComparer.Ordinal);
@@ -307,7 +311,8 @@ public static class ObjectSchema
             json.TokenType == JsonTokenType.Number && json.TryGetDouble(out var d) && d is >= 0 and <= 1 ? d : null;
     }
 
-    private static bool ParentId(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
+    /// <summary>An id's syntax (<see cref="IsValidId"/>): a parent's, or a group's.</summary>
+    private static bool ObjectId(ref Utf8JsonReader json, Limits _, out PropValue value, out string error)
     {
         value = default;
         var id = json.TokenType == JsonTokenType.String ? json.GetString() : null;

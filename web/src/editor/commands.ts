@@ -5,6 +5,7 @@ import { copyOf, pasteOps } from './clipboard';
 import type { Box } from './snapping';
 import { nudgeOps, restackOps, stepOps, zRange } from './structure';
 import { movable, toggleLockOps } from './layers';
+import { groupOps, ungroupOps } from './groups';
 import { ARRANGE_BUTTONS } from './align';
 import type { AlignCommand, Command } from './tools';
 import type { EditorServices } from './tools/tool';
@@ -56,6 +57,8 @@ export function createCommands(editor: CommandServices): Record<Command, (e: { s
     'zoom-selection': () => editor.zoomTo(editor.selectionBounds()),
     ai: () => editor.openAi(),
     lock: () => editor.submit(toggleLockOps(editor.doc(), editor.selection())),
+    group: () => editor.submit(groupOps(editor.doc(), editor.selection(), editor.newId())),
+    ungroup: () => editor.submit(ungroupOps(editor.doc(), editor.selection())),
     layers: () => editor.toggleLayers(),
     ...Object.fromEntries(ARRANGE_BUTTONS.map(({ command }) => [command, () => editor.arrange(command)])) as Record<AlignCommand, () => void>,
   };

@@ -164,7 +164,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
 
   // Back to the canvas after a click, where the keys (undo, nudge) work.
   const arrangeBar = new ArrangeBar(command => { services.arrange(command); stageEl.focus(); });
-  root.querySelector('.side')!.prepend(arrangeBar.element);
+  root.querySelector('.side')!.append(arrangeBar.element); // after the style panel in Tab order, shown above it (CSS)
   const properties = new PropertiesPanel(root.querySelector<HTMLElement>('.properties')!, ops => submit(ops),
     begin => (begin ? history.begin() : history.end()));
   /** Shows the selection (handles, draggable nodes, properties); touches only the nodes entering or leaving it. */

@@ -1,8 +1,10 @@
 // The select tool: a press on an object selects it (Shift adds or removes it), a press on the empty canvas (or on a
 // locked object) draws a marquee that selects what lies wholly inside it, locked objects left out (Shift keeps what
-// was selected). Moving and resizing what is selected are gestures of their own (move.ts, and the editor's
-// handles), which start from the same press.
+// was selected). A press or a marquee that takes a member of a group takes the whole group (groups.ts). Moving and
+// resizing what is selected are gestures of their own (move.ts, and the editor's handles), which start from the same
+// press.
 import { isLocked } from '../layers';
+import { withGroups } from '../groups';
 import type { Box } from '../snapping';
 import { boxBetween, type EditorServices, type EditorTool, type Point, type PointerInput } from './tool';
 
@@ -21,8 +23,11 @@ export class SelectTool implements EditorTool {
       this.editor.showBand({ x: at.x, y: at.y, width: 0, height: 0 });
       this.editor.select([...this.marquee.keep]);
     }
-    else if (shift) this.editor.select(selection.includes(target) ? selection.filter(s => s !== target) : [...selection, target]);
-    else if (!selection.includes(target)) this.editor.select([target]);
+    else {
+      const group = withGroups(this.editor.doc(), [target]); // a press on a member takes its whole group
+      if (shift) this.editor.select(selection.includes(target) ? selection.filter(s => !group.includes(s)) : [...new Set([...selection, ...group])]);
+      else if (!selection.includes(target)) this.editor.select(group);
+    }
   }
 
   onPointerMove({ at }: PointerInput): void {
@@ -31,7 +36,7 @@ export class SelectTool implements EditorTool {
     this.editor.showBand(box);
     const inside = [...this.editor.visibleBounds(new Set())].filter(b => contains(box, b)).map(b => b.id)
       .filter(id => !isLocked(this.editor.doc().get(id)));
-    this.editor.select([...new Set([...this.marquee.keep, ...inside])]);
+    this.editor.select(withGroups(this.editor.doc(), [...new Set([...this.marquee.keep, ...inside])]));
   }
 
   onPointerUp(): void { this.cancel(); }

@@ -190,6 +190,9 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         var (x1, y1) = await OnPageAsync(page, from);
         var (x2, y2) = await OnPageAsync(page, to);
         await EditorSteps.DragAsync(page, x1, y1, x2, y2);
+        // A drag of an end handle writes at every move (already unbound): wait for the release's own write, or a check
+        // of the server could see a move before the last.
+        await EditorSteps.WaitSavedAsync(page);
     }
 
     private static async Task DrawAsync(IPage page, string toolKey, (double X, double Y) from, (double X, double Y) to)

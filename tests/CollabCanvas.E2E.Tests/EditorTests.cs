@@ -307,6 +307,40 @@ public class SelectionTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("2 rectangles");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "marquee.png") });
     }
+
+    [Fact]
+    public async Task A_shape_dragged_near_equal_spacing_snaps_to_it_and_the_gaps_are_marked_on_screen()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Spacing");
+        var page = await fixture.NewPageAsync("Alice", canvas);
+        await page.GotoAsync($"/c/{canvas}");
+        await page.Locator(".status[data-status=online]").WaitForAsync();
+        foreach (var (x1, y1, x2, y2) in new[] { (100, 200, 200, 300), (300, 200, 400, 300), (600, 220, 700, 320) })
+        {
+            await page.Keyboard.PressAsync("r");
+            await EditorSteps.DragAsync(page, x1, y1, x2, y2);
+        }
+        // The last box, 20 lower than the row (no edge or centre lines up), dragged to 3 px short of the row's gap of 100.
+        await page.Mouse.MoveAsync(650, 270);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(553, 270, new() { Steps = 8 });
+
+        // Mid-drag, a segment in the spacing guide's colour spans each equal gap: between the row's two boxes (at the
+        // row's middle, y 250) and between the second and the dragged one (where they overlap, y 260).
+        static bool SpacingGuide(Rgba p) => p.R - p.G > 60 && p.B - p.G > 25; // pink: the edge guides are red (B ≈ G)
+        async Task<bool> MarkedAsync(int x, int y) =>
+            Png.Decode(await page.ScreenshotAsync(new() { Clip = new() { X = x, Y = y - 3, Width = 1, Height = 7 } })).Region(0, 0, 1, 7).Any(SpacingGuide);
+        await Eventually.Until(async () => await MarkedAsync(450, 260) && await MarkedAsync(250, 250), "the equal gaps marked while dragging");
+        Assert.False(await MarkedAsync(550, 240), "nothing marked inside the dragged box");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "equal-spacing-guides.png") });
+        await page.Mouse.UpAsync();
+        await EditorSteps.WaitSavedAsync(page);
+
+        var xs = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject()
+            .OrderBy(o => o.Value.GetProperty("y").GetDouble()).Select(o => o.Value.GetProperty("x").GetDouble()).ToList();
+        Assert.Equal(500.0, xs[^1]); // the dragged one, the lowest: its gap to the second is the row's 100
+        Assert.False(await MarkedAsync(450, 260), "the guides go with the drag");
+    }
 }
 
 public class ClusterEditorTests

@@ -312,7 +312,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     scale: () => viewport.scale,
     visibleBounds: except => renderer.visibleBounds(except),
     showBand: box => marks.showBand(box),
-    showGuides: (vertical, horizontal) => marks.showGuides(vertical, horizontal),
+    showGuides: (vertical, horizontal, gaps) => marks.showGuides(vertical, horizontal, gaps),
     editText: id => editText(id),
     connectors,
     undo: () => { history.undo(); },

@@ -4,7 +4,7 @@ import Konva from 'konva';
 import type { CanvasModel } from '../sync/model';
 import type { Op } from '../sync/protocol';
 import { SHAPES } from './shapes';
-import type { Box } from './snapping';
+import type { Box, Segment } from './snapping';
 import { round } from './tools/tool';
 
 /** The selection's handles. A resize or turn is one change (one undo step), made when the handle is let go. */
@@ -62,6 +62,10 @@ export function transformOps(doc: CanvasModel, nodes: Konva.Node[]): Op[] {
   });
 }
 
+/** Lines that an edge or centre snapped to; segments over the gaps that equal spacing made equal. */
+const GUIDE = '#f03e3e';
+const GAP_GUIDE = '#d6336c';
+
 /** The rubber band and the snapping guides, drawn with hairlines whatever the zoom. */
 export class OverlayMarks {
   private readonly band = new Konva.Rect({ fill: 'rgba(25, 113, 194, 0.08)', stroke: '#1971c2', visible: false, listening: false });
@@ -77,11 +81,17 @@ export class OverlayMarks {
     this.overlay.batchDraw();
   }
 
-  showGuides(vertical: number[], horizontal: number[]): void {
+  /** Dashed lines through the edges or centres lined up with; over each equal gap, a solid segment with end ticks. */
+  showGuides(vertical: number[], horizontal: number[], gaps: Segment[] = []): void {
     this.guides.destroyChildren();
-    const big = 1e6, width = 1 / this.scale;
-    for (const x of vertical) this.guides.add(new Konva.Line({ points: [x, -big, x, big], stroke: '#f03e3e', strokeWidth: width, dash: [4 * width, 4 * width] }));
-    for (const y of horizontal) this.guides.add(new Konva.Line({ points: [-big, y, big, y], stroke: '#f03e3e', strokeWidth: width, dash: [4 * width, 4 * width] }));
+    const big = 1e6, width = 1 / this.scale, tick = 4 * width;
+    for (const x of vertical) this.guides.add(new Konva.Line({ points: [x, -big, x, big], stroke: GUIDE, strokeWidth: width, dash: [4 * width, 4 * width] }));
+    for (const y of horizontal) this.guides.add(new Konva.Line({ points: [-big, y, big, y], stroke: GUIDE, strokeWidth: width, dash: [4 * width, 4 * width] }));
+    for (const { x1, y1, x2, y2 } of gaps) {
+      const across = y1 === y2 ? [0, tick] : [tick, 0]; // ticks stand across the segment
+      for (const points of [[x1, y1, x2, y2], [x1 - across[0], y1 - across[1], x1 + across[0], y1 + across[1]], [x2 - across[0], y2 - across[1], x2 + across[0], y2 + across[1]]])
+        this.guides.add(new Konva.Line({ points, stroke: GAP_GUIDE, strokeWidth: width }));
+    }
     this.overlay.batchDraw();
   }
 

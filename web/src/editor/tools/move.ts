@@ -36,7 +36,7 @@ export class MoveGesture {
     const snapped = snap(box, this.editor.visibleBounds(skip), SNAP_PX / this.editor.scale());
     const at = node.position();
     node.position({ x: at.x + snapped.dx, y: at.y + snapped.dy });
-    this.editor.showGuides(snapped.vertical, snapped.horizontal);
+    this.editor.showGuides(snapped.vertical, snapped.horizontal, snapped.gaps);
     const x = round(node.position().x), y = round(node.position().y);
     const dx = x - (obj.x as number ?? 0), dy = y - (obj.y as number ?? 0);
     const ops: Op[] = [{ op: 'put', id, props: { x, y } }];

@@ -3,7 +3,7 @@
 // Konva, the DOM or the network, and Vitest drives it with a fake (web/test/tools.test.ts).
 import type { CanvasModel } from '../../sync/model';
 import type { Op, PropValue } from '../../sync/protocol';
-import type { Box } from '../snapping';
+import type { Box, Segment } from '../snapping';
 import type { ToolName } from '../tools';
 
 export interface Point { x: number; y: number }
@@ -51,8 +51,11 @@ export interface EditorServices {
   visibleBounds(except: ReadonlySet<string>): Iterable<Box & { id: string }>;
   /** Shows a dashed rubber band (a marquee, a text box being drawn), or hides it with null. */
   showBand(box: Box | null): void;
-  /** Shows snapping guides at these canvas x (vertical lines) and y (horizontal lines); none hides them. */
-  showGuides(vertical: number[], horizontal: number[]): void;
+  /**
+   * Shows snapping guides at these canvas x (vertical lines) and y (horizontal lines), and segments over equal gaps;
+   * none hides them.
+   */
+  showGuides(vertical: number[], horizontal: number[], gaps?: Segment[]): void;
   /** Opens the in-place editor of a text. */
   editText(id: string): void;
   /** Binding connectors' ends to shapes (connectors.ts). */

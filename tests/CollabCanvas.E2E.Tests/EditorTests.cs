@@ -296,7 +296,18 @@ public class SelectionTests(BrowserFixture fixture) : BrowserTest
         await EditorSteps.DragAsync(page, 100, 150, 250, 250);
         await page.Keyboard.PressAsync("r");
         await EditorSteps.DragAsync(page, 400, 300, 500, 380);
-        await EditorSteps.DragAsync(page, 450, 340, 153, 440); // left edge lands at 103: 3 px from the other's 100
+        // Left edge to 103: 3 px from the other's 100. Mid-drag, the guide is on screen: a dashed red line down x = 100,
+        // far below both boxes too.
+        await page.Mouse.MoveAsync(450, 340);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(153, 440, new() { Steps = 8 });
+        static bool EdgeGuide(Rgba p) => p.R - p.G > 50 && Math.Abs(p.B - p.G) < 25;
+        async Task<bool> GuideAtAsync(int x) =>
+            Png.Decode(await page.ScreenshotAsync(new() { Clip = new() { X = x - 1, Y = 600, Width = 3, Height = 40 } })).Region(0, 0, 3, 40).Any(EdgeGuide);
+        await Eventually.Until(() => GuideAtAsync(100), "the edge guide at x = 100 while dragging");
+        Assert.False(await GuideAtAsync(103), "no guide where the edge would have been unsnapped");
+        await page.Mouse.UpAsync();
+        await Eventually.Until(async () => !await GuideAtAsync(100), "the guide goes with the drag");
 
         await EditorSteps.WaitSavedAsync(page);
         var xs = (await fixture.Server.DocumentAsync(snapping)).GetProperty("objects").EnumerateObject().Select(o => o.Value.GetProperty("x").GetDouble()).ToArray();

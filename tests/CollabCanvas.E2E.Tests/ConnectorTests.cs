@@ -55,7 +55,7 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         Assert.Equal(stored, Points(Objects(document)[arrow]));
         await EventuallyHeadAsync(bob, (210, 250), (690, 530), "Bob sees the arrow's head on the moved B");
         await EventuallyHeadAsync(alice, (210, 250), (690, 530), "Alice sees the arrow's head on the moved B");
-        await EventuallyPixelAsync(alice, (590, 380), await PixelAsync(alice, (900, 150)), "nothing is left where the end was");
+        await EditorSteps.EventuallyPixelAsync(alice, (590, 380), await EditorSteps.PixelAsync(alice, (900, 150)), "nothing is left where the end was");
 
         // Alice resizes B by its bottom-right handle: the end keeps its place in B's box (3/4 across, 4/5 down), already
         // while the handle is held.
@@ -149,7 +149,7 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
     {
         var length = Math.Sqrt((tip.X - from.X) * (tip.X - from.X) + (tip.Y - from.Y) * (tip.Y - from.Y));
         var inHead = (tip.X - 4 * (tip.X - from.X) / length, tip.Y - 4 * (tip.Y - from.Y) / length);
-        return EventuallyPixelAsync(page, inHead, Ink, what);
+        return EditorSteps.EventuallyPixelAsync(page, inHead, Ink, what);
     }
 
     private static Dictionary<string, JsonElement> Objects(JsonElement document) =>
@@ -167,28 +167,22 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         return page;
     }
 
-    private static async Task<(float X, float Y)> OnPageAsync(IPage page, (double X, double Y) point)
-    {
-        var stage = await page.Locator(".stage").BoundingBoxAsync() ?? throw new InvalidOperationException("no stage");
-        return (stage.X + (float)point.X, stage.Y + (float)point.Y);
-    }
-
     private static async Task MoveAsync(IPage page, (double X, double Y) point, int steps = 1)
     {
-        var (x, y) = await OnPageAsync(page, point);
+        var (x, y) = await EditorSteps.OnPageAsync(page, point);
         await page.Mouse.MoveAsync(x, y, new() { Steps = steps });
     }
 
     private static async Task ClickAsync(IPage page, (double X, double Y) point)
     {
-        var (x, y) = await OnPageAsync(page, point);
+        var (x, y) = await EditorSteps.OnPageAsync(page, point);
         await page.Mouse.ClickAsync(x, y);
     }
 
     private static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
     {
-        var (x1, y1) = await OnPageAsync(page, from);
-        var (x2, y2) = await OnPageAsync(page, to);
+        var (x1, y1) = await EditorSteps.OnPageAsync(page, from);
+        var (x2, y2) = await EditorSteps.OnPageAsync(page, to);
         await EditorSteps.DragAsync(page, x1, y1, x2, y2);
         // A drag of an end handle writes at every move (already unbound): wait for the release's own write, or a check
         // of the server could see a move before the last.
@@ -218,30 +212,5 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
             Assert.Fail($"{e.Message}; the server has {document}");
         }
         return document;
-    }
-
-    private static async Task<(int R, int G, int B)> PixelAsync(IPage page, (double X, double Y) point)
-    {
-        var (x, y) = await OnPageAsync(page, point);
-        var png = await page.ScreenshotAsync(new() { Clip = new() { X = (int)x, Y = (int)y, Width = 1, Height = 1 } });
-        var pixel = Png.Decode(png)[0, 0];
-        return (pixel.R, pixel.G, pixel.B);
-    }
-
-    private static async Task EventuallyPixelAsync(IPage page, (double X, double Y) point, (int R, int G, int B) colour, string what)
-    {
-        var seen = (R: -1, G: -1, B: -1);
-        try
-        {
-            await Eventually.Until(async () =>
-            {
-                seen = await PixelAsync(page, point);
-                return Math.Abs(seen.R - colour.R) + Math.Abs(seen.G - colour.G) + Math.Abs(seen.B - colour.B) < 24;
-            }, what);
-        }
-        catch (TimeoutException e)
-        {
-            Assert.Fail($"{e.Message}: {seen} at {point}, expected {colour}");
-        }
     }
 }

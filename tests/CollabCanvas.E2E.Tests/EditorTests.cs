@@ -159,6 +159,60 @@ public class RecoveryTests
 /// </summary>
 internal static class EditorSteps
 {
+    /// <summary>Where a canvas point is on the page at zoom 100% with no pan: measured each time, as the top bar may grow.</summary>
+    public static async Task<(float X, float Y)> OnPageAsync(IPage page, (double X, double Y) point)
+    {
+        var stage = await page.Locator(".stage").BoundingBoxAsync() ?? throw new InvalidOperationException("no stage");
+        return (stage.X + (float)point.X, stage.Y + (float)point.Y);
+    }
+
+    /// <summary>The colour of one CSS pixel at a canvas point, as the page shows it.</summary>
+    public static async Task<(int R, int G, int B)> PixelAsync(IPage page, (double X, double Y) point)
+    {
+        var (x, y) = await OnPageAsync(page, point);
+        var png = await page.ScreenshotAsync(new() { Clip = new() { X = (int)x, Y = (int)y, Width = 1, Height = 1 } });
+        var pixel = Png.Decode(png)[0, 0];
+        return (pixel.R, pixel.G, pixel.B);
+    }
+
+    /// <summary>Waits until the pixel at a canvas point has <paramref name="colour"/> (within a little); says what it had if never.</summary>
+    public static async Task EventuallyPixelAsync(IPage page, (double X, double Y) point, (int R, int G, int B) colour, string what)
+    {
+        var seen = (R: -1, G: -1, B: -1);
+        try
+        {
+            await Eventually.Until(async () =>
+            {
+                seen = await PixelAsync(page, point);
+                return Math.Abs(seen.R - colour.R) + Math.Abs(seen.G - colour.G) + Math.Abs(seen.B - colour.B) < 24;
+            }, what);
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}: {seen} at {point}, expected {colour}");
+        }
+    }
+
+    /// <summary>Waits until the server's objects (by id) satisfy <paramref name="holds"/>; says what they were if they never do.</summary>
+    public static async Task<Dictionary<string, JsonElement>> SettledObjectsAsync(ServerProcess server, string canvas,
+        Func<Dictionary<string, JsonElement>, bool> holds, string what)
+    {
+        var objects = new Dictionary<string, JsonElement>();
+        try
+        {
+            await Eventually.Until(async () =>
+            {
+                objects = (await server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().ToDictionary(o => o.Name, o => o.Value.Clone());
+                return holds(objects);
+            }, what);
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}; the server has {JsonSerializer.Serialize(objects)}");
+        }
+        return objects;
+    }
+
     public static async Task DragAsync(Microsoft.Playwright.IPage page, float x1, float y1, float x2, float y2)
     {
         await page.Mouse.MoveAsync(x1, y1);

@@ -176,22 +176,16 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         return page;
     }
 
-    private static async Task<(float X, float Y)> OnPageAsync(IPage page, double x, double y)
-    {
-        var stage = await page.Locator(".stage").BoundingBoxAsync() ?? throw new InvalidOperationException("no stage");
-        return (stage.X + (float)x, stage.Y + (float)y);
-    }
-
     private static async Task ClickAsync(IPage page, double x, double y)
     {
-        var (px, py) = await OnPageAsync(page, x, y);
+        var (px, py) = await EditorSteps.OnPageAsync(page, (x, y));
         await page.Mouse.ClickAsync(px, py);
     }
 
     private static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
     {
-        var (x1, y1) = await OnPageAsync(page, from.X, from.Y);
-        var (x2, y2) = await OnPageAsync(page, to.X, to.Y);
+        var (x1, y1) = await EditorSteps.OnPageAsync(page, from);
+        var (x2, y2) = await EditorSteps.OnPageAsync(page, to);
         await EditorSteps.DragAsync(page, x1, y1, x2, y2);
     }
 
@@ -202,22 +196,6 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         await DragAsync(page, (x, y), (x + width, y + height));
     }
 
-    /// <summary>Waits until the server's objects (by id) satisfy <paramref name="holds"/>; says what they were if they never do.</summary>
-    private async Task<Dictionary<string, JsonElement>> SettledAsync(string canvas, Func<Dictionary<string, JsonElement>, bool> holds, string what)
-    {
-        var objects = new Dictionary<string, JsonElement>();
-        try
-        {
-            await Eventually.Until(async () =>
-            {
-                objects = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().ToDictionary(o => o.Name, o => o.Value.Clone());
-                return holds(objects);
-            }, what);
-        }
-        catch (TimeoutException e)
-        {
-            Assert.Fail($"{e.Message}; the server has {JsonSerializer.Serialize(objects)}");
-        }
-        return objects;
-    }
+    private Task<Dictionary<string, JsonElement>> SettledAsync(string canvas, Func<Dictionary<string, JsonElement>, bool> holds, string what) =>
+        EditorSteps.SettledObjectsAsync(fixture.Server, canvas, holds, what);
 }

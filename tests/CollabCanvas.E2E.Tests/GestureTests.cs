@@ -43,8 +43,8 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
         }
 
         // Bob sees the last size: a point inside the shape now, outside what was first drawn, has the shape's colour.
-        var shapeColour = await PixelAsync(alice, box.Centre);
-        await EventuallyPixelAsync(bob, (box.X + box.Width - 10, box.Y + box.Height - 10), shapeColour, "Bob sees the resized rectangle");
+        var shapeColour = await EditorSteps.PixelAsync(alice, box.Centre);
+        await EditorSteps.EventuallyPixelAsync(bob, (box.X + box.Width - 10, box.Y + box.Height - 10), shapeColour, "Bob sees the resized rectangle");
 
         await alice.Keyboard.PressAsync("Control+z"); // the last drag moved the left edge 20 px right
         await SettledAsync(canvas, objects => Matches(objects[id], box with { X = box.X - 20, Width = box.Width + 20 }), "one undo takes back the last resize");
@@ -87,20 +87,20 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
 
         // A quarter turn clockwise: from straight above the centre to straight right of it. Halfway, a screenshot.
         var (cx, cy) = box.Centre;
-        var (hx, hy) = await OnPageAsync(alice, box.RotateHandle);
+        var (hx, hy) = await EditorSteps.OnPageAsync(alice, box.RotateHandle);
         await alice.Mouse.MoveAsync(hx, hy);
         await alice.Mouse.DownAsync();
-        var (mx, my) = await OnPageAsync(alice, (cx + 120, cy - 120));
+        var (mx, my) = await EditorSteps.OnPageAsync(alice, (cx + 120, cy - 120));
         await alice.Mouse.MoveAsync(mx, my, new() { Steps = 6 });
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "rotate-in-progress.png") });
-        var (ex, ey) = await OnPageAsync(alice, (cx + 200, cy));
+        var (ex, ey) = await EditorSteps.OnPageAsync(alice, (cx + 200, cy));
         await alice.Mouse.MoveAsync(ex, ey, new() { Steps = 6 });
         await alice.Mouse.UpAsync();
         var turned = BoxOf((await SettledAsync(canvas, objects => Math.Abs(Number(objects[id], "rotation") - 90) < Tolerance, "a quarter turn"))[id]);
         Assert.Equal(box.Centre.X, turned.RotatedCentre.X, 1);
         Assert.Equal(box.Centre.Y, turned.RotatedCentre.Y, 1);
         // Bob sees it turned: below the original box, inside the turned one (120 wide, 160 tall about the same centre).
-        await EventuallyPixelAsync(bob, (cx, cy + 70), await PixelAsync(alice, box.Centre), "Bob sees the turned rectangle");
+        await EditorSteps.EventuallyPixelAsync(bob, (cx, cy + 70), await EditorSteps.PixelAsync(alice, box.Centre), "Bob sees the turned rectangle");
 
         await alice.Keyboard.PressAsync("Control+z");
         await SettledAsync(canvas, objects => Matches(objects[id], box), "undo turns it back");
@@ -159,7 +159,7 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
         var canvas = await fixture.Server.CreateCanvasAsync("Text");
         var page = await OpenAsync(canvas, "Alice");
         await page.Keyboard.PressAsync("t");
-        var (x, y) = await OnPageAsync(page, (300, 300));
+        var (x, y) = await EditorSteps.OnPageAsync(page, (300, 300));
         await page.Mouse.ClickAsync(x, y);
         await page.Locator("textarea.text-editor").WaitForAsync();
         await page.Keyboard.TypeAsync("Hello");
@@ -199,7 +199,7 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
             && Number(objects[child], "x") == 200 && Number(objects[child], "y") == 210, "the frame moved with its child");
 
         // Bob sees the child where it went with the frame: a point of it now, outside where it was drawn.
-        await EventuallyPixelAsync(bob, (270, 260), await PixelAsync(alice, (240, 240)), "Bob sees the frame's child moved");
+        await EditorSteps.EventuallyPixelAsync(bob, (270, 260), await EditorSteps.PixelAsync(alice, (240, 240)), "Bob sees the frame's child moved");
     }
 
     [Fact]
@@ -215,8 +215,8 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
         await DrawAsync(page, "r", box); // drawn where the view now shows canvas (400, 250)
         await SettledAsync(canvas, objects => objects.Values.Any(o => Matches(o, box with { X = 400, Y = 250 })), "a rectangle drawn after a Space-drag");
 
-        var (x1, y1) = await OnPageAsync(page, (600, 400));
-        var (x2, y2) = await OnPageAsync(page, (650, 300));
+        var (x1, y1) = await EditorSteps.OnPageAsync(page, (600, 400));
+        var (x2, y2) = await EditorSteps.OnPageAsync(page, (650, 300));
         await page.Mouse.MoveAsync(x1, y1);
         await page.Mouse.DownAsync(new() { Button = MouseButton.Middle });
         await page.Mouse.MoveAsync(x2, y2, new() { Steps = 8 });
@@ -263,18 +263,13 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
         return page;
     }
 
-    /// <summary>Where a canvas point is on the page at zoom 100% with no pan: measured each time, as the top bar may grow.</summary>
-    private static async Task<(float X, float Y)> OnPageAsync(IPage page, (double X, double Y) point)
-    {
-        var stage = await page.Locator(".stage").BoundingBoxAsync() ?? throw new InvalidOperationException("no stage");
-        return (stage.X + (float)point.X, stage.Y + (float)point.Y);
-    }
-
     private static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
     {
-        var (x1, y1) = await OnPageAsync(page, from);
-        var (x2, y2) = await OnPageAsync(page, to);
+        var (x1, y1) = await EditorSteps.OnPageAsync(page, from);
+        var (x2, y2) = await EditorSteps.OnPageAsync(page, to);
         await EditorSteps.DragAsync(page, x1, y1, x2, y2);
+        // A gesture may write while it moves: wait for the release's own write before anyone reads the server.
+        await EditorSteps.WaitSavedAsync(page);
     }
 
     /// <summary>Draws with a tool's key from corner to corner, which leaves the new object selected.</summary>
@@ -284,48 +279,6 @@ public class GestureTests(BrowserFixture fixture) : BrowserTest
         await DragAsync(page, (box.X, box.Y), (box.X + box.Width, box.Y + box.Height));
     }
 
-    /// <summary>Waits until the server's objects (by id) satisfy <paramref name="holds"/>; says what they were if they never do.</summary>
-    private async Task<Dictionary<string, JsonElement>> SettledAsync(string canvas, Func<Dictionary<string, JsonElement>, bool> holds, string what)
-    {
-        var objects = new Dictionary<string, JsonElement>();
-        try
-        {
-            await Eventually.Until(async () =>
-            {
-                objects = (await fixture.Server.DocumentAsync(canvas)).GetProperty("objects").EnumerateObject().ToDictionary(o => o.Name, o => o.Value.Clone());
-                return holds(objects);
-            }, what);
-        }
-        catch (TimeoutException e)
-        {
-            Assert.Fail($"{e.Message}; the server has {JsonSerializer.Serialize(objects)}");
-        }
-        return objects;
-    }
-
-    /// <summary>The colour of one CSS pixel at a canvas point, as the page shows it.</summary>
-    private static async Task<(int R, int G, int B)> PixelAsync(IPage page, (double X, double Y) point)
-    {
-        var (x, y) = await OnPageAsync(page, point);
-        var png = await page.ScreenshotAsync(new() { Clip = new() { X = (int)x, Y = (int)y, Width = 1, Height = 1 } });
-        var pixel = Png.Decode(png)[0, 0];
-        return (pixel.R, pixel.G, pixel.B);
-    }
-
-    private static async Task EventuallyPixelAsync(IPage page, (double X, double Y) point, (int R, int G, int B) colour, string what)
-    {
-        var seen = (R: -1, G: -1, B: -1);
-        try
-        {
-            await Eventually.Until(async () =>
-            {
-                seen = await PixelAsync(page, point);
-                return Math.Abs(seen.R - colour.R) + Math.Abs(seen.G - colour.G) + Math.Abs(seen.B - colour.B) < 24;
-            }, what);
-        }
-        catch (TimeoutException e)
-        {
-            Assert.Fail($"{e.Message}: {seen} at {point}, expected {colour}");
-        }
-    }
+    private Task<Dictionary<string, JsonElement>> SettledAsync(string canvas, Func<Dictionary<string, JsonElement>, bool> holds, string what) =>
+        EditorSteps.SettledObjectsAsync(fixture.Server, canvas, holds, what);
 }

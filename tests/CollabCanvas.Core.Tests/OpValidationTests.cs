@@ -15,7 +15,7 @@ public class OpValidationTests
 
     [Theory]
     [InlineData("""[{"op":"put","id":"a","props":{"type":"rect","x":1,"y":2,"width":3,"height":4,"fill":"#ff0000"}}]""")]
-    [InlineData("""[{"op":"put","id":"a_b-C9","props":{"fill":"#fff","stroke":"#00ff0080","opacity":0.5,"locked":true}}]""")]
+    [InlineData("""[{"op":"put","id":"a_b-C9","props":{"fill":"#fff","stroke":"#00ff0080","opacity":0.5,"locked":true,"hidden":false}}]""")]
     [InlineData("""[{"op":"put","id":"t","props":{"type":"text","text":"hi","fontSize":16,"fontWeight":700,"textAlign":"center","fontFamily":"Inter, sans-serif"}}]""")]
     [InlineData("""[{"op":"put","id":"p","props":{"type":"path","points":[0,0,10,10,20,5]}}]""")]
     [InlineData("""[{"op":"put","id":"r","props":{"dash":"dashed","cornerRadius":12,"strokeWidth":4}}]""")]
@@ -57,6 +57,7 @@ public class OpValidationTests
     [InlineData("""[{"op":"put","id":"a","props":{"fontSize":0}}]""", "ops[0].props.fontSize: must be between 1 and 1000")]
     [InlineData("""[{"op":"put","id":"a","props":{"textAlign":"justify"}}]""", "ops[0].props.textAlign: must be one of center, left, right")]
     [InlineData("""[{"op":"put","id":"a","props":{"locked":"yes"}}]""", "ops[0].props.locked: must be true or false")]
+    [InlineData("""[{"op":"put","id":"a","props":{"hidden":1}}]""", "ops[0].props.hidden: must be true or false")]
     [InlineData("""[{"op":"put","id":"a","props":{"parentId":"a b"}}]""", "ops[0].props.parentId: must be an object id")]
     [InlineData("""[{"op":"put","id":"a","props":{"groupId":""}}]""", "ops[0].props.groupId: must be an object id")]
     [InlineData("""[{"op":"put","id":"a","props":{}}]""", "ops[0].props: must not be empty")]

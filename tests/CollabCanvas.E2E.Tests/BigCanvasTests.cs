@@ -6,7 +6,7 @@ namespace CollabCanvas.E2E.Tests;
 
 /// <summary>
 /// A canvas big enough (3,000 objects) that the editor draws it from a bitmap around the view and builds nodes lazily
-/// (docs/architecture.md, "Big canvases"): what a peer changes, restacks or deletes shows on screen, panning past the
+/// (docs/architecture.md, "Big canvases"): what a peer changes, restacks, hides or deletes shows on screen, panning past the
 /// bitmap's edge shows what lies there, and a shape reached by panning can be dragged.
 /// </summary>
 public class BigCanvasTests(BrowserFixture fixture) : BrowserTest
@@ -46,6 +46,10 @@ public class BigCanvasTests(BrowserFixture fixture) : BrowserTest
         await peer.SendOpsAsync("move", JsonSerializer.Serialize(new[] { Put("blue", new { x = 500, y = 100 }) }));
         await PixelAsync(page, 540, 140, Blue, "the blue square where the peer moved it");
         await PixelAsync(page, 210, 210, Canvas, "the canvas where the blue square was");
+        await peer.SendOpsAsync("hide", JsonSerializer.Serialize(new[] { Put("blue", new { hidden = true }) }));
+        await PixelAsync(page, 540, 140, Canvas, "the canvas where the peer hid the blue square");
+        await peer.SendOpsAsync("show", JsonSerializer.Serialize(new[] { Put("blue", new { hidden = (bool?)null }) }));
+        await PixelAsync(page, 540, 140, Blue, "the blue square shown again");
         await peer.SendOpsAsync("delete", JsonSerializer.Serialize(new[] { new { op = "delete", id = "red" } }));
         await PixelAsync(page, 120, 120, Canvas, "the canvas where the deleted red square was");
 

@@ -128,6 +128,48 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
     }
 
     [Fact]
+    public async Task The_eye_hides_an_object_for_every_window_until_shown_again_each_click_one_undo_step()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Hide");
+        var alice = await OpenAsync(canvas, "Alice");
+        var bob = await OpenAsync(canvas, "Bob");
+        await DrawAsync(alice, "r", 200, 200, 100, 80);
+        var id = (await SettledAsync(canvas, objects => objects.Count == 1, "the rectangle")).Keys.Single();
+        var middle = (250.0, 240.0);
+        var background = await EditorSteps.PixelAsync(alice, (600, 400));
+        var drawn = await EditorSteps.PixelAsync(alice, middle);
+        Assert.NotEqual(background, drawn);
+        await EditorSteps.EventuallyPixelAsync(bob, middle, drawn, "the rectangle in Bob's window");
+
+        await alice.Keyboard.PressAsync("Alt+l");
+        var row = alice.Locator(".layers .layer").First;
+        await row.HoverAsync();
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Hide Rectangle" }).ClickAsync();
+        await SettledAsync(canvas, objects => objects[id].TryGetProperty("hidden", out var h) && h.GetBoolean(), "hidden on the server");
+        await EditorSteps.EventuallyPixelAsync(bob, middle, background, "the rectangle gone from Bob's window");
+        await EditorSteps.EventuallyPixelAsync(alice, middle, background, "the rectangle gone from Alice's window");
+        await Assertions.Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("layer-hidden")); // dimmed
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "layers-hidden.png") });
+
+        // Where it was, a click and a marquee take nothing, and Select all leaves it out.
+        await ClickAsync(bob, 250, 240);
+        await Assertions.Expect(bob.Locator(".properties")).ToBeHiddenAsync();
+        await DragAsync(bob, (150, 150), (350, 330));
+        await Assertions.Expect(bob.Locator(".properties")).ToBeHiddenAsync();
+        await bob.Keyboard.PressAsync("Control+a");
+        await Assertions.Expect(bob.Locator(".properties")).ToBeHiddenAsync();
+
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Show Rectangle" }).ClickAsync();
+        await EditorSteps.EventuallyPixelAsync(bob, middle, drawn, "the rectangle back in Bob's window");
+        await SettledAsync(canvas, objects => !objects[id].TryGetProperty("hidden", out _), "shown on the server");
+        await alice.Keyboard.PressAsync("Control+z");
+        await EditorSteps.EventuallyPixelAsync(bob, middle, background, "hidden again by one undo");
+        await alice.Keyboard.PressAsync("Control+z");
+        await EditorSteps.EventuallyPixelAsync(bob, middle, drawn, "shown again by a second undo");
+        await SettledAsync(canvas, objects => !objects[id].TryGetProperty("hidden", out _), "shown on the server after the undos");
+    }
+
+    [Fact]
     public async Task A_group_is_selected_and_moved_as_one_until_ungrouped()
     {
         var canvas = await fixture.Server.CreateCanvasAsync("Group");

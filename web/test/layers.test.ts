@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { groupOps, ungroupOps, withGroups } from '../src/editor/groups';
 import { layerName, layerRows, reorderOps } from '../src/editor/layers';
 import { CanvasModel } from '../src/sync/model';
+import { isHidden, shown, toggleHiddenOps } from '../src/editor/visibility';
 
 const model = CanvasModel.from({
   a: { type: 'rect', z: 'V000' },
@@ -63,5 +64,22 @@ describe('groups', () => {
     expect(groupOps(grouped, ['a', 'c'], 'g3')).toEqual([{ op: 'put', id: 'a', props: { groupId: 'g3' } }, { op: 'put', id: 'c', props: { groupId: 'g3' } }]);
     expect(groupOps(grouped, ['c'], 'g3')).toEqual([]);
     expect(ungroupOps(grouped, ['a', 'c'])).toEqual([{ op: 'put', id: 'a', props: { groupId: null } }]);
+  });
+});
+
+describe('visibility', () => {
+  const doc = CanvasModel.from({
+    a: { type: 'rect', hidden: true }, b: { type: 'rect' },
+    f: { type: 'frame', hidden: true }, g: { type: 'frame', parentId: 'f' }, c: { type: 'rect', parentId: 'g' },
+  });
+
+  it('takes an object inside a hidden frame, at any depth, as hidden', () => {
+    expect(['a', 'b', 'f', 'g', 'c'].map(id => isHidden(doc, doc.get(id)))).toEqual([true, false, true, true, true]);
+    expect(shown(doc, doc.ids())).toEqual(['b']);
+  });
+
+  it('hides all when any is shown, else shows all, only objects that exist', () => {
+    expect(toggleHiddenOps(doc, ['a', 'b', 'gone'])).toEqual([{ op: 'put', id: 'a', props: { hidden: true } }, { op: 'put', id: 'b', props: { hidden: true } }]);
+    expect(toggleHiddenOps(doc, ['a', 'f'])).toEqual([{ op: 'put', id: 'a', props: { hidden: null } }, { op: 'put', id: 'f', props: { hidden: null } }]);
   });
 });

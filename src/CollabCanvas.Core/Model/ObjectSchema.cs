@@ -72,6 +72,9 @@ public static class ObjectSchema
         ["z"] = ZIndex,
         ["name"] = String(static _ => 256, static _ => true),
         ["locked"] = Bool,
+        // Hidden objects stay in the document (and in a JSON export, which is the document) but are not drawn, hit or
+        // exported as a picture; a hidden frame hides what it holds. The editor's eye in the layers panel.
+        ["hidden"] = Bool,
         // Objects with the same groupId are one group: selected, moved and aligned together (the editor's Ctrl+G). A
         // label rather than an object: a group has no drawing, size or place of its own to keep in step, and deleting
         // every member leaves nothing behind.

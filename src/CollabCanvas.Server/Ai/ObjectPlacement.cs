@@ -7,7 +7,7 @@ namespace CollabCanvas.Server.Ai;
 
 /// <summary>
 /// One object of a <c>place_objects</c> call: the canvas's own props (<see cref="ObjectSchema"/>, same names and
-/// bounds) minus what the server decides (<c>z</c>, <c>locked</c>), plus an id of the model's choosing that
+/// bounds) minus what the server decides (<c>z</c>, <c>locked</c>, <c>hidden</c>: what a model draws is shown), plus an id of the model's choosing that
 /// <c>parentId</c> refers to. The tool's JSON schema is generated from this record; a test holds it to Core's props.
 /// </summary>
 public sealed record PlacedObject
@@ -83,7 +83,7 @@ public static class ObjectPlacement
             foreach (var member in element.EnumerateObject())
             {
                 if (member.Name == "id") id = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
-                else if (member.Name is "z" or "locked") errors.Add($"{at}.{member.Name}: set by the server, leave it out");
+                else if (member.Name is "z" or "locked" or "hidden") errors.Add($"{at}.{member.Name}: set by the server, leave it out");
                 else props[member.Name] = JsonNode.Parse(member.Value.GetRawText());
             }
             if (string.IsNullOrWhiteSpace(id) || id.Length > ObjectSchema.MaxIdLength)

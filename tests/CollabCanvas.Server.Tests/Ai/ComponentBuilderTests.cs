@@ -213,9 +213,9 @@ public class ToolCatalogTests
         var tool = CollabCanvas.Server.Ai.ToolCatalog.All.Single(t => t.Name == "place_objects");
         var item = tool.Schema["properties"]!["objects"]!["items"]!;
         var offered = item["properties"]!.AsObject().Select(p => p.Key).Where(name => name != "id").ToList(); // the model's own id is extra
-        // Core's props under Core's names, all but those the server decides (stacking, locking), the font family (the
+        // Core's props under Core's names, all but those the server decides (stacking, locking, hiding), the font family (the
         // theme's) and connector bindings and groups (they name canvas ids, which the model does not give).
-        Assert.Equal(CollabCanvas.Core.Model.ObjectSchema.Props.Keys.Except(["z", "locked", "fontFamily", "startBinding", "endBinding", "groupId"]).Order(),
+        Assert.Equal(CollabCanvas.Core.Model.ObjectSchema.Props.Keys.Except(["z", "locked", "hidden", "fontFamily", "startBinding", "endBinding", "groupId"]).Order(),
             offered.Order());
         Assert.Equal(CollabCanvas.Server.Ai.ObjectPlacement.Types, item["properties"]!["type"]!["enum"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.Subset(CollabCanvas.Core.Model.ObjectSchema.Types.ToHashSet(), CollabCanvas.Server.Ai.ObjectPlacement.Types.ToHashSet());

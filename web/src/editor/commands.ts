@@ -7,6 +7,7 @@ import { nudgeOps, restackOps, stepOps, zRange } from './structure';
 import { movable, toggleLockOps } from './layers';
 import { groupOps, ungroupOps } from './groups';
 import { ARRANGE_BUTTONS } from './align';
+import { shown, toggleHiddenOps } from './visibility';
 import type { AlignCommand, Command } from './tools';
 import type { EditorServices } from './tools/tool';
 
@@ -49,7 +50,7 @@ export function createCommands(editor: CommandServices): Record<Command, (e: { s
     duplicate: () => paste(editor, copyOf(editor.doc(), [...editor.selection()]), 20),
     copy: () => {}, // the browser's copy event does it (installClipboard), with no permission prompt
     paste: () => {},
-    'select-all': () => editor.select(movable(editor.doc(), [...editor.doc().ids()])),
+    'select-all': () => editor.select(shown(editor.doc(), movable(editor.doc(), [...editor.doc().ids()]))),
     'bring-front': () => restack(zRange(editor.doc()).top, undefined),
     'send-back': () => restack(undefined, zRange(editor.doc()).bottom),
     'bring-forward': () => editor.submit(stepOps(editor.doc(), editor.selection(), +1)),
@@ -57,6 +58,7 @@ export function createCommands(editor: CommandServices): Record<Command, (e: { s
     'zoom-selection': () => editor.zoomTo(editor.selectionBounds()),
     ai: () => editor.openAi(),
     lock: () => editor.submit(toggleLockOps(editor.doc(), editor.selection())),
+    hide: () => editor.submit(toggleHiddenOps(editor.doc(), editor.selection())),
     group: () => editor.submit(groupOps(editor.doc(), editor.selection(), editor.newId())),
     ungroup: () => editor.submit(ungroupOps(editor.doc(), editor.selection())),
     layers: () => editor.toggleLayers(),

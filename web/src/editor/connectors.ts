@@ -10,6 +10,7 @@ import {
   BINDABLE_TYPES, CONNECTOR_TYPES, anchorIn, bindingOf, contains, drawnPoints, type BindingEnd, type Point,
 } from '../sync/connectors';
 import { compareStacking } from './zindex';
+import { isHidden } from './visibility';
 
 const HIGHLIGHT = '#1971c2';
 const ENDS: readonly BindingEnd[] = ['startBinding', 'endBinding'];
@@ -199,7 +200,7 @@ export class ConnectorEditing {
   private targetAt(at: Point, except?: string): string | undefined {
     let top: { id: string; type: string; z?: unknown } | undefined;
     for (const [id, obj] of this.host.model().entries()) {
-      if (id === except || !BINDABLE_TYPES[obj.type] || !contains(obj, at)) continue;
+      if (id === except || !BINDABLE_TYPES[obj.type] || !contains(obj, at) || isHidden(this.host.model(), obj)) continue;
       const candidate = { id, type: obj.type, z: obj.z };
       if (!top || compareStacking(candidate, top) > 0) top = candidate;
     }

@@ -1,4 +1,4 @@
-// The layers panel, and lock. Lock: a locked object stays where it is drawn but the canvas does not take it: a press on it is a press on what is
+// The layers panel (with the eye of visibility.ts), and lock. Lock: a locked object stays where it is drawn but the canvas does not take it: a press on it is a press on what is
 // behind it (the background starts a marquee), a marquee and Select all leave it out, and no drag, handle, nudge or
 // alignment moves it. It can still be selected in the layers panel (to unlock it, rename it, reorder it).
 import type { CanvasModel } from '../sync/model';
@@ -6,6 +6,7 @@ import type { CanvasObject, Op } from '../sync/protocol';
 import { TYPE_NAMES } from './properties';
 import { readableKeys } from './tools';
 import { compareStacking, keyBetween } from './zindex';
+import { isHidden, toggleHiddenOps } from './visibility';
 
 export const isLocked = (obj: CanvasObject | undefined): boolean => obj?.locked === true;
 
@@ -86,6 +87,9 @@ const ROW_HEIGHT = 28;
 /** Padlocks, shut and open, as 24×24 line drawings. */
 const LOCKED = 'M8 11V8a4 4 0 0 1 8 0v3M6 11h12v9H6z';
 const UNLOCKED = 'M8 11V8a4 4 0 0 1 7.7-1.5M6 11h12v9H6z';
+/** An eye, open and struck through. */
+const EYE = 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 1 0 0-5z';
+const EYE_SHUT = `${EYE}M4 4l16 16`;
 /** Rows built beyond each end of the view, so that a short scroll shows rows at once. */
 const OVERSCAN = 8;
 
@@ -142,6 +146,8 @@ export class LayersPanel {
         this.changed();
       } else if (button.classList.contains('layer-lock') && this.host.editable()) {
         this.host.submit(toggleLockOps(this.host.model(), [id]));
+      } else if (button.classList.contains('layer-eye') && this.host.editable()) {
+        this.host.submit(toggleHiddenOps(this.host.model(), [id]));
       }
       this.host.focusCanvas();
     });
@@ -215,7 +221,17 @@ export class LayersPanel {
     lock.setAttribute('aria-label', `${locked ? 'Unlock' : 'Lock'} ${name.textContent}`);
     lock.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${locked ? LOCKED : UNLOCKED}"/></svg>`;
     lock.disabled = !this.host.editable();
-    row.append(fold, name, lock);
+    const eye = document.createElement('button');
+    eye.type = 'button';
+    eye.className = 'layer-eye';
+    const hidden = obj.hidden === true;
+    eye.setAttribute('aria-pressed', String(hidden));
+    eye.setAttribute('aria-label', `${hidden ? 'Show' : 'Hide'} ${name.textContent}`);
+    eye.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${hidden ? EYE_SHUT : EYE}"/></svg>`;
+    eye.disabled = !this.host.editable();
+    // Dimmed when not drawn: hidden itself, or inside a hidden frame.
+    if (isHidden(this.host.model(), obj)) row.classList.add('layer-hidden');
+    row.append(fold, name, eye, lock);
     return row;
   }
 

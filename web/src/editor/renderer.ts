@@ -8,7 +8,8 @@
 // - the hit canvas (what the pointer is over) is drawn when the pointer asks, not on every frame of a pan, and a
 //   wheel (pan, zoom) does not ask;
 // - from 2,000 objects on, the layer draws from a bitmap of a region around the view (or of the whole canvas when
-//   zoomed out), so a pan draws one image, and a change draws again only the part of the bitmap it touched.
+//   zoomed out), so a pan draws one image, and a change draws again only the part of the bitmap it touched;
+// - a hidden object (visibility.ts) has no node and no box in the index, so no path draws, hits, culls or exports it.
 // docs/architecture.md, "Big canvases", says why and what it costs.
 import Konva from 'konva';
 import { SceneCanvas } from 'konva/lib/Canvas';
@@ -19,6 +20,8 @@ import type { Palette } from './colors';
 import { SHAPES, TEXT_DEFAULTS, DEFAULT_STROKE_WIDTH } from './shapes';
 import { compareStacking, type Stacked } from './zindex';
 import { intersects, SpatialIndex, type Bounds } from './spatialIndex';
+import { descendantsOf } from './structure';
+import { isHidden } from './visibility';
 
 /** A bitmap larger than this many pixels is not kept (memory); the layer draws its nodes instead. */
 const MAX_SNAPSHOT_PIXELS = 32_000_000;
@@ -150,6 +153,8 @@ export class Renderer {
   private extent: Bounds | null = null;
   /** The nodes shown now (the others are hidden or not built): those that meet `shownBox`. */
   private shown = new Set<string>();
+  /** The objects hidden (themselves or by a hidden frame): drawn nowhere, in no index. */
+  private readonly hidden = new Set<string>();
   /** What the stage shows (canvas units), and the box whose objects are shown: the view, or the bitmap's box. */
   private view: Bounds | null = null;
   private shownBox: Bounds | null = null;
@@ -185,6 +190,11 @@ export class Renderer {
     if (replaced || ids === 'all') this.extent = null;
     const todo = ids === 'all' || replaced ? new Set([...this.built.keys(), ...(ids === 'all' ? model.ids() : ids), ...(replaced ? model.ids() : [])])
       : this.bindings.withDependents(ids);
+    // A frame shown or hidden shows or hides what it holds.
+    for (const id of [...todo]) {
+      const obj = model.get(id);
+      if (obj?.type === 'frame' && isHidden(model, obj) !== this.hidden.has(id)) for (const inner of descendantsOf(model, id)) todo.add(inner);
+    }
     const regions: Bounds[] = [];
     let drawn = false;
     this.changing(regions, () => {
@@ -204,9 +214,11 @@ export class Renderer {
   /** Brings one object's node and box up to date; true when what is drawn changed. */
   private updateOne(model: CanvasModel, id: string): boolean {
     const obj = model.get(id);
-    this.bindings.set(id, obj);
+    this.bindings.set(id, obj); // a connector bound to a hidden shape still follows it
     const node = this.built.get(id);
-    if (!obj) {
+    const hidden = !!obj && isHidden(model, obj);
+    if (hidden) this.hidden.add(id); else this.hidden.delete(id);
+    if (!obj || hidden) {
       node?.destroy();
       this.built.delete(id);
       this.shown.delete(id);
@@ -308,7 +320,7 @@ export class Renderer {
   /** Builds every node (an export draws them all). */
   buildAll(): void {
     if (!this.model) return;
-    const missing = [...this.model.ids()].filter(id => !this.built.has(id));
+    const missing = [...this.model.ids()].filter(id => !this.built.has(id) && !this.hidden.has(id));
     this.changing([], () => {
       for (const id of missing) this.build(id, this.model!.get(id)!, false);
       if (missing.length > 0) this.sortAll();
@@ -319,7 +331,7 @@ export class Renderer {
     const existing = this.built.get(id);
     if (existing || !this.model) return existing;
     const obj = this.model.get(id);
-    return obj && this.build(id, obj, true);
+    return obj && !this.hidden.has(id) ? this.build(id, obj, true) : undefined;
   }
 
   /** Shows the object's node (building it) when its box meets the view, hides it otherwise; true when that changed what is drawn. */

@@ -16,7 +16,7 @@ export const TOOLS: { name: ToolName; label: string; key: string; icon: string }
 export type Command =
   | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo'
   | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'bring-forward' | 'send-backward' | 'select-all'
-  | 'zoom-selection' | 'ai' | 'lock' | 'layers' | 'group' | 'ungroup' | AlignCommand;
+  | 'zoom-selection' | 'ai' | 'lock' | 'hide' | 'layers' | 'group' | 'ungroup' | AlignCommand;
 
 /** Align and distribute (align.ts): each moves the unlocked part of a multi-selection as one undoable change. */
 export type AlignCommand =
@@ -49,6 +49,7 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Shift+1', command: 'zoom-fit', label: 'Zoom to fit' },
   { keys: 'Shift+2', command: 'zoom-selection', label: 'Zoom to the selection' },
   { keys: 'Mod+Shift+l', command: 'lock', label: 'Lock or unlock the selection (locked: not selected or moved on the canvas; with nothing selected, unlock all)' },
+  { keys: 'Mod+Shift+h', command: 'hide', label: 'Hide or show the selection (hidden: not drawn, selected only in the layers panel)' },
   { keys: 'Mod+g', command: 'group', label: 'Group the selection (a press on one selects the group)' },
   { keys: 'Mod+Shift+g', command: 'ungroup', label: 'Ungroup' },
   { keys: 'Alt+l', command: 'layers', label: 'Show or hide the layers panel' },

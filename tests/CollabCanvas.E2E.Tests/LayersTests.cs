@@ -202,6 +202,98 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("Rectangle");
     }
 
+    [Fact]
+    public async Task A_group_is_a_folder_of_the_layers_panel_that_selects_nudges_and_locks_its_members()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Group rows");
+        var alice = await OpenAsync(canvas, "Alice");
+        var bob = await OpenAsync(canvas, "Bob");
+        await DrawAsync(alice, "r", 100, 100, 80, 60);
+        await DrawAsync(alice, "r", 300, 100, 80, 60);
+        await DrawAsync(alice, "o", 100, 300, 60, 60);
+        var ids = await SettledAsync(canvas, objects => objects.Count == 3, "three shapes");
+        string At(double x, double y) => ids.Single(o => Number(o.Value, "x") == x && Number(o.Value, "y") == y).Key;
+        var (left, right, ellipse) = (At(100, 100), At(300, 100), At(100, 300));
+        await alice.Keyboard.PressAsync("Escape");
+        await DragAsync(alice, (60, 60), (420, 200));
+        await alice.Keyboard.PressAsync("Control+g");
+        await alice.Keyboard.PressAsync("Escape");
+
+        await alice.Keyboard.PressAsync("Alt+l");
+        var names = alice.Locator(".layers .layer-name");
+        // The group stands where its topmost member would, its members one step in.
+        await Assertions.Expect(names).ToHaveTextAsync(["Ellipse", "Group", "Rectangle", "Rectangle"]);
+        var rows = alice.Locator(".layers .layer");
+        Assert.True(await IndentOfAsync(rows.Nth(2)) > await IndentOfAsync(rows.Nth(1)), "a member is indented under its group");
+        await bob.Keyboard.PressAsync("Alt+l");
+        await Assertions.Expect(bob.Locator(".layers .layer-name")).ToHaveTextAsync(["Ellipse", "Group", "Rectangle", "Rectangle"]);
+
+        await rows.Nth(1).ClickAsync();
+        await Assertions.Expect(alice.Locator(".properties h2")).ToHaveTextAsync("2 rectangles");
+        await Assertions.Expect(rows.Nth(1)).ToHaveAttributeAsync("aria-selected", "true");
+        await Assertions.Expect(bob.Locator(".layers .layer").Nth(1)).ToHaveAttributeAsync("aria-selected", "false"); // Bob's own selection
+        await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "layers-group.png") });
+        await alice.Keyboard.PressAsync("ArrowRight");
+        await SettledAsync(canvas, objects => Number(objects[left], "x") == 101 && Number(objects[right], "x") == 301 && Number(objects[ellipse], "x") == 100,
+            "the group's members nudged as one");
+
+        await rows.Nth(1).HoverAsync();
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Lock Group" }).ClickAsync();
+        await SettledAsync(canvas, objects => objects[left].TryGetProperty("locked", out _) && objects[right].TryGetProperty("locked", out _)
+            && !objects[ellipse].TryGetProperty("locked", out _), "both members locked from the group's row");
+        await Assertions.Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Unlock Group" })).ToHaveAttributeAsync("aria-pressed", "true");
+
+        await alice.Locator(".layers .layer-group .layer-fold").ClickAsync();
+        await Assertions.Expect(names).ToHaveTextAsync(["Ellipse", "Group"]);
+    }
+
+    [Fact]
+    public async Task A_locked_object_selected_in_the_layers_panel_has_no_handles_and_moves_by_no_drag_or_key_nor_its_ends()
+    {
+        var canvas = await fixture.Server.CreateCanvasAsync("Locked handles");
+        var page = await OpenAsync(canvas, "Alice");
+        await DrawAsync(page, "r", 200, 200, 100, 80);
+        var id = (await SettledAsync(canvas, objects => objects.Count == 1, "the rectangle")).Keys.Single();
+        // The bottom-right resize handle, a white square on the corner, while it is selected and unlocked.
+        var nearCorner = (297.0, 277.0);
+        var handle = await EditorSteps.PixelAsync(page, nearCorner);
+        var fill = await EditorSteps.PixelAsync(page, (250, 240));
+        Assert.True(handle.R > 240 && handle.G > 240 && handle.B > 240, $"a white handle at the corner, not {handle}");
+
+        // Locked while selected: the handles go, and the rectangle is not dragged by its body.
+        await page.Keyboard.PressAsync("Control+Shift+L");
+        await EditorSteps.EventuallyPixelAsync(page, nearCorner, fill, "the handle gone once locked");
+        await DragAsync(page, (250, 240), (400, 340));
+
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("Alt+l");
+        await page.Locator(".layers .layer").First.ClickAsync();
+        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("Rectangle"); // selected from the panel
+        await EditorSteps.EventuallyPixelAsync(page, nearCorner, fill, "no handle on the locked rectangle");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "locked-from-panel.png") });
+        await DragAsync(page, (300, 280), (360, 330)); // where the resize handle was
+        await DragAsync(page, (250, 150), (350, 200)); // where the turn handle was
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("Shift+ArrowDown");
+
+        // A locked arrow selected in the panel has no end handles to drag either.
+        await DrawAsync(page, "a", 450, 100, 150, 0);
+        await page.Keyboard.PressAsync("Control+Shift+L");
+        var arrow = (await SettledAsync(canvas, objects => objects.Count == 2 && objects.Values.All(o => o.TryGetProperty("locked", out _)), "the arrow locked"))
+            .Single(o => o.Key != id);
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator(".layers .layer").First.ClickAsync();
+        await Assertions.Expect(page.Locator(".properties h2")).ToHaveTextAsync("Arrow");
+        await DragAsync(page, (600, 100), (650, 200));
+
+        // A later change of the same page reaches the server after anything the gestures would have sent.
+        await DrawAsync(page, "o", 500, 400, 60, 60);
+        var objects = await SettledAsync(canvas, objects => objects.Count == 3, "the ellipse drawn after the gestures");
+        Assert.Equal((200.0, 200.0, 100.0, 80.0, 0.0),
+            (Number(objects[id], "x"), Number(objects[id], "y"), Number(objects[id], "width"), Number(objects[id], "height"), Number(objects[id], "rotation")));
+        Assert.Equal(EditorSteps.Canonical(arrow.Value), EditorSteps.Canonical(objects[arrow.Key]));
+    }
+
     private static async Task<double> IndentOfAsync(ILocator row) =>
         double.Parse((await row.EvaluateAsync<string>("r => getComputedStyle(r).paddingLeft")).Replace("px", ""), System.Globalization.CultureInfo.InvariantCulture);
 

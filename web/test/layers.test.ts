@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupOps, ungroupOps, withGroups } from '../src/editor/groups';
-import { layerName, layerRows, reorderOps } from '../src/editor/layers';
+import { layerName, layerRows, reorderOps, rowObjects } from '../src/editor/layers';
 import { CanvasModel } from '../src/sync/model';
 import { isHidden, shown, toggleHiddenOps } from '../src/editor/visibility';
 
@@ -26,6 +26,31 @@ describe('layerRows', () => {
 
   it('names a layer by its name, a text by its first line, anything else by its type', () => {
     expect(['b', 't', 'a', 'f'].map(id => layerName(model.get(id)!))).toEqual(['Bee', 'Hello there', 'Rectangle', 'Frame']);
+  });
+});
+
+describe('layerRows with groups', () => {
+  const grouped = CanvasModel.from({
+    a: { type: 'rect', z: 'V000', groupId: 'g' },
+    b: { type: 'rect', z: 'V001' },
+    c: { type: 'ellipse', z: 'V002', groupId: 'g' },
+    f: { type: 'frame', z: 'V003' },
+    d: { type: 'rect', z: 'V004', parentId: 'f', groupId: 'g' },
+  });
+
+  it('lists a group as a folder at its topmost member, its members one level in, per parent', () => {
+    expect(layerRows(grouped, new Set()).map(r => [r.id, r.depth, r.folder])).toEqual([
+      ['group::g', 0, true], ['c', 1, false], ['a', 1, false], ['b', 0, false], ['f', 0, true], ['group:f:g', 1, true], ['d', 2, false],
+    ]);
+    expect(layerRows(grouped, new Set(['group::g'])).map(r => r.id)).toEqual(['group::g', 'b', 'f', 'group:f:g', 'd']);
+  });
+
+  it('stands a group row for its members, and never drags it', () => {
+    const rows = layerRows(grouped, new Set());
+    expect(rowObjects(rows[0])).toEqual(['c', 'a']);
+    expect(rowObjects(rows[3])).toEqual(['b']);
+    expect(reorderOps(grouped, rows, 'b', 0)).toHaveLength(1); // above the group's row: above c
+    expect(reorderOps(grouped, rows, 'group::g', 4)).toEqual([]);
   });
 });
 

@@ -171,12 +171,16 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const showSelection = (previous: readonly string[]) => {
     // Only nodes that left the selection: turning dragging off mid-drag would end the drag.
     for (const id of previous) if (!selection.includes(id)) renderer.nodes.get(id)?.draggable(false);
-    const nodes = movable(client.local, selection).map(id => renderer.nodes.get(id)).filter((n): n is Konva.Shape => !!n);
+    const nodeOf = (id: string) => renderer.nodes.get(id);
+    const moving = movable(client.local, selection);
+    const nodes = moving.map(nodeOf).filter((n): n is Konva.Shape => !!n);
+    // Locked objects selected in the layers panel: outlined, with no handles (a press on one is a press on the background).
+    const locked = selection.filter(id => !moving.includes(id)).map(nodeOf).filter((n): n is Konva.Shape => !!n);
     const editable = client.role !== 'viewer';
     for (const node of nodes) node.draggable(tool === 'select' && editable);
     // Drawing tools draw over the selection, so its handles only take presses with the select tool.
-    handles.show(nodes, selection.map(id => client.local.get(id)?.type), tool === 'select', editable);
-    connectors.showHandles(selection, tool === 'select' && editable);
+    handles.show(nodes.length > 0 ? nodes : locked, selection.map(id => client.local.get(id)?.type), tool === 'select', editable && nodes.length > 0);
+    connectors.showHandles(moving, tool === 'select' && editable);
     overlay.batchDraw();
     if (on('StylePanel')) properties.show(selection, client.local);
     arrangeBar.show(editable ? nodes.length : 0);

@@ -23,13 +23,25 @@ export function toggleLockOps(model: CanvasModel, ids: readonly string[]): Op[] 
   return ids.filter(id => model.has(id)).map(id => ({ op: 'put' as const, id, props: { locked: lock ? true : null } }));
 }
 
-/** One line of the layers panel: an object, how deep in frames it is, and whether it holds others. */
-export interface LayerRow { id: string; obj: CanvasObject; depth: number; folder: boolean }
+/**
+ * One line of the layers panel: an object, how deep in frames and groups it is, and whether it holds others; or a
+ * group (groups.ts), a folder of its members under one parent, whose row id (`group:PARENT:GROUP`) no object id can be
+ * (ids have no colon).
+ */
+export type LayerRow =
+  | { kind: 'object'; id: string; obj: CanvasObject; depth: number; folder: boolean }
+  | { kind: 'group'; id: string; members: string[]; depth: number; folder: true };
+
+/** The objects a row stands for: its object, or a group's members. */
+export const rowObjects = (row: LayerRow): string[] => (row.kind === 'group' ? row.members : [row.id]);
 
 const topFirst = (model: CanvasModel) => (a: string, b: string) =>
   compareStacking({ id: b, ...model.get(b)! }, { id: a, ...model.get(a)! });
 
-/** The objects as the panel lists them: the top of the stacking order first, each frame followed by what is inside it. */
+/**
+ * The objects as the panel lists them: the top of the stacking order first, each frame followed by what is inside it;
+ * the members of a group that share a parent follow one group row, at the place of the topmost of them.
+ */
 export function layerRows(model: CanvasModel, collapsed: ReadonlySet<string>): LayerRow[] {
   const children = new Map<string | undefined, string[]>();
   for (const [id, obj] of model.entries()) {
@@ -39,11 +51,22 @@ export function layerRows(model: CanvasModel, collapsed: ReadonlySet<string>): L
     else children.set(parent, [id]);
   }
   const rows: LayerRow[] = [];
+  const add = (id: string, depth: number) => {
+    const inside = children.has(id);
+    rows.push({ kind: 'object', id, obj: model.get(id)!, depth, folder: inside });
+    if (inside && !collapsed.has(id)) visit(id, depth + 1);
+  };
   const visit = (parent: string | undefined, depth: number) => {
-    for (const id of (children.get(parent) ?? []).sort(topFirst(model))) {
-      const inside = children.has(id);
-      rows.push({ id, obj: model.get(id)!, depth, folder: inside });
-      if (inside && !collapsed.has(id)) visit(id, depth + 1);
+    const siblings = (children.get(parent) ?? []).sort(topFirst(model));
+    const listed = new Set<string>();
+    for (const id of siblings) {
+      const group = model.get(id)!.groupId;
+      if (typeof group !== 'string') { add(id, depth); continue; }
+      if (listed.has(group)) continue;
+      listed.add(group);
+      const row = { kind: 'group' as const, id: `group:${parent ?? ''}:${group}`, members: siblings.filter(m => model.get(m)!.groupId === group), depth, folder: true as const };
+      rows.push(row);
+      if (!collapsed.has(row.id)) for (const member of row.members) add(member, depth + 1);
     }
   };
   visit(undefined, 0);
@@ -60,6 +83,7 @@ export function reorderOps(model: CanvasModel, rows: readonly LayerRow[], id: st
   if (!moved) return [];
   const isFrame = moved.type === 'frame';
   const siblings = rows.map((row, index) => ({ row, index }))
+    .filter((s): s is { row: Extract<LayerRow, { kind: 'object' }>; index: number } => s.row.kind === 'object')
     .filter(({ row }) => (row.obj.parentId ?? null) === (moved.parentId ?? null) && (row.obj.type === 'frame') === isFrame);
   const at = siblings.findIndex(s => s.row.id === id);
   const others = siblings.filter(s => s.row.id !== id);
@@ -106,6 +130,7 @@ export class LayersPanel {
   private readonly spacer = document.createElement('div');
   private readonly marker = document.createElement('div');
   private rows: LayerRow[] = [];
+  private rowsById = new Map<string, LayerRow>();
   private stale = true;
   private frame = 0;
   private selected = new Set<string>();
@@ -139,15 +164,15 @@ export class LayersPanel {
     });
     this.list.addEventListener('click', e => {
       const button = (e.target as Element).closest<HTMLButtonElement>('button');
-      const id = button?.closest<HTMLElement>('.layer')?.dataset.id;
-      if (!button || !id) return;
+      const row = this.rowsById.get(button?.closest<HTMLElement>('.layer')?.dataset.id ?? '');
+      if (!button || !row) return;
       if (button.classList.contains('layer-fold')) {
-        if (!this.collapsed.delete(id)) this.collapsed.add(id);
+        if (!this.collapsed.delete(row.id)) this.collapsed.add(row.id);
         this.changed();
       } else if (button.classList.contains('layer-lock') && this.host.editable()) {
-        this.host.submit(toggleLockOps(this.host.model(), [id]));
+        this.host.submit(toggleLockOps(this.host.model(), rowObjects(row)));
       } else if (button.classList.contains('layer-eye') && this.host.editable()) {
-        this.host.submit(toggleHiddenOps(this.host.model(), [id]));
+        this.host.submit(toggleHiddenOps(this.host.model(), rowObjects(row)));
       }
       this.host.focusCanvas();
     });
@@ -174,7 +199,7 @@ export class LayersPanel {
     this.selected = new Set(ids);
     if (!this.open || same) return;
     // The rows stay (a press on one goes on to be a click, a double-click or a drag of it); only their marks change.
-    for (const row of this.spacer.querySelectorAll<HTMLElement>('.layer')) row.setAttribute('aria-selected', String(this.selected.has(row.dataset.id!)));
+    for (const row of this.spacer.querySelectorAll<HTMLElement>('.layer')) row.setAttribute('aria-selected', String(this.isSelected(this.rowsById.get(row.dataset.id!))));
     if (this.press || this.stale) return; // chosen here, so in view; or listed anew next frame
     const index = ids.length > 0 ? this.rows.findIndex(r => r.id === ids[0]) : -1;
     const top = index * ROW_HEIGHT;
@@ -186,6 +211,7 @@ export class LayersPanel {
     if (!this.open || this.renaming) return;
     if (this.stale) {
       this.rows = layerRows(this.host.model(), this.collapsed);
+      this.rowsById = new Map(this.rows.map(row => [row.id, row]));
       this.stale = false;
     }
     this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
@@ -195,12 +221,20 @@ export class LayersPanel {
     this.spacer.replaceChildren(...elements, this.marker);
   }
 
-  private rowElement({ id, obj, depth, folder }: LayerRow, index: number): HTMLElement {
+  /** A row is selected when all it stands for is (a group: every member). */
+  private isSelected(row: LayerRow | undefined): boolean {
+    return !!row && rowObjects(row).every(id => this.selected.has(id));
+  }
+
+  private rowElement(layer: LayerRow, index: number): HTMLElement {
+    const { id, depth, folder } = layer;
+    const model = this.host.model();
+    const objects = rowObjects(layer).map(member => model.get(member)).filter(o => o !== undefined);
     const row = document.createElement('div');
-    row.className = 'layer';
+    row.className = layer.kind === 'group' ? 'layer layer-group' : 'layer';
     row.dataset.id = id;
     row.setAttribute('role', 'option');
-    row.setAttribute('aria-selected', String(this.selected.has(id)));
+    row.setAttribute('aria-selected', String(this.isSelected(layer)));
     row.style.top = `${index * ROW_HEIGHT}px`;
     row.style.paddingLeft = `${4 + depth * 16}px`;
     const fold = document.createElement('button');
@@ -212,11 +246,11 @@ export class LayersPanel {
     fold.setAttribute('aria-expanded', String(!this.collapsed.has(id)));
     const name = document.createElement('span');
     name.className = 'layer-name';
-    name.textContent = layerName(obj);
+    name.textContent = layer.kind === 'group' ? 'Group' : layerName(layer.obj);
     const lock = document.createElement('button');
     lock.type = 'button';
     lock.className = 'layer-lock';
-    const locked = isLocked(obj);
+    const locked = objects.every(isLocked);
     lock.setAttribute('aria-pressed', String(locked));
     lock.setAttribute('aria-label', `${locked ? 'Unlock' : 'Lock'} ${name.textContent}`);
     lock.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${locked ? LOCKED : UNLOCKED}"/></svg>`;
@@ -224,13 +258,13 @@ export class LayersPanel {
     const eye = document.createElement('button');
     eye.type = 'button';
     eye.className = 'layer-eye';
-    const hidden = obj.hidden === true;
+    const hidden = objects.every(o => o.hidden === true);
     eye.setAttribute('aria-pressed', String(hidden));
     eye.setAttribute('aria-label', `${hidden ? 'Show' : 'Hide'} ${name.textContent}`);
     eye.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${hidden ? EYE_SHUT : EYE}"/></svg>`;
     eye.disabled = !this.host.editable();
     // Dimmed when not drawn: hidden itself, or inside a hidden frame.
-    if (isHidden(this.host.model(), obj)) row.classList.add('layer-hidden');
+    if (objects.every(o => isHidden(model, o))) row.classList.add('layer-hidden');
     row.append(fold, name, eye, lock);
     return row;
   }
@@ -239,6 +273,7 @@ export class LayersPanel {
   private rename(row: HTMLElement): void {
     const id = row.dataset.id!;
     const obj = this.host.model().get(id);
+    // A group's row has no object: a group is a label its members carry (groups.ts), with no name of its own to keep.
     if (!obj || !this.host.editable()) return;
     const name = row.querySelector<HTMLElement>('.layer-name')!;
     const input = document.createElement('input');
@@ -274,19 +309,22 @@ export class LayersPanel {
     const row = (e.target as Element).closest<HTMLElement>('.layer');
     if (!row || e.button !== 0 || (e.target as Element).closest('button, input')) return;
     e.preventDefault(); // no text selection while dragging
-    this.press = { id: row.dataset.id!, y: e.clientY, dragging: false, pointer: e.pointerId };
-    const id = row.dataset.id!;
+    const layer = this.rowsById.get(row.dataset.id!);
+    if (!layer) return;
+    this.press = { id: layer.id, y: e.clientY, dragging: false, pointer: e.pointerId };
+    const ids = rowObjects(layer);
     if (e.shiftKey || e.ctrlKey || e.metaKey) {
-      this.host.select(this.selected.has(id) ? [...this.selected].filter(s => s !== id) : [...this.selected, id]);
-    } else if (!this.selected.has(id)) {
-      this.host.select([id]);
+      this.host.select(this.isSelected(layer) ? [...this.selected].filter(s => !ids.includes(s)) : [...new Set([...this.selected, ...ids])]);
+    } else if (!this.isSelected(layer)) {
+      this.host.select(ids);
     }
   }
 
   private pointerMove(e: PointerEvent): void {
     if (!this.press || e.pointerId !== this.press.pointer) return;
     if (!this.press.dragging) {
-      if (Math.abs(e.clientY - this.press.y) < 4 || !this.host.editable()) return;
+      // A group row is not dragged: its members need not be neighbours in the stacking order, so there is no one place to move.
+      if (Math.abs(e.clientY - this.press.y) < 4 || !this.host.editable() || this.rowsById.get(this.press.id)?.kind !== 'object') return;
       this.press.dragging = true;
       this.list.setPointerCapture(e.pointerId);
       this.list.classList.add('dragging');
@@ -298,8 +336,9 @@ export class LayersPanel {
   private pointerUp(e: PointerEvent): void {
     const press = this.press;
     if (!press) return;
+    const layer = this.rowsById.get(press.id);
     if (press.dragging) this.host.submit(reorderOps(this.host.model(), this.rows, press.id, this.slotAt(e.clientY)));
-    else if (!(e.shiftKey || e.ctrlKey || e.metaKey)) this.host.select([press.id]); // a click on one of several selected
+    else if (layer && !(e.shiftKey || e.ctrlKey || e.metaKey)) this.host.select(rowObjects(layer)); // a click on one of several selected
     this.endDrag();
     this.host.focusCanvas();
   }

@@ -55,7 +55,7 @@ async function send(method: string, path: string, body?: unknown, accept?: strin
   return response;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await send(method, path, body);
   return response.status === 204 || response.status === 202 ? (undefined as T) : (await response.json() as T);
 }

@@ -3,7 +3,7 @@
 import { api } from './api';
 
 export type Feature = 'AiCommands' | 'AiClaude' | 'ShareLinks' | 'Invitations' | 'CrossInstancePresence' | 'ExportPng' | 'ExportSvg' | 'ExportJson'
-  | 'StylePanel' | 'TextEditing';
+  | 'StylePanel' | 'TextEditing' | 'VersionHistory';
 
 /** Whether a feature is on; a flag the server did not name (an older server) counts as on, as the server's default is. */
 export type Features = (feature: Feature) => boolean;

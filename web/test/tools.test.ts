@@ -58,6 +58,7 @@ function fakeEditor(objects: Record<string, Record<string, unknown>> = {}) {
     openAi: () => {},
     arrange: () => {},
     toggleLayers: () => {},
+    toggleHistory: () => {},
   };
   const tools = createTools(services);
   /** Press at `from`, move through `path`, release at the last point, with tool `name`. */

@@ -23,6 +23,8 @@ export interface CommandServices extends EditorServices {
   selectionBounds(): Box | null;
   openAi(): void;
   toggleLayers(): void;
+  /** Shows or hides the version history panel (versions/versionHistory.ts); nothing when the feature is off. */
+  toggleHistory(): void;
   /** Aligns or distributes what of the selection may move, as one change (align.ts). */
   arrange(how: AlignCommand): void;
 }
@@ -62,6 +64,7 @@ export function createCommands(editor: CommandServices): Record<Command, (e: { s
     group: () => editor.submit(groupOps(editor.doc(), editor.selection(), editor.newId())),
     ungroup: () => editor.submit(ungroupOps(editor.doc(), editor.selection())),
     layers: () => editor.toggleLayers(),
+    history: () => editor.toggleHistory(),
     ...Object.fromEntries(ARRANGE_BUTTONS.map(({ command }) => [command, () => editor.arrange(command)])) as Record<AlignCommand, () => void>,
   };
 }

@@ -39,6 +39,7 @@ import type { Box } from './snapping';
 import { Follow } from './follow';
 import { deadEnd } from '../deadEnd';
 import type { Features } from '../features';
+import { VersionHistory } from './versions/versionHistory';
 
 /** A line drawing of a download, for the Export menu's button when its word does not fit. */
 const EXPORT_ICON = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7 10l5 5 5-5M5 19h14"/></svg>';
@@ -162,6 +163,23 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   root.querySelector('.topbar .theme-button')!.before(layers.button);
   client.on('change', () => layers.changed());
 
+  // Version history (off with its feature flag): while a version shows read-only, nothing edits the canvas (submit,
+  // the pointer and the keys below ask `previewing`).
+  const versions = on('VersionHistory') ? new VersionHistory({
+    canvasId, stage, liveLayers: [content, previewLayer, overlay], role: () => client.role, signedIn: me !== null,
+    restored: undo => history.record(undo),
+    previewChanged: active => {
+      root.querySelector<HTMLElement>('.editor')!.toggleAttribute('data-previewing', active);
+      if (active) { gestureTool?.cancel(); gestureTool = null; setTool('select'); select([]); }
+    },
+    notify, focusCanvas: () => stageEl.focus(),
+  }) : null;
+  if (versions) {
+    root.querySelector('.workspace')!.append(versions.panel, versions.banner);
+    root.querySelector('.topbar .theme-button')!.before(versions.button);
+    client.on('role', () => versions.roleChanged());
+  }
+
   // Back to the canvas after a click, where the keys (undo, nudge) work.
   const arrangeBar = new ArrangeBar(command => { services.arrange(command); stageEl.focus(); });
   root.querySelector('.side')!.append(arrangeBar.element); // after the style panel in Tab order, shown above it (CSS)
@@ -208,7 +226,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   });
 
   const history = new History(() => client.local, ops => client.submit(ops));
-  const submit = (ops: Op[]) => history.apply(ops);
+  const submit = (ops: Op[]) => { if (!versions?.previewing) history.apply(ops); };
 
   const hint = new EmptyCanvasHint(root.querySelector('.workspace')!, on('AiCommands'));
   const showHint = () => hint.update(client.local.size === 0 && previewModel.size === 0, client.role !== 'viewer');
@@ -327,6 +345,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     selectionBounds: () => (selection.length > 0 ? unionBox(selection) : null),
     openAi: () => { if (client.role !== 'viewer' && on('AiCommands')) palette.open(); },
     toggleLayers: () => layers.toggle(),
+    toggleHistory: () => versions?.toggle(),
     arrange: how => {
       const boxOf = (id: string) => { const node = renderer.nodes.get(id); return node && drawnBox(node, content); };
       submit(arrangeOps(client.local, movable(client.local, selection), boxOf, how, id => descendantsOf(client.local, id)));
@@ -355,7 +374,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   // shape pressed here is selected, so draggable, in time for the same press to drag it.
   stage.on('pointerdown', e => {
     stageEl.focus();
-    if (viewport.startPan(e.evt as MouseEvent)) return;
+    if (viewport.startPan(e.evt as MouseEvent) || versions?.previewing) return;
     noticeEl.hidden = true;
     const input = pointerInput(e);
     if (!input) return;
@@ -485,6 +504,11 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
 
   stageEl.addEventListener('keydown', e => {
     if (viewport.keyDown(e)) return;
+    if (versions?.previewing) { // read only: Esc goes back to the live canvas, the panel's key still works
+      if (e.key === 'Escape') versions.back();
+      else if (findShortcut(e) === 'history') versions.toggle();
+      return;
+    }
     if (enterEditsText(services, e)) { e.preventDefault(); return; }
     const command = findShortcut(e);
     if (command === 'copy' || command === 'paste') return; // leave it to the browser's copy and paste events

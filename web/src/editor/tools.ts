@@ -16,7 +16,7 @@ export const TOOLS: { name: ToolName; label: string; key: string; icon: string }
 export type Command =
   | 'delete' | 'help' | 'escape' | 'nudge-left' | 'nudge-right' | 'nudge-up' | 'nudge-down' | 'zoom-fit' | 'undo' | 'redo'
   | 'duplicate' | 'copy' | 'paste' | 'bring-front' | 'send-back' | 'bring-forward' | 'send-backward' | 'select-all'
-  | 'zoom-selection' | 'ai' | 'lock' | 'hide' | 'layers' | 'group' | 'ungroup' | AlignCommand;
+  | 'zoom-selection' | 'ai' | 'lock' | 'hide' | 'layers' | 'group' | 'ungroup' | 'history' | AlignCommand;
 
 /** Align and distribute (align.ts): each moves the unlocked part of a multi-selection as one undoable change. */
 export type AlignCommand =
@@ -53,6 +53,7 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Mod+g', command: 'group', label: 'Group the selection (a press on one selects the group)' },
   { keys: 'Mod+Shift+g', command: 'ungroup', label: 'Ungroup' },
   { keys: 'Alt+l', command: 'layers', label: 'Show or hide the layers panel' },
+  { keys: 'Mod+Alt+h', command: 'history', label: 'Show or hide version history' },
   { keys: 'Alt+a', command: 'align-left', label: 'Align left edges' },
   { keys: 'Alt+h', command: 'align-center', label: 'Align horizontal centres' },
   { keys: 'Alt+d', command: 'align-right', label: 'Align right edges' },

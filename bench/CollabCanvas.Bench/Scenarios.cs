@@ -205,13 +205,17 @@ public static class Scenarios
         })).ToArray();
         await Task.Delay(2000);
         foreach (var r in acks) r.Recording = true;
+        var serverCpuAtStart = o.ServerPid is { } pid ? Stats.CpuTime(pid) : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         foreach (var r in acks) r.Recording = false;
-        var rate = Interlocked.Read(ref acked) / clock.Elapsed.TotalSeconds;
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var serverCpu = o.ServerPid is { } p ? (Stats.CpuTime(p) - serverCpuAtStart).TotalSeconds : double.NaN;
+        var rate = Interlocked.Read(ref acked) / elapsed;
         stop.Cancel();
         await Task.WhenAll(senders);
         Out($"RESULT durable clients={clientCount} canvases={canvases.Length} window={o.Window} acked_batches={rate:F0}/s");
+        Out($"RESULT server cpu={serverCpu / elapsed * 100:F0}% of one core, {serverCpu * 1e6 / Interlocked.Read(ref acked):F1} us per acked batch");
         Out($"RESULT ack latency {Stats.Summary(acks)}");
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
         return 0;

@@ -1,7 +1,6 @@
 using CollabCanvas.Server.Auth;
 using CollabCanvas.Server.Backend;
 using CollabCanvas.Server.Observability;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.FeatureManagement;
 
 namespace CollabCanvas.Server.Features;
@@ -11,15 +10,16 @@ public static class FeatureEndpoints
 {
     /// <summary>
     /// Adds the flags file (<see cref="FeatureOptions.File"/>, default <c>features.json</c> in the data directory) as the
-    /// last configuration source, watched, so that editing it switches features within a second and without a restart;
-    /// it wins over appsettings.json and the environment for whatever it sets.
+    /// last configuration source, looked at once a second (<see cref="PolledFile"/>: not an inotify watch of the data
+    /// directory, which every write to the database would wake), so that editing it switches features within a second
+    /// and without a restart; it wins over appsettings.json and the environment for whatever it sets.
     /// </summary>
     public static IServiceCollection AddFeatureFlags(this IServiceCollection services, ConfigurationManager configuration)
     {
         var file = Path.GetFullPath(configuration[$"{FeatureOptions.Section}:File"]
             ?? Path.Combine(configuration[$"{StorageOptions.Section}:DataDirectory"] ?? new StorageOptions().DataDirectory, "features.json"));
-        var directory = Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        configuration.AddJsonFile(new PhysicalFileProvider(directory.FullName), Path.GetFileName(file), optional: true, reloadOnChange: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        configuration.AddJsonFile(new PolledFile(file, TimeSpan.FromSeconds(1)), Path.GetFileName(file), optional: true, reloadOnChange: true);
 
         services.AddOptions<FeatureOptions>().Bind(configuration.GetSection(FeatureOptions.Section));
         services.AddFeatureManagement(configuration.GetSection(FeatureFlags.ManagementSection)).AddFeatureFilter<InstanceFilter>();

@@ -25,8 +25,6 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
 
     private readonly WriterLock _writerLock;
     private readonly InstanceNudge _nudge;
-    /// <summary>No spinning before blocking: the writer waits ten times a second idle, and a nudge is not that urgent.</summary>
-    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     /// <summary>Canvases reloaded because rows were cleaned up before this instance read them, and up to which seq.</summary>
     private readonly Dictionary<string, long> _reloadedAt = new(StringComparer.Ordinal);
     private volatile bool _peersJoined;
@@ -46,11 +44,9 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
         _nudge = new InstanceNudge(database.DatabasePath, options.Value.InstanceId, joined =>
         {
             if (joined) _peersJoined = true;
-            _wake.Set();
+            Wake.Set();
         }, logger);
     }
-
-    protected override void WorkQueued() => _wake.Set();
 
     protected override WriterLock.Held? HoldFile() => _writerLock.Acquire();
 
@@ -70,7 +66,7 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
         {
             var untilHeartbeat = _nextHeartbeat - Environment.TickCount64;
             if (untilHeartbeat <= 0) Heartbeat(statements);
-            if (_wake.Wait((int)Math.Clamp(untilHeartbeat, 0, Options.SafetyPollMilliseconds))) _wake.Reset();
+            if (Wake.Wait((int)Math.Clamp(untilHeartbeat, 0, Options.SafetyPollMilliseconds))) Wake.Reset();
             if (_peersJoined)
             {
                 _peersJoined = false;
@@ -192,6 +188,6 @@ public sealed class SharedSqliteCanvasLog : SqliteCanvasLog
         base.Dispose(disposing);
         _nudge.Dispose();
         _writerLock.Dispose();
-        _wake.Dispose();
+        Wake.Dispose();
     }
 }

@@ -154,9 +154,17 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
         new(canvasId, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (byte[])reader.GetValue(4),
             At: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
 
-    /// <summary>Something was queued for the writer (the shared log wakes its writer, which waits on more than the queue).</summary>
-    protected virtual void WorkQueued()
+    /// <summary>
+    /// Set when something was queued for the writer (or the log stops, or, shared, another process committed); the
+    /// idle writer blocks on it. Not the channel's <c>WaitToReadAsync</c>: that completes on a thread-pool work item,
+    /// which then wakes the writer, one more thread wake-up per idle spell of the writer (docs/benchmarks.md). No
+    /// spinning before blocking: on two cores a spinning writer takes the CPU from the threads that would give it work.
+    /// </summary>
+    protected ManualResetEventSlim Wake { get; } = new(false, spinCount: 0);
+
+    private void WorkQueued()
     {
+        if (!Wake.IsSet) Wake.Set();
     }
 
     /// <summary>Called on the writer thread before anything else.</summary>
@@ -168,7 +176,15 @@ public class SqliteCanvasLog : ICanvasLog, IHostedService, IDisposable
     /// Called on the writer thread when nothing is queued; returns once something is, or the log is stopping
     /// (<see cref="HasWorkOrStopping"/>). One process: it just waits for the queue.
     /// </summary>
-    protected virtual void Idle(Statements statements) => _work.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+    protected virtual void Idle(Statements statements)
+    {
+        // Reset before looking: work queued after the look sets the event again.
+        while (!HasWorkOrStopping)
+        {
+            Wake.Wait();
+            Wake.Reset();
+        }
+    }
 
     protected bool HasWorkOrStopping => _work.Reader.Count > 0 || _work.Reader.Completion.IsCompleted;
 

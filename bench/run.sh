@@ -7,7 +7,7 @@
 #   bench/run.sh revoke --count 200
 #   bench/run.sh join --count 10000 --joins 200      (a canvas nobody has open: SERVER_ARGS="--CollabCanvas:Realtime:IdleRoomSeconds=0")
 #   bench/run.sh history --count 100000 --joins 200  (then prints the storage the history took)
-#   bench/run.sh editor-big --count 10000 --rounds 3 (the editor in Chromium; SCREENSHOTS=dir keeps pictures, PROFILE=1 prints CPU profiles)
+#   bench/run.sh editor-big --count 10000 --rounds 3 (the editor in Chromium; SCREENSHOTS=dir keeps pictures, PROFILE=1 prints CPU profiles, TRACE=dir keeps Chromium traces of the remote changes)
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 # On PostgreSQL + Redis (throwaway servers of the Debian packages in the run's directory; PostgreSQL with fsync on):
 #   PROVIDER=Postgres bench/run.sh durable --clients 50 --canvases 50 --window 4 --seconds 10

@@ -51,6 +51,7 @@ public static class EditorBigCanvas
         var url = new Uri(o.Url, $"/c/{canvas}").ToString();
         var shots = Environment.GetEnvironmentVariable("SCREENSHOTS"); // a directory for pictures of the first round, to look at
         var profile = Environment.GetEnvironmentVariable("PROFILE") == "1"; // the functions that took the time of panning zoomed to fit
+        var trace = Environment.GetEnvironmentVariable("TRACE"); // a directory for Chromium traces of the remote changes (chrome://tracing, Perfetto)
 
 
         var open = new List<double>();
@@ -76,8 +77,10 @@ public static class EditorBigCanvas
             await page.WaitForTimeoutAsync(500);
 
             // At 100%, as the canvas opens: remote changes, then panning alone and with the peer.
-            moveCost.Add(await Profiled(cdp, profile, "remote moves", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: false)));
-            restackCost.Add(await Profiled(cdp, profile, "remote restacks", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: true)));
+            moveCost.Add(await Traced(cdp, trace, $"remote-moves-{round + 1}",
+                () => Profiled(cdp, profile, "remote moves", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: false))));
+            restackCost.Add(await Traced(cdp, trace, $"remote-restacks-{round + 1}",
+                () => Profiled(cdp, profile, "remote restacks", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: true))));
             Out($"round {round + 1}: remote move {moveCost[^1]:F2} ms, restack {restackCost[^1]:F2} ms of main thread");
             fullFrames.AddRange(await Profiled(cdp, profile, "pan at 100%", () => PanAsync(page)));
             using (var peer = new Peer())
@@ -283,11 +286,38 @@ public static class EditorBigCanvas
         await done.Task.WaitAsync(TimeSpan.FromSeconds(120));
     }
 
+    /// <summary>Runs <paramref name="measure"/>, with <c>TRACE=dir</c> under Chromium's tracing (CDP), the trace written to <c>dir/name.json</c>.</summary>
+    private static async Task<T> Traced<T>(ICDPSession cdp, string? directory, string name, Func<Task<T>> measure)
+    {
+        if (directory == null) return await measure();
+        var events = new List<string>();
+        var complete = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Collected(object? sender, System.Text.Json.JsonElement? e) { foreach (var item in e!.Value.GetProperty("value").EnumerateArray()) events.Add(item.GetRawText()); }
+        void Completed(object? sender, System.Text.Json.JsonElement? e) => complete.TrySetResult();
+        cdp.Event("Tracing.dataCollected").OnEvent += Collected;
+        cdp.Event("Tracing.tracingComplete").OnEvent += Completed;
+        await cdp.SendAsync("Tracing.start", new Dictionary<string, object>
+        {
+            ["transferMode"] = "ReportEvents",
+            ["traceConfig"] = new Dictionary<string, object> { ["includedCategories"] = new[] { "devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "cc", "v8.execute", "toplevel" } },
+        });
+        var result = await measure();
+        await cdp.SendAsync("Tracing.end");
+        await complete.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        cdp.Event("Tracing.dataCollected").OnEvent -= Collected;
+        cdp.Event("Tracing.tracingComplete").OnEvent -= Completed;
+        var path = Path.Combine(directory, $"{name}.json");
+        await File.WriteAllTextAsync(path, $"{{\"traceEvents\":[{string.Join(',', events)}]}}");
+        Out($"trace of {name}: {path}");
+        return result;
+    }
+
     /// <summary>Runs <paramref name="measure"/>, with <c>PROFILE=1</c> under Chromium's CPU profiler, and prints the functions that took its time.</summary>
     private static async Task<T> Profiled<T>(ICDPSession cdp, bool profile, string what, Func<Task<T>> measure)
     {
         if (!profile) return await measure();
         await cdp.SendAsync("Profiler.enable");
+        await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 100 }); // µs: a remote change's work is a few ms
         await cdp.SendAsync("Profiler.start");
         var result = await measure();
         Out($"profile of {what}:");

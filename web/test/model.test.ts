@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CanvasModel } from '../src/sync/model';
+import { descendantsOf } from '../src/editor/structure';
 
 const rect = (id: string, props: Record<string, unknown> = {}) => ({ op: 'put' as const, id, props: { type: 'rect', ...props } as never });
 const put = (id: string, props: Record<string, unknown>) => ({ op: 'put' as const, id, props: props as never });
@@ -27,6 +28,19 @@ describe('CanvasModel (the same rules as the server)', () => {
     expect(m.get('x')!.parentId).toBeUndefined();
     m.apply([{ op: 'delete', id: 'f' }]);
     expect([...m.ids()].sort()).toEqual(['r', 'x']);
+  });
+
+  it('lists what is inside a frame at any depth, following moves out, in and deletes', () => {
+    const m = new CanvasModel();
+    m.apply([
+      { op: 'put', id: 'f', props: { type: 'frame' } }, { op: 'put', id: 'g', props: { type: 'frame', parentId: 'f' } },
+      rect('a', { parentId: 'f' }), rect('b', { parentId: 'g' }), rect('c', { parentId: 'g' }), rect('d'),
+    ]);
+    expect(descendantsOf(m, 'f').sort()).toEqual(['a', 'b', 'c', 'g']);
+    m.apply([put('c', { parentId: null }), put('d', { parentId: 'g' }), { op: 'delete', id: 'a' }]);
+    expect(descendantsOf(m, 'f').sort()).toEqual(['b', 'd', 'g']);
+    expect(descendantsOf(m, 'g').sort()).toEqual(['b', 'd']);
+    expect(descendantsOf(m, 'c')).toEqual([]);
   });
 
   it('keeps the type fixed', () => {

@@ -24,6 +24,8 @@ export interface ConnectorEditingHost {
   gesture(begin: boolean): void;
   /** The node an object is drawn with, if any. */
   node(id: string): Konva.Shape | undefined;
+  /** `ids` and the connectors bound to any of them, from an index kept with the model (not a scan of every object). */
+  followers(ids: Iterable<string>): Set<string>;
 }
 
 export class ConnectorEditing {
@@ -115,11 +117,7 @@ export class ConnectorEditing {
 
   /** `ids` and the connectors bound to any of them: what moves along when they move, so nothing a drag snaps to. */
   withFollowers(ids: Iterable<string>): Set<string> {
-    const all = new Set(ids);
-    for (const [id, obj] of this.host.model().entries()) {
-      if (ENDS.some(end => { const b = bindingOf(obj, end); return b !== undefined && all.has(b.id); })) all.add(id);
-    }
-    return all;
+    return this.host.followers(ids);
   }
 
   /** Shows the end handles of a lone selected connector (`editable`: with the select tool, by an editor). */

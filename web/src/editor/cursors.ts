@@ -6,6 +6,8 @@ import type { Peer } from '../sync/protocol';
 export class Cursors {
   private readonly cursors = new Map<string, { group: Konva.Group; tween?: Konva.Tween }>();
   private readonly outlines = new Konva.Group({ listening: false });
+  /** The outlines drawn now, as JSON: the same ones are not drawn again. */
+  private drawnOutlines = '[]';
 
   constructor(private readonly layer: Konva.Layer) {
     layer.add(this.outlines);
@@ -48,16 +50,25 @@ export class Cursors {
     this.layer.batchDraw();
   }
 
+  /**
+   * Outlines what the peers have selected, where it is now. Called on every change to the canvas: the layer is drawn
+   * again only when an outline moved, came or went (a frame of the layer costs more than the change itself).
+   */
   updateSelections(peers: ReadonlyMap<string, Peer>, nodes: { get(id: string): Konva.Shape | undefined }): void {
-    this.outlines.destroyChildren();
+    const outlines: Konva.RectConfig[] = [];
     for (const peer of peers.values()) {
       for (const id of peer.selection) {
         const node = nodes.get(id);
         if (!node) continue;
         const box = node.getClientRect({ relativeTo: node.getLayer()! });
-        this.outlines.add(new Konva.Rect({ ...box, stroke: peer.user.color, strokeWidth: 2, dash: [6, 3], name: 'peer-selection' }));
+        outlines.push({ ...box, stroke: peer.user.color, strokeWidth: 2, dash: [6, 3], name: 'peer-selection' });
       }
     }
+    const drawn = JSON.stringify(outlines);
+    if (drawn === this.drawnOutlines) return;
+    this.drawnOutlines = drawn;
+    this.outlines.destroyChildren();
+    for (const outline of outlines) this.outlines.add(new Konva.Rect(outline));
     this.layer.batchDraw();
   }
 }

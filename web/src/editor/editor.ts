@@ -9,7 +9,7 @@ import { openShareDialog } from './share';
 import { CommandPalette } from './palette';
 import type { Op } from '../sync/protocol';
 import { SyncClient } from '../sync/SyncClient';
-import { ContentLayer, Renderer } from './renderer';
+import { ContentLayer, OverlayLayer, Renderer } from './renderer';
 import { CanvasModel } from '../sync/model';
 import { onFontsLoaded } from './fonts';
 import { TOOLS, findShortcut, type ToolName } from './tools';
@@ -125,8 +125,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const content = new ContentLayer();
   // What an AI command would make, shown to the requester alone until accepted: not objects of the canvas (nothing
   // selects, exports or undoes them), dimmed and outlined.
-  const previewLayer = new Konva.Layer({ listening: false, opacity: 0.75 });
-  const overlay = new Konva.Layer();
+  const previewLayer = new OverlayLayer({ listening: false, opacity: 0.75 });
+  const overlay = new OverlayLayer();
   stage.add(content, previewLayer, overlay);
   const handles = new SelectionHandles(overlay, () => client.local, {
     // Connectors turned or resized without the shapes they are bound to leave them first (in the same step).
@@ -137,6 +137,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const renderer = new Renderer(content, currentPalette());
   const connectors = new ConnectorEditing({
     stage, overlay, model: () => client.local, submit: ops => submit(ops), node: id => renderer.nodes.get(id),
+    followers: ids => renderer.withFollowers(ids),
     gesture: begin => (begin ? history.begin() : history.end()),
   });
   /** An AI command's result that only this user sees until they accept it (see the palette). */
@@ -236,9 +237,10 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     showStatus();
     renderer.update(client.local, ids);
     // Objects may have been replaced or deleted under the selection; peers hear of it only if the selection changed.
+    // A change that does not touch the selection (or a connector bound to it) leaves the handles and the style panel.
     const kept = selection.filter(id => client.local.has(id));
     if (kept.length !== selection.length) select(kept);
-    else showSelection(selection);
+    else if (ids === 'all' || [...renderer.withFollowers(ids)].some(id => selection.includes(id))) showSelection(selection);
     cursors.updateSelections(client.peers, renderer.nodes);
   });
   /** Why the connection ended for good, when the status alone does not say it. */
@@ -256,7 +258,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
       offline: unsaved > 0 ? `Offline: ${unsaved} change${unsaved === 1 ? '' : 's'} not yet saved` : 'Offline: reconnecting…',
       closed: closedBecause,
     }[client.status];
-    statusEl.dataset.status = client.status;
+    if (statusEl.dataset.status !== client.status) statusEl.dataset.status = client.status;
     if (statusEl.dataset.saved !== String(saved)) statusEl.dataset.saved = String(saved);
     if (statusEl.textContent !== text) { // called on every change: no needless layout
       statusEl.textContent = text;

@@ -27,7 +27,8 @@ export class EmptyCanvasHint {
 
   /** Shown while the canvas is empty and this user may add to it. */
   update(empty: boolean, canEdit: boolean): void {
-    this.element.hidden = !(empty && canEdit);
+    const hidden = !(empty && canEdit);
+    if (this.element.hidden !== hidden) this.element.hidden = hidden; // called on every change: no needless style work
   }
 }
 

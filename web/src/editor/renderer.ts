@@ -42,6 +42,8 @@ export class ContentLayer extends Konva.Layer {
   private hitStale = false;
   private snapshot: { canvas: SceneCanvas; box: Bounds; scale: number; stale: boolean; dirty: Bounds[] } | null = null;
   private quiet = 0;
+  /** Where the bitmap was last copied to the screen (device pixels) and the screen's size then. */
+  private onScreen: { x: number; y: number; width: number; height: number; bitmap: HTMLCanvasElement } | null = null;
   /** The built, visible nodes that meet a box (canvas units), set by the renderer. */
   nodesIn: (box: Bounds) => Konva.Shape[] = () => [];
 
@@ -85,14 +87,16 @@ export class ContentLayer extends Konva.Layer {
 
   override drawScene(can?: SceneCanvas, top?: Konva.Node): this {
     const snapshot = this.snapshot;
-    if (can || top || !snapshot) return super.drawScene(can, top);
+    if (can || top || !snapshot) { this.onScreen = null; return super.drawScene(can, top); }
     const stage = this.getStage(), scale = stage.scaleX();
     // Where the bitmap's corner is on screen (logical pixels).
     const left = snapshot.box.x * scale + stage.x(), topEdge = snapshot.box.y * scale + stage.y();
     const ratio = this.getCanvas().getPixelRatio();
     const width = Math.ceil(snapshot.box.width * scale) + 2, height = Math.ceil(snapshot.box.height * scale) + 2;
-    if (width * height * ratio * ratio > MAX_SNAPSHOT_PIXELS) { this.snapshot = null; return super.drawScene(); }
+    if (width * height * ratio * ratio > MAX_SNAPSHOT_PIXELS) { this.snapshot = null; this.onScreen = null; return super.drawScene(); }
     const context = snapshot.canvas.getContext();
+    /** The parts of the bitmap drawn again (screen rectangles, logical pixels), or null when all of it was. */
+    let redrawn: Bounds[] | null = [];
     if (snapshot.stale || snapshot.scale !== scale) {
       snapshot.canvas.setSize(width, height);
       context.clear();
@@ -102,9 +106,11 @@ export class ContentLayer extends Konva.Layer {
       context.restore();
       snapshot.stale = false;
       snapshot.scale = scale;
+      redrawn = null;
     } else {
       for (const region of snapshot.dirty) {
         const r = { x: region.x * scale + stage.x() - 2, y: region.y * scale + stage.y() - 2, width: region.width * scale + 4, height: region.height * scale + 4 };
+        redrawn.push(r);
         context.save();
         context.translate(-left + 1, -topEdge + 1);
         context.beginPath();
@@ -118,13 +124,60 @@ export class ContentLayer extends Konva.Layer {
     }
     snapshot.dirty = [];
     const screen = this.getCanvas().getContext()._context;
+    const bitmap = snapshot.canvas._canvas;
+    const at = { x: Math.round((left - 1) * ratio), y: Math.round((topEdge - 1) * ratio), width: screen.canvas.width, height: screen.canvas.height, bitmap };
+    const kept = this.onScreen;
     screen.save();
     screen.setTransform(1, 0, 0, 1, 0, 0);
-    screen.clearRect(0, 0, screen.canvas.width, screen.canvas.height);
-    screen.drawImage(snapshot.canvas._canvas, Math.round((left - 1) * ratio), Math.round((topEdge - 1) * ratio));
+    if (redrawn && kept && kept.x === at.x && kept.y === at.y && kept.width === at.width && kept.height === at.height && kept.bitmap === bitmap) {
+      // The screen shows this bitmap where it was: only the parts drawn again are copied (a whole screenful costs
+      // more than the change).
+      for (const r of redrawn) {
+        const x0 = Math.max(0, at.x, Math.floor(r.x * ratio)), y0 = Math.max(0, at.y, Math.floor(r.y * ratio));
+        const x1 = Math.min(at.width, at.x + bitmap.width, Math.ceil((r.x + r.width) * ratio)), y1 = Math.min(at.height, at.y + bitmap.height, Math.ceil((r.y + r.height) * ratio));
+        if (x1 <= x0 || y1 <= y0) continue;
+        screen.clearRect(x0, y0, x1 - x0, y1 - y0);
+        screen.drawImage(bitmap, x0 - at.x, y0 - at.y, x1 - x0, y1 - y0, x0, y0, x1 - x0, y1 - y0);
+      }
+    } else {
+      screen.clearRect(0, 0, at.width, at.height);
+      screen.drawImage(bitmap, at.x, at.y);
+    }
     screen.restore();
+    this.onScreen = at;
     return this;
   }
+}
+
+/**
+ * A layer over the content (the selection's handles, peers' cursors, an AI command's preview), empty most of the time.
+ * Chromium without a GPU hands every canvas of the page to its compositor again in every frame, drawn or not: an empty
+ * layer would cost as much per frame (a remote change, a step of a pan) as the content's. Its canvas leaves the page
+ * while it draws nothing.
+ */
+export class OverlayLayer extends Konva.Layer {
+  private readonly shown = this.getCanvas()._canvas.style.display;
+
+  constructor(config?: Konva.LayerConfig) {
+    super(config);
+    this.getCanvas()._canvas.style.display = 'none'; // until it draws something
+  }
+
+  override drawScene(can?: SceneCanvas, top?: Konva.Node): this {
+    super.drawScene(can, top);
+    if (!can && !top) {
+      const style = this.getCanvas()._canvas.style, display = drawsSomething(this) ? this.shown : 'none';
+      if (style.display !== display) style.display = display;
+    }
+    return this;
+  }
+}
+
+function drawsSomething(node: Konva.Node): boolean {
+  if (!node.visible()) return false;
+  if (node instanceof Konva.Transformer) return node.nodes().length > 0;
+  if (node instanceof Konva.Container) return node.getChildren().some(drawsSomething);
+  return true;
 }
 
 /** The objects' nodes, built on first use: whoever asks for an object's node (the selection's handles, a peer's selection) gets it. */
@@ -238,6 +291,11 @@ export class Renderer {
       this.setBox(id, estimatedBounds(asDrawn(obj, model)));
     }
     return this.showIfInView(id) || drawn;
+  }
+
+  /** `ids` and the connectors bound to any of them (which move when they move). */
+  withFollowers(ids: Iterable<string>): Set<string> {
+    return this.bindings.withDependents(ids);
   }
 
   /** The boxes of the objects on screen, other than `except`. */

@@ -38,8 +38,12 @@ export function isInside(doc: CanvasModel, id: string, ancestor: string | undefi
   return false;
 }
 
+/** What lies inside `id` at any depth, from the model's own lists of children (a drag asks on every move). */
 export function descendantsOf(doc: CanvasModel, id: string): string[] {
-  return [...doc.ids()].filter(other => isInside(doc, other, id));
+  const found: string[] = [];
+  const visit = (parent: string) => { for (const child of doc.childrenOf(parent)) { found.push(child); visit(child); } };
+  visit(id);
+  return found;
 }
 
 /** New `z` keys for `ids`, in their current order, between `after` and `before`. */

@@ -28,6 +28,8 @@ export class CanvasModel {
   has(id: string): boolean { return this.objects.has(id); }
   ids(): IterableIterator<string> { return this.objects.keys(); }
   entries(): IterableIterator<[string, CanvasObject]> { return this.objects.entries(); }
+  /** The ids of the objects directly inside the frame `id`. */
+  childrenOf(id: string): Iterable<string> { return this.children.get(id) ?? []; }
 
   clone(): CanvasModel {
     return CanvasModel.from(this.toJSON());

@@ -93,11 +93,13 @@ public class ConnectorTests
             """);
         Assert.True(OpJson.TryRead(ops.RootElement, Limits.Default, out var read, out var error), error);
         state.Apply(read);
-        Assert.Equal("""{"tied":[0,0,140,140]}""", System.Text.Encoding.UTF8.GetString(Connectors.DrawnToUtf8(state)));
+        // Aiming from (10, 10) at r's bottom-right corner (150, 150), the end meets r's outline at its top-left corner.
+        Assert.Equal("""{"tied":[0,0,90,90]}""", System.Text.Encoding.UTF8.GetString(Connectors.DrawnToUtf8(state)));
 
-        // The bound shape moves: no op touches the arrow, its end follows. Then the shape is gone: the stored points.
+        // The bound shape moves: no op touches the arrow, its end follows (onto r's left edge, x = 200). Then the shape is
+        // gone: the stored points.
         state.Apply([new PutOp("r", [new PropChange("x", PropValue.Number(200))])]);
-        Assert.Equal("""{"tied":[0,0,240,140]}""", System.Text.Encoding.UTF8.GetString(Connectors.DrawnToUtf8(state)));
+        Assert.Equal("""{"tied":[0,0,190,110.83]}""", System.Text.Encoding.UTF8.GetString(Connectors.DrawnToUtf8(state)));
         state.Apply([new DeleteOp("r")]);
         Assert.Equal("""{"tied":[0,0,1,1]}""", System.Text.Encoding.UTF8.GetString(Connectors.DrawnToUtf8(state)));
     }

@@ -5,9 +5,9 @@ using Microsoft.Playwright;
 namespace CollabCanvas.E2E.Tests;
 
 /// <summary>
-/// Arrows bound to shapes, by hand: an arrow drawn from one shape to another binds both ends; when a peer moves,
-/// resizes or turns a bound shape, the end follows in both windows and in the geometry the server derives (the
-/// document's <c>connectors</c>), with no op to the arrow; deleting the shape leaves the arrow where it was seen; an end
+/// Arrows bound to shapes, by hand: an arrow drawn from one shape to another binds both ends, each drawn on its shape's
+/// outline towards where it was let go; when a peer moves, resizes or turns a bound shape, the end follows in both
+/// windows and in the geometry the server derives (the document's <c>connectors</c>), with no op to the arrow; deleting the shape leaves the arrow where it was seen; an end
 /// handle dropped on a shape binds, dropped elsewhere unbinds. At zoom 100% a canvas unit is a CSS pixel from the
 /// stage's top-left corner.
 /// </summary>
@@ -30,6 +30,8 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         var shapes = await SettledAsync(canvas, d => Objects(d).Count == 2, "two rectangles");
         string At(double x) => Objects(shapes).Single(o => Number(o.Value, "x") == x).Key;
         var (a, b) = (At(150), At(500));
+        var fill = await EditorSteps.PixelAsync(alice, (510, 310)); // B's, as the rectangles have the same
+        var start = (X: 210.0, Y: 250.0); // A's centre, where the arrow starts from: each end aims from the other's anchor
 
         // From A's centre to a point of B right of and below its centre; over B, B is outlined before the press ends.
         await alice.Keyboard.PressAsync("a");
@@ -45,17 +47,22 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         Assert.Equal(0.75, drawn.GetProperty("endBinding").GetProperty("x").GetDouble(), 2);
         Assert.Equal(0.8, drawn.GetProperty("endBinding").GetProperty("y").GetDouble(), 2);
         var stored = Points(drawn);
-        AssertEnd(document, arrow, (590, 380), "the end where it was let go");
+        // Towards where it was let go, (590, 380), the end stops on B's left edge: 290/380 of the way, y = 349.2.
+        var first = AssertEndOnOutline(document, arrow, Objects(document)[b], start, (590, 380), "the end on B's outline towards where it was let go");
+        Assert.Equal((500.0, 349.2), (Math.Round(first.X, 1), Math.Round(first.Y, 1)));
         await alice.Keyboard.PressAsync("Escape"); // the selected arrow's end handles would cover its head
 
-        // Bob drags B by a corner away from the arrow: the end moves with it; no op touched the arrow's own points.
+        // Bob drags B by a corner away from the arrow: the end moves with it, onto B's left edge again (at 390/480 of the
+        // way to the anchor (690, 530), y = 477.5); no op touched the arrow's own points. The arrow's tip is at B's
+        // outline in both windows: ink just before it, B's fill just past it.
         await DragAsync(bob, (520, 320), (620, 470));
         document = await SettledAsync(canvas, d => Number(Objects(d)[b], "x") == 600 && Number(Objects(d)[b], "y") == 450, "B moved by Bob");
-        AssertEnd(document, arrow, (690, 530), "the end moved with B");
+        var moved = AssertEndOnOutline(document, arrow, Objects(document)[b], start, (690, 530), "the end moved with B");
+        Assert.Equal((600.0, 477.5), (Math.Round(moved.X, 1), Math.Round(moved.Y, 1)));
         Assert.Equal(stored, Points(Objects(document)[arrow]));
-        await EventuallyHeadAsync(bob, (210, 250), (690, 530), "Bob sees the arrow's head on the moved B");
-        await EventuallyHeadAsync(alice, (210, 250), (690, 530), "Alice sees the arrow's head on the moved B");
-        await EditorSteps.EventuallyPixelAsync(alice, (590, 380), await EditorSteps.PixelAsync(alice, (900, 150)), "nothing is left where the end was");
+        await EventuallyTipAsync(bob, start, moved, fill, "Bob sees the arrow's tip on the moved B's outline");
+        await EventuallyTipAsync(alice, start, moved, fill, "Alice sees the arrow's tip on the moved B's outline");
+        await EditorSteps.EventuallyPixelAsync(alice, first, await EditorSteps.PixelAsync(alice, (900, 150)), "nothing is left where the end was");
 
         // Alice resizes B by its bottom-right handle: the end keeps its place in B's box (3/4 across, 4/5 down), already
         // while the handle is held.
@@ -63,21 +70,22 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         await MoveAsync(alice, (720, 550));
         await alice.Mouse.DownAsync();
         await MoveAsync(alice, (780, 590), steps: 8);
-        await EventuallyHeadAsync(alice, (210, 250), (735, 562), "the head follows the handle before it is let go");
+        // Towards the anchor (735, 562) of B at 180 by 140, the left edge at 390/525 of the way: y = 481.8.
+        await EventuallyHeadAsync(alice, start, (600, 481.8), "the head follows the handle before it is let go");
         await alice.Mouse.UpAsync();
         document = await SettledAsync(canvas, d => Number(Objects(d)[b], "width") == 180, "B resized");
         Assert.Equal(140, Number(Objects(document)[b], "height"), 1);
-        AssertEnd(document, arrow, (600 + 0.75 * 180, 450 + 0.8 * 140), "the end followed the resize");
-        await EventuallyHeadAsync(bob, (210, 250), (735, 562), "Bob sees the arrow's head on the resized B");
+        var resized = AssertEndOnOutline(document, arrow, Objects(document)[b], start, (600 + 0.75 * 180, 450 + 0.8 * 140), "the end followed the resize");
+        await EventuallyHeadAsync(bob, start, resized, "Bob sees the arrow's head on the resized B");
 
         // A quarter turn about B's centre (the rotate handle, 50 px above the top middle, dragged to the right of it).
         await DragAsync(alice, (690, 400), (890, 520));
         document = await SettledAsync(canvas, d => Math.Abs(Number(Objects(d)[b], "rotation") - 90) < 0.5, "B turned");
         var turned = Objects(document)[b];
-        var end = AnchorOf(turned, 0.75, 0.8);
-        Assert.True(Math.Abs(end.X - 735) > 20 || Math.Abs(end.Y - 562) > 20, $"the anchor moved with the turn: {end}");
-        AssertEnd(document, arrow, end, "the end followed the turn");
-        await EventuallyHeadAsync(bob, (210, 250), end, "Bob sees the arrow's head on the turned B");
+        var anchor = AnchorOf(turned, 0.75, 0.8);
+        Assert.True(Math.Abs(anchor.X - 735) > 20 || Math.Abs(anchor.Y - 562) > 20, $"the anchor moved with the turn: {anchor}");
+        var end = AssertEndOnOutline(document, arrow, turned, start, anchor, "the end followed the turn, onto the turned outline");
+        await EventuallyTipAsync(bob, start, end, fill, "Bob sees the arrow's tip on the turned B's outline");
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "connector-turned.png") });
 
         // Alice deletes B: the arrow keeps the end where it was drawn, unbound; its start stays on A.
@@ -90,7 +98,7 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         Assert.Equal(end.X, Number(left, "x") + points[^2], 0);
         Assert.Equal(end.Y, Number(left, "y") + points[^1], 0);
         AssertEnd(document, arrow, end, "the end stays where it was seen");
-        await EventuallyHeadAsync(bob, (210, 250), end, "Bob still sees the arrow's head where B was");
+        await EventuallyHeadAsync(bob, start, end, "Bob still sees the arrow's head where B was");
     }
 
     [Fact]
@@ -111,16 +119,18 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
         await DragAsync(alice, (250, 400), (460, 250)); // the end handle onto the ellipse's centre
         document = await SettledAsync(canvas, d => Objects(d)[arrow].TryGetProperty("endBinding", out _), "the end bound");
         Assert.Equal(ellipse, Objects(document)[arrow].GetProperty("endBinding").GetProperty("id").GetString());
-        AssertEnd(document, arrow, (460, 250), "the end on the ellipse");
+        // Towards the centre from (100, 400): the ellipse (radii 60, 50) is met 1/sqrt(45) of the way back, at (406.3, 272.4).
+        var onEllipse = AssertEndOnOutline(document, arrow, Objects(document)[ellipse], (100, 400), (460, 250), "the end on the ellipse's outline");
+        Assert.Equal((406.3, 272.4), (Math.Round(onEllipse.X, 1), Math.Round(onEllipse.Y, 1)));
 
         await DragAsync(bob, (420, 230), (470, 330)); // Bob moves the ellipse 50 right, 100 down
         document = await SettledAsync(canvas, d => Number(Objects(d)[ellipse], "x") == 450, "the ellipse moved");
-        AssertEnd(document, arrow, (510, 350), "the end followed the ellipse");
+        var followed = AssertEndOnOutline(document, arrow, Objects(document)[ellipse], (100, 400), (510, 350), "the end followed the ellipse");
         await alice.Keyboard.PressAsync("Escape"); // the end handle would cover the head
-        await EventuallyHeadAsync(alice, (100, 400), (510, 350), "Alice sees the head on the moved ellipse");
+        await EventuallyHeadAsync(alice, (100, 400), followed, "Alice sees the head on the moved ellipse's outline");
         await ClickAsync(alice, (305, 375)); // the arrow's middle selects it again
 
-        await DragAsync(alice, (510, 350), (700, 450)); // the end handle, off onto empty canvas
+        await DragAsync(alice, followed, (700, 450)); // the end handle, off onto empty canvas
         document = await SettledAsync(canvas, d => !Objects(d)[arrow].TryGetProperty("endBinding", out _), "the end unbound");
         var points = Points(Objects(document)[arrow]);
         Assert.Equal((700.0, 450.0), (Number(Objects(document)[arrow], "x") + points[^2], Number(Objects(document)[arrow], "y") + points[^1]));
@@ -136,12 +146,55 @@ public class ConnectorTests(BrowserFixture fixture) : BrowserTest
     }
 
     /// <summary>The end of a connector as the server draws it (the document's <c>connectors</c>), in canvas units.</summary>
-    private static void AssertEnd(JsonElement document, string arrow, (double X, double Y) expected, string what)
+    private static (double X, double Y) DrawnEnd(JsonElement document, string arrow)
     {
         var obj = Objects(document)[arrow];
         var drawn = document.GetProperty("connectors").TryGetProperty(arrow, out var bound) ? bound.EnumerateArray().Select(p => p.GetDouble()).ToArray() : Points(obj);
-        var end = (X: Number(obj, "x") + drawn[^2], Y: Number(obj, "y") + drawn[^1]);
+        return (Number(obj, "x") + drawn[^2], Number(obj, "y") + drawn[^1]);
+    }
+
+    private static void AssertEnd(JsonElement document, string arrow, (double X, double Y) expected, string what)
+    {
+        var end = DrawnEnd(document, arrow);
         Assert.True(Math.Abs(end.X - expected.X) < 1 && Math.Abs(end.Y - expected.Y) < 1, $"{what}: the server draws the end at {end}, expected {expected}");
+    }
+
+    /// <summary>
+    /// Checks that the server draws the end where the segment from <paramref name="from"/> towards the end's
+    /// <paramref name="anchor"/> meets the shape's outline (docs/protocol.md, "Connectors"): on that segment, short of
+    /// the anchor, and on the outline of <paramref name="shape"/> (its box turned about its top-left corner, or the
+    /// ellipse in it), within a unit. The shape is convex and the anchor inside it, so that point is the only one.
+    /// </summary>
+    private static (double X, double Y) AssertEndOnOutline(JsonElement document, string arrow, JsonElement shape,
+        (double X, double Y) from, (double X, double Y) anchor, string what)
+    {
+        var end = DrawnEnd(document, arrow);
+        var (dx, dy) = (anchor.X - from.X, anchor.Y - from.Y);
+        var length = Math.Sqrt(dx * dx + dy * dy);
+        var across = Math.Abs((end.X - from.X) * dy - (end.Y - from.Y) * dx) / length;
+        var along = ((end.X - from.X) * dx + (end.Y - from.Y) * dy) / length;
+        var radians = Number(shape, "rotation") * Math.PI / 180;
+        var (ex, ey) = (end.X - Number(shape, "x"), end.Y - Number(shape, "y"));
+        var (u, v) = (ex * Math.Cos(radians) + ey * Math.Sin(radians), -ex * Math.Sin(radians) + ey * Math.Cos(radians));
+        var (w, h) = (Number(shape, "width"), Number(shape, "height"));
+        var offOutline = shape.GetProperty("type").GetString() == "ellipse"
+            ? Math.Abs(Math.Sqrt(Math.Pow((u - w / 2) / (w / 2), 2) + Math.Pow((v - h / 2) / (h / 2), 2)) - 1) * Math.Min(w, h) / 2
+            : Math.Max(Math.Min(Math.Min(Math.Abs(u), Math.Abs(u - w)), Math.Min(Math.Abs(v), Math.Abs(v - h))), Math.Max(Math.Max(-u, u - w), Math.Max(-v, v - h)));
+        Assert.True(across < 1 && along > 0 && along < length - 1 && offOutline < 1,
+            $"{what}: the server draws the end at {end}, {across:F1} off the line from {from} to the anchor {anchor}, {along:F1} along it of {length:F1}, {offOutline:F1} off the outline");
+        return end;
+    }
+
+    /// <summary>
+    /// Waits until the page shows the arrow's tip at <paramref name="tip"/>: its head (ink) just short of it along the
+    /// line from <paramref name="from"/>, and the shape's <paramref name="fill"/> just past it, where an arrow drawn to the
+    /// anchor inside the shape would still be.
+    /// </summary>
+    private static async Task EventuallyTipAsync(IPage page, (double X, double Y) from, (double X, double Y) tip, (int R, int G, int B) fill, string what)
+    {
+        await EventuallyHeadAsync(page, from, tip, what);
+        var length = Math.Sqrt((tip.X - from.X) * (tip.X - from.X) + (tip.Y - from.Y) * (tip.Y - from.Y));
+        await EditorSteps.EventuallyPixelAsync(page, (tip.X + 8 * (tip.X - from.X) / length, tip.Y + 8 * (tip.Y - from.Y) / length), fill, what + ": no arrow past it");
     }
 
     /// <summary>Waits until the page shows the arrow's head (ink) just short of its tip, along the line from <paramref name="from"/>.</summary>

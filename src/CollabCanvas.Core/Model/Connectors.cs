@@ -30,10 +30,12 @@ public static class Connectors
 
     /// <summary>
     /// The connector's points as drawn, in the frame of its <c>points</c> prop (relative to its <c>x</c>, <c>y</c>, turned
-    /// by its <c>rotation</c>): the stored points with each bound end moved to its anchor in the bound object's box,
-    /// rounded to hundredths. An end whose binding names a missing object, or one that is not bindable, stays where it
-    /// is stored (a delete that did not write the ends, from an old client or a concurrent batch, leaves a drawable line).
-    /// Null for an object that is not a connector.
+    /// by its <c>rotation</c>): the stored points with each bound end moved to where the line towards its anchor meets
+    /// the bound object's outline (<see cref="OnOutline"/>), rounded to hundredths. An end aims from the next point along
+    /// the line: the other end's anchor when the connector is one segment with both ends bound, else the stored point.
+    /// An end whose binding names a missing object, or one that is not bindable, stays where it is stored (a delete that
+    /// did not write the ends, from an old client or a concurrent batch, leaves a drawable line). Null for an object that
+    /// is not a connector.
     /// </summary>
     public static double[]? DrawnPoints(CanvasObject connector, IReadOnlyDictionary<string, CanvasObject> objects)
     {
@@ -44,8 +46,16 @@ public static class Connectors
             : [0, 0, Number(props, "width", 100), 0];
         var origin = (X: Number(props, "x", 0), Y: Number(props, "y", 0));
         var turn = Number(props, "rotation", 0);
-        if (AnchorOf(props, "startBinding", objects) is { } start) (points[0], points[1]) = ToLocal(start, origin, turn);
-        if (AnchorOf(props, "endBinding", objects) is { } end) (points[^2], points[^1]) = ToLocal(end, origin, turn);
+        var start = HeldBy(props, "startBinding", objects);
+        var end = HeldBy(props, "endBinding", objects);
+        var last = points.Length - 2;
+        // A connector of one point has no direction to come from: its ends are their anchors.
+        (double X, double Y) From(Held held, Held? other, int i) =>
+            last == 0 ? held.Anchor : OnOutline(held, last == 2 && other is { } o ? o.Anchor : ToCanvas(points[i], points[i + 1], origin, turn));
+        var startAt = start is { } s ? From(s, end, 2) : ((double X, double Y)?)null;
+        var endAt = end is { } e ? From(e, start, last - 2) : ((double X, double Y)?)null;
+        if (startAt is { } a) (points[0], points[1]) = ToLocal(a, origin, turn);
+        if (endAt is { } b) (points[last], points[last + 1]) = ToLocal(b, origin, turn);
         return points;
     }
 
@@ -74,17 +84,79 @@ public static class Connectors
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The canvas point a binding holds, or null when it holds nothing that can be drawn.</summary>
-    private static (double X, double Y)? AnchorOf(IReadOnlyDictionary<string, PropValue> props, string name,
-        IReadOnlyDictionary<string, CanvasObject> objects)
+    /// <summary>A binding's object as a box (its origin, size, turn and outline) and the anchor in it, in the box's own units.</summary>
+    private readonly record struct Held(double X, double Y, double Width, double Height, double Cos, double Sin, bool Ellipse, double U, double V)
+    {
+        /// <summary>The canvas point the binding holds.</summary>
+        public (double X, double Y) Anchor => ToCanvas(U, V);
+
+        public (double X, double Y) ToCanvas(double u, double v) => (X + u * Cos - v * Sin, Y + u * Sin + v * Cos);
+    }
+
+    /// <summary>What a binding holds, or null when it holds nothing that can be drawn.</summary>
+    private static Held? HeldBy(IReadOnlyDictionary<string, PropValue> props, string name, IReadOnlyDictionary<string, CanvasObject> objects)
     {
         if (!props.TryGetValue(name, out var value) || value.Kind != PropKind.Binding) return null;
         var binding = value.AsBinding;
         if (!objects.TryGetValue(binding.Id, out var target) || !BindableTypes.TryGetValue(target.Type, out var size)) return null;
         var box = target.Properties;
         var (cos, sin) = Turn(Number(box, "rotation", 0));
-        var (dx, dy) = (binding.X * Number(box, "width", size.Width), binding.Y * Number(box, "height", size.Height));
-        return (Number(box, "x", 0) + dx * cos - dy * sin, Number(box, "y", 0) + dx * sin + dy * cos);
+        var (width, height) = (Number(box, "width", size.Width), Number(box, "height", size.Height));
+        return new Held(Number(box, "x", 0), Number(box, "y", 0), width, height, cos, sin, target.Type == "ellipse", binding.X * width, binding.Y * height);
+    }
+
+    /// <summary>
+    /// Where the segment from <paramref name="from"/> to the anchor first meets the object's outline (its turned box, or
+    /// the ellipse in it): an arrow ends at the shape's edge, not inside it. The anchor itself when <paramref name="from"/>
+    /// lies inside the shape (nothing to cross) or the segment reaches the anchor before the outline (an anchor in an
+    /// ellipse's box but off the ellipse). Only + − × ÷ and a square root, which IEEE 754 rounds alike everywhere (the
+    /// editor's twin does the same operations in the same order), after the turn's sine and cosine.
+    /// </summary>
+    private static (double X, double Y) OnOutline(Held held, (double X, double Y) from)
+    {
+        var (dx, dy) = (from.X - held.X, from.Y - held.Y);
+        var (pu, pv) = (dx * held.Cos + dy * held.Sin, -dx * held.Sin + dy * held.Cos);
+        var (du, dv) = (held.U - pu, held.V - pv);
+        var t = held.Ellipse ? EllipseEntry(pu, pv, du, dv, held.Width, held.Height) : BoxEntry(pu, pv, du, dv, held.Width, held.Height);
+        return t is { } along ? held.ToCanvas(pu + along * du, pv + along * dv) : held.Anchor;
+    }
+
+    /// <summary>The fraction (0 to 1, above 0) of the way from p along d where it enters the box [0, w] × [0, h], if it does.</summary>
+    private static double? BoxEntry(double pu, double pv, double du, double dv, double w, double h)
+    {
+        double enter = 0, exit = 1;
+        foreach (var (p, d, size) in new[] { (pu, du, w), (pv, dv, h) })
+        {
+            if (d == 0)
+            {
+                if (p < 0 || p > size) return null;
+                continue;
+            }
+            var (t1, t2) = (-p / d, (size - p) / d);
+            enter = Math.Max(enter, Math.Min(t1, t2));
+            exit = Math.Min(exit, Math.Max(t1, t2));
+        }
+        return enter > 0 && enter <= exit ? enter : null;
+    }
+
+    /// <summary>The same for the ellipse inscribed in the box.</summary>
+    private static double? EllipseEntry(double pu, double pv, double du, double dv, double w, double h)
+    {
+        if (w <= 0 || h <= 0) return null;
+        var (rx, ry) = (w / 2, h / 2);
+        var (cu, cv, eu, ev) = ((pu - rx) / rx, (pv - ry) / ry, du / rx, dv / ry);
+        var (a, b, c) = (eu * eu + ev * ev, 2 * (cu * eu + cv * ev), cu * cu + cv * cv - 1);
+        var discriminant = b * b - 4 * a * c;
+        if (c <= 0 || a == 0 || discriminant < 0) return null;
+        var t = (-b - Math.Sqrt(discriminant)) / (2 * a);
+        return t > 0 && t <= 1 ? t : null;
+    }
+
+    /// <summary>A point of the connector's own frame in canvas units.</summary>
+    private static (double X, double Y) ToCanvas(double x, double y, (double X, double Y) origin, double rotation)
+    {
+        var (cos, sin) = Turn(rotation);
+        return (origin.X + x * cos - y * sin, origin.Y + x * sin + y * cos);
     }
 
     /// <summary>A canvas point in the connector's own frame (its origin, turned back by its rotation), rounded.</summary>

@@ -19,6 +19,8 @@ namespace CollabCanvas.Bench;
 /// <item>main-thread time per remote change: Chromium's own task time (CDP <c>Performance.getMetrics</c>,
 /// TaskDuration) while a peer sends one change every 100 ms, minus the same span with no change; a move of an object
 /// in view, and a change of stacking order (a new <c>z</c>).</item>
+/// <item>a version of the whole canvas shown read-only (the History panel, issue 17): from the click on its row to the
+/// animation frame after the banner shows (its state fetched and drawn), then panning it zoomed to fit.</item>
 /// </list>
 /// </summary>
 public static class EditorBigCanvas
@@ -34,6 +36,9 @@ public static class EditorBigCanvas
         var rounds = o.Rounds;
         var canvas = (await BenchClient.CreateCanvasesAsync(o.Url, 1))[0];
         await SeedAsync(o.Url, canvas, count);
+        using (var http = new HttpClient(new HttpClientHandler { CookieContainer = BenchClient.Cookies }) { BaseAddress = o.Url })
+            (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, $"/api/canvases/{canvas}/versions", new { name = "Seeded" }))
+                .EnsureSuccessStatusCode();
         Out($"seeded {count} objects ({count / PerFrame} frames with children); {rounds} rounds of each measurement");
 
         using var playwright = await Playwright.CreateAsync();
@@ -58,6 +63,7 @@ public static class EditorBigCanvas
         var fitFrames = new List<double>(); var fullFrames = new List<double>(); var peerFrames = new List<double>();
         var lag = new List<double>();
         var moveCost = new List<double>(); var restackCost = new List<double>();
+        var previewOpen = new List<double>(); var previewFrames = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
             var page = await context.NewPageAsync();
@@ -97,6 +103,11 @@ public static class EditorBigCanvas
             fitFrames.AddRange(await Profiled(cdp, profile, "pan zoomed to fit", () => PanAsync(page)));
             if (round == 0 && shots != null) await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "fit-panned.png") });
             lag.AddRange(await WheelLagAsync(page));
+
+            previewOpen.Add(await PreviewVersionAsync(page));
+            Out($"round {round + 1}: version shown {previewOpen[^1]:F0} ms after the click");
+            if (round == 0 && shots != null) await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "version.png") });
+            previewFrames.AddRange(await PanAsync(page));
             await page.CloseAsync();
         }
 
@@ -107,6 +118,8 @@ public static class EditorBigCanvas
         Out($"RESULT editor-big pan at 100%, peer editing 20 objects 20x/s {Fps(peerFrames, rounds)}");
         Out($"RESULT editor-big main-thread time per remote move {Summary(moveCost)}");
         Out($"RESULT editor-big main-thread time per remote restack {Summary(restackCost)}");
+        Out($"RESULT editor-big version shown read-only, click to drawn {Summary(previewOpen)}");
+        Out($"RESULT editor-big pan a version shown read-only, zoomed to fit {Fps(previewFrames, rounds)}");
         return 0;
     }
 
@@ -143,6 +156,22 @@ public static class EditorBigCanvas
           });
         })();
         """;
+
+    /// <summary>Opens the History panel and shows its version: ms from the click on the row to the frame after the banner shows.</summary>
+    private static async Task<double> PreviewVersionAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Version history" }).ClickAsync();
+        await page.Locator(".version").First.WaitForAsync();
+        return await page.EvaluateAsync<double>("""
+            async () => {
+              const start = performance.now();
+              document.querySelector('.version').click();
+              while (document.querySelector('.version-banner').hidden) await new Promise(r => setTimeout(r, 1));
+              await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+              return performance.now() - start;
+            }
+            """);
+    }
 
     private static async Task<double[]> PanAsync(IPage page)
     {

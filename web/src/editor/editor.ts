@@ -167,7 +167,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   // Version history (off with its feature flag): while a version shows read-only, nothing edits the canvas (submit,
   // the pointer and the keys below ask `previewing`).
   const versions = on('VersionHistory') ? new VersionHistory({
-    canvasId, stage, liveLayers: [content, previewLayer, overlay], role: () => client.role, signedIn: me !== null,
+    canvasId, stage, liveLayers: [content, previewLayer, overlay], cullWithView: renderer => viewport.alsoCull(renderer),
+    role: () => client.role, signedIn: me !== null,
     restored: undo => history.record(undo),
     previewChanged: active => {
       root.querySelector<HTMLElement>('.editor')!.toggleAttribute('data-previewing', active);

@@ -15,6 +15,8 @@ const ZOOM_MARGIN_PX = 80;
 
 export class Viewport {
   private spaceDown = false;
+  /** Other renderers culled with the view too (a version shown in place of the canvas). */
+  private readonly alsoCulled = new Set<Renderer>();
 
   constructor(private readonly stage: Konva.Stage, private readonly stageEl: HTMLElement, private readonly renderer: Renderer) {
     stage.on('xChange yChange scaleXChange widthChange heightChange', () => this.cull());
@@ -91,9 +93,18 @@ export class Viewport {
     stage.batchDraw();
   }
 
+  /** Culls `renderer`'s layer with the view as well, from now until the returned function is called. */
+  alsoCull(renderer: Renderer): () => void {
+    this.alsoCulled.add(renderer);
+    this.cull();
+    return () => { this.alsoCulled.delete(renderer); };
+  }
+
   private cull(): void {
     const view = this.view, margin = CULL_MARGIN_PX / this.scale;
-    this.renderer.cull({ x: view.x - margin, y: view.y - margin, width: view.width + 2 * margin, height: view.height + 2 * margin });
+    const box = { x: view.x - margin, y: view.y - margin, width: view.width + 2 * margin, height: view.height + 2 * margin };
+    this.renderer.cull(box);
+    for (const renderer of this.alsoCulled) renderer.cull(box);
   }
 
   private wheel(e: WheelEvent): void {

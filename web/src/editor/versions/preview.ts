@@ -5,7 +5,7 @@ import Konva from 'konva';
 import { CanvasModel } from '../../sync/model';
 import type { Objects } from '../../sync/protocol';
 import { currentPalette } from '../colors';
-import { Renderer } from '../renderer';
+import { ContentLayer, Renderer } from '../renderer';
 import { versionTitle, versionWhen } from './format';
 import type { VersionInfo } from './versionApi';
 
@@ -28,11 +28,17 @@ export class VersionPreview {
   private readonly restoreButton = button('Restore this version', 'primary');
   private readonly duplicateButton = button('Duplicate as new canvas');
   private readonly playButton = button('Play from here');
-  private layer: Konva.Layer | null = null;
+  private layer: ContentLayer | null = null;
+  private stopCulling: (() => void) | null = null;
   private shown: VersionInfo | null = null;
 
-  /** @param liveLayers the live canvas's layers (objects, selection, cursors): hidden while a version shows. */
-  constructor(private readonly stage: Konva.Stage, private readonly liveLayers: Konva.Layer[], private readonly actions: PreviewActions) {
+  /**
+   * @param liveLayers the live canvas's layers (objects, selection, cursors): hidden while a version shows.
+   * @param cullWithView draws the version as the live canvas is drawn (only what is in view, from a bitmap when big),
+   * following the view until the returned function is called (Viewport.alsoCull).
+   */
+  constructor(private readonly stage: Konva.Stage, private readonly liveLayers: Konva.Layer[],
+    private readonly cullWithView: (renderer: Renderer) => () => void, private readonly actions: PreviewActions) {
     this.banner.className = 'version-banner';
     this.banner.setAttribute('role', 'status');
     this.banner.hidden = true;
@@ -52,10 +58,12 @@ export class VersionPreview {
 
   /** Shows the version's objects instead of the live canvas (replacing another version's). */
   show(version: VersionInfo, objects: Objects): void {
-    this.layer?.destroy();
-    this.layer = new Konva.Layer({ listening: false });
+    this.removeLayer();
+    this.layer = new ContentLayer({ listening: false });
     this.stage.add(this.layer);
-    new Renderer(this.layer, currentPalette()).update(CanvasModel.from(objects), 'all');
+    const renderer = new Renderer(this.layer, currentPalette());
+    renderer.update(CanvasModel.from(objects), 'all');
+    this.stopCulling = this.cullWithView(renderer);
     for (const layer of this.liveLayers) layer.visible(false);
     this.shown = version;
     const when = versionWhen(version.createdAt, new Date());
@@ -72,11 +80,17 @@ export class VersionPreview {
 
   /** Back to the live canvas as it is now. */
   hide(): void {
-    this.layer?.destroy();
-    this.layer = null;
+    this.removeLayer();
     this.shown = null;
     for (const layer of this.liveLayers) layer.visible(true);
     this.banner.hidden = true;
+  }
+
+  private removeLayer(): void {
+    this.stopCulling?.();
+    this.stopCulling = null;
+    this.layer?.destroy();
+    this.layer = null;
   }
 }
 

@@ -3,6 +3,7 @@
 // (preview.ts), from where an editor restores it (one batch, one undo step) and anyone signed in duplicates it as a
 // new canvas. Other history features (playback) add their buttons to `headerActions`. docs/version-history.md.
 import type Konva from 'konva';
+import type { Renderer } from '../renderer';
 import { ApiError } from '../../api';
 import type { Objects, Op, Role } from '../../sync/protocol';
 import { readableKeys, SHORTCUTS } from '../tools';
@@ -17,6 +18,8 @@ export interface VersionHistoryHost {
   stage: Konva.Stage;
   /** The live canvas's layers, hidden while a version shows. */
   liveLayers: Konva.Layer[];
+  /** Culls a version's renderer with the view until the returned function is called (Viewport.alsoCull). */
+  cullWithView(renderer: Renderer): () => void;
   role(): Role | null;
   /** Whether a person is signed in (a share link's guest cannot own a duplicate). */
   signedIn: boolean;
@@ -52,7 +55,7 @@ export class VersionHistory {
   private versions: VersionInfo[] = [];
 
   constructor(private readonly host: VersionHistoryHost) {
-    this.preview = new VersionPreview(host.stage, host.liveLayers, {
+    this.preview = new VersionPreview(host.stage, host.liveLayers, renderer => host.cullWithView(renderer), {
       back: () => this.back(),
       restore: version => void this.restore(version),
       duplicate: version => void this.duplicate(version),

@@ -230,14 +230,26 @@ internal static class EditorSteps
     /// <summary>The objects this window has, by id, as Export → JSON writes them; the canvas has the focus again after.</summary>
     public static async Task<JsonElement> ExportedObjectsAsync(IPage page)
     {
+        using var json = JsonDocument.Parse(await ExportAsync(page, "JSON"));
+        return json.RootElement.GetProperty("objects").Clone();
+    }
+
+    /// <summary>
+    /// What Export → <paramref name="format"/> (PNG, SVG or JSON) downloads; kept beside the screenshots as
+    /// <paramref name="name"/> when given. The canvas has the focus again after.
+    /// </summary>
+    public static async Task<byte[]> ExportAsync(IPage page, string format, string? name = null)
+    {
         // The menu may still be open from an import (which leaves it open): a click on its button would close it.
         if (await page.Locator("details.menu[open]").CountAsync() == 0)
             await page.GetByLabel("Export and import").ClickAsync();
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "JSON" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = format, Exact = true }).ClickAsync());
         await using var file = await download.CreateReadStreamAsync();
-        using var json = await JsonDocument.ParseAsync(file);
+        using var bytes = new MemoryStream();
+        await file.CopyToAsync(bytes);
+        if (name is not null) await File.WriteAllBytesAsync(Path.Combine(BrowserFixture.Screenshots, $"{name}.{format.ToLowerInvariant()}"), bytes.ToArray());
         await page.Locator(".stage").FocusAsync(); // where a person would click to go on with the keys
-        return json.RootElement.GetProperty("objects").Clone();
+        return bytes.ToArray();
     }
 
     /// <summary>Exports until the objects meet <paramref name="condition"/> (another window's change on its way); returns them.</summary>

@@ -82,7 +82,7 @@ public class WholeCanvasExportTests(BrowserFixture fixture) : BrowserTest
         await page.Mouse.WheelAsync(-20000, -20000);
 
         // PNG: every object, two pixels per canvas unit, from the top-left corner of the whole drawing.
-        var png = Png.Decode(await ExportAsync(page, "PNG"));
+        var png = Png.Decode(await EditorSteps.ExportAsync(page, "PNG", "export-everything"));
         double Left(JsonElement o) => N(o, "x") + Math.Min(0, Points(o, 0).DefaultIfEmpty(0).Min()) - StrokeHalf(o);
         double Top(JsonElement o) => N(o, "y") + Math.Min(0, Points(o, 1).DefaultIfEmpty(0).Min()) - StrokeHalf(o);
         double Right(JsonElement o) => N(o, "x") + N(o, "width") + StrokeHalf(o);
@@ -112,7 +112,7 @@ public class WholeCanvasExportTests(BrowserFixture fixture) : BrowserTest
         }
 
         // SVG: every object as an element, texts above the rectangles they sit on.
-        var svg = XDocument.Parse(System.Text.Encoding.UTF8.GetString(await ExportAsync(page, "SVG")));
+        var svg = XDocument.Parse(System.Text.Encoding.UTF8.GetString(await EditorSteps.ExportAsync(page, "SVG", "export-everything")));
         XNamespace ns = "http://www.w3.org/2000/svg";
         var elements = svg.Root!.Elements().Where(e => e.Name != ns + "defs").ToList();
         Assert.Contains(Escaped, texts.Select(t => t.GetProperty("text").GetString()));
@@ -128,15 +128,6 @@ public class WholeCanvasExportTests(BrowserFixture fixture) : BrowserTest
         }
         Assert.Equal(ns + "rect", elements[0].Name); // the background
         Assert.Equal(all.Count, elements.Count - 1); // and every object
-    }
-
-    private static async Task<byte[]> ExportAsync(IPage page, string format)
-    {
-        await page.GetByLabel("Export and import").ClickAsync();
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = format, Exact = true }).ClickAsync());
-        var path = Path.Combine(BrowserFixture.Screenshots, $"export-everything.{format.ToLowerInvariant()}");
-        await download.SaveAsAsync(path);
-        return await File.ReadAllBytesAsync(path);
     }
 
     private static JsonElement? Parent(Dictionary<string, JsonElement> byId, JsonElement o) =>

@@ -128,13 +128,15 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
     }
 
     [Fact]
-    public async Task The_eye_hides_an_object_for_every_window_until_shown_again_each_click_one_undo_step()
+    public async Task The_eye_hides_an_object_for_every_window_and_picture_exports_until_shown_again_each_click_one_undo_step()
     {
         var canvas = await fixture.Server.CreateCanvasAsync("Hide");
         var alice = await OpenAsync(canvas, "Alice");
         var bob = await OpenAsync(canvas, "Bob");
         await DrawAsync(alice, "r", 200, 200, 100, 80);
-        var id = (await SettledAsync(canvas, objects => objects.Count == 1, "the rectangle")).Keys.Single();
+        await DrawAsync(alice, "o", 500, 200, 60, 60);
+        var id = (await SettledAsync(canvas, objects => objects.Count == 2, "a rectangle and an ellipse"))
+            .Single(o => o.Value.GetProperty("type").GetString() == "rect").Key;
         var middle = (250.0, 240.0);
         var background = await EditorSteps.PixelAsync(alice, (600, 400));
         var drawn = await EditorSteps.PixelAsync(alice, middle);
@@ -142,7 +144,7 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         await EditorSteps.EventuallyPixelAsync(bob, middle, drawn, "the rectangle in Bob's window");
 
         await alice.Keyboard.PressAsync("Alt+l");
-        var row = alice.Locator(".layers .layer").First;
+        var row = alice.Locator(".layers .layer", new() { HasText = "Rectangle" });
         await row.HoverAsync();
         await alice.GetByRole(AriaRole.Button, new() { Name = "Hide Rectangle" }).ClickAsync();
         await SettledAsync(canvas, objects => objects[id].TryGetProperty("hidden", out var h) && h.GetBoolean(), "hidden on the server");
@@ -151,13 +153,21 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         await Assertions.Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("layer-hidden")); // dimmed
         await alice.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "layers-hidden.png") });
 
-        // Where it was, a click and a marquee take nothing, and Select all leaves it out.
+        // Where it was, a click and a marquee take nothing, and Select all takes the ellipse alone.
         await ClickAsync(bob, 250, 240);
         await Assertions.Expect(bob.Locator(".properties")).ToBeHiddenAsync();
         await DragAsync(bob, (150, 150), (350, 330));
         await Assertions.Expect(bob.Locator(".properties")).ToBeHiddenAsync();
         await bob.Keyboard.PressAsync("Control+a");
-        await Assertions.Expect(bob.Locator(".properties")).ToBeHiddenAsync();
+        await Assertions.Expect(bob.Locator(".properties h2")).ToHaveTextAsync("Ellipse");
+
+        // The pictures leave it out (the PNG is the ellipse's 60 units at two pixels each; the SVG the background and
+        // the ellipse); the JSON file is the document, hidden rectangle included.
+        await alice.Keyboard.PressAsync("Escape");
+        Assert.InRange(Png.Decode(await EditorSteps.ExportAsync(alice, "PNG", "hidden-left-out")).Width, 116, 124);
+        var svg = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(await EditorSteps.ExportAsync(alice, "SVG", "hidden-left-out")));
+        Assert.Equal(["rect", "ellipse"], svg.Root!.Elements().Select(e => e.Name.LocalName));
+        Assert.True((await EditorSteps.ExportedObjectsAsync(alice)).GetProperty(id).GetProperty("hidden").GetBoolean());
 
         await alice.GetByRole(AriaRole.Button, new() { Name = "Show Rectangle" }).ClickAsync();
         await EditorSteps.EventuallyPixelAsync(bob, middle, drawn, "the rectangle back in Bob's window");

@@ -177,6 +177,14 @@ public class LayersTests(BrowserFixture fixture) : BrowserTest
         await alice.Keyboard.PressAsync("Control+z");
         await EditorSteps.EventuallyPixelAsync(bob, middle, drawn, "shown again by a second undo");
         await SettledAsync(canvas, objects => !objects[id].TryGetProperty("hidden", out _), "shown on the server after the undos");
+
+        // The key does the same for the selection (here chosen in the panel, as a hidden object can only be).
+        await row.ClickAsync();
+        await alice.Keyboard.PressAsync("Control+Shift+H");
+        await EditorSteps.EventuallyPixelAsync(bob, middle, background, "hidden by the key");
+        await alice.Keyboard.PressAsync("Control+Shift+H");
+        await EditorSteps.EventuallyPixelAsync(bob, middle, drawn, "shown by the key");
+        await SettledAsync(canvas, objects => !objects[id].TryGetProperty("hidden", out _), "shown on the server after the key");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ import { groupOps, ungroupOps, withGroups } from '../src/editor/groups';
 import { layerName, layerRows, reorderOps, rowObjects } from '../src/editor/layers';
 import { CanvasModel } from '../src/sync/model';
 import { isHidden, shown, toggleHiddenOps } from '../src/editor/visibility';
+import { frameAt } from '../src/editor/structure';
 
 const model = CanvasModel.from({
   a: { type: 'rect', z: 'V000' },
@@ -101,6 +102,14 @@ describe('visibility', () => {
   it('takes an object inside a hidden frame, at any depth, as hidden', () => {
     expect(['a', 'b', 'f', 'g', 'c'].map(id => isHidden(doc, doc.get(id)))).toEqual([true, false, true, true, true]);
     expect(shown(doc, doc.ids())).toEqual(['b']);
+  });
+
+  it('puts nothing drawn or dropped into a hidden frame', () => {
+    const frames = CanvasModel.from({
+      outer: { type: 'frame', x: 0, y: 0, width: 400, height: 400 },
+      inner: { type: 'frame', x: 100, y: 100, width: 100, height: 100, hidden: true },
+    });
+    expect(frameAt(frames, 150, 150)).toBe('outer');
   });
 
   it('hides all when any is shown, else shows all, only objects that exist', () => {

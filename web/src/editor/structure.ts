@@ -3,6 +3,7 @@
 import type { CanvasModel } from '../sync/model';
 import type { Op } from '../sync/protocol';
 import { compareZ, keyBetween } from './zindex';
+import { isHidden } from './visibility';
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -20,11 +21,14 @@ export function zRange(doc: CanvasModel): { top?: string; bottom?: string } {
 /** A `z` above every object. */
 export function zTop(doc: CanvasModel): string { return keyBetween(zRange(doc).top, undefined); }
 
-/** The innermost frame under a canvas point, other than `except` and its descendants. */
+/**
+ * The innermost shown frame under a canvas point, other than `except` and its descendants: what a shape drawn or
+ * dropped there goes into (a hidden frame would hide it).
+ */
 export function frameAt(doc: CanvasModel, x: number, y: number, except?: string): string | undefined {
   let found: { id: string; area: number } | undefined;
   for (const [id, obj] of doc.entries()) {
-    if (obj.type !== 'frame' || id === except || isInside(doc, id, except)) continue;
+    if (obj.type !== 'frame' || id === except || isInside(doc, id, except) || isHidden(doc, obj)) continue;
     const fx = obj.x as number ?? 0, fy = obj.y as number ?? 0, fw = obj.width as number ?? 0, fh = obj.height as number ?? 0;
     if (x >= fx && y >= fy && x <= fx + fw && y <= fy + fh && (!found || fw * fh < found.area)) found = { id, area: fw * fh };
   }

@@ -8,6 +8,8 @@
 #   bench/run.sh join --count 10000 --joins 200      (a canvas nobody has open: SERVER_ARGS="--CollabCanvas:Realtime:IdleRoomSeconds=0")
 #   bench/run.sh history --count 100000 --joins 200  (then prints the storage the history took)
 #   bench/run.sh editor-big --count 10000 --rounds 3 (the editor in Chromium; SCREENSHOTS=dir keeps pictures, PROFILE=1 prints CPU profiles, TRACE=dir keeps Chromium traces of the remote changes)
+#   bench/run.sh restore --count 10000 --rounds 3  (restore of a version of 10,000 objects: REST call to applied by another client)
+#   bench/run.sh editor-playback --count 10000 --rounds 3 (playback of 10,000 batches in Chromium; SCREENSHOTS=dir keeps a picture)
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 # On PostgreSQL + Redis (throwaway servers of the Debian packages in the run's directory; PostgreSQL with fsync on):
 #   PROVIDER=Postgres bench/run.sh durable --clients 50 --canvases 50 --window 4 --seconds 10
@@ -52,7 +54,7 @@ fi
 if [ "$scenario" = revoke ]; then
     limits=(--CollabCanvas:Auth:InvitationsPerHour=100000) # each round adds the member again
 fi
-if [ "$scenario" = durable ] || [ "$scenario" = history ]; then
+if [ "$scenario" = durable ] || [ "$scenario" = history ] || [ "$scenario" = editor-playback ] || [ "$scenario" = restore ]; then
     # The durable scenario measures the log, not the per-session rate limit.
     limits=(--CollabCanvas:Realtime:BatchesPerSecond=100000 --CollabCanvas:Realtime:BatchBurst=100000
             --CollabCanvas:Realtime:MessagesPerSecond=100000)

@@ -55,6 +55,7 @@ async function send(method: string, path: string, body?: unknown, accept?: strin
   return response;
 }
 
+/** A JSON request of the REST API: the answer's body (none for 202 and 204); modules with endpoints of their own use it too. */
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await send(method, path, body);
   return response.status === 204 || response.status === 202 ? (undefined as T) : (await response.json() as T);

@@ -81,7 +81,8 @@ public sealed class SessionGate(CanvasAccess access, AuthSessions sessions, Bear
 
     private static Admission Refuse(int code, string reason) => new(null, SessionAccess.Nobody, Role.None, code, reason);
 
-    private static string ColorOf(string id) => Palette[(int)((uint)StableHash(id) % Palette.Length)];
+    /// <summary>A user's colour (cursors, selections, and their changes in playback).</summary>
+    internal static string ColorOf(string id) => Palette[(int)((uint)StableHash(id) % Palette.Length)];
 
     /// <summary>The same colour for a user on every instance and after restarts (string.GetHashCode is randomized per process).</summary>
     private static int StableHash(string text)

@@ -22,8 +22,14 @@ public sealed record VersionInfo(string Id, long Seq, string Kind, string? Name,
 /// <summary>One batch of the log: who, when, and its ops as the editor applies them.</summary>
 public sealed record HistoryBatch(long Seq, DateTimeOffset? At, string Actor, JsonElement Ops);
 
-/// <summary>A page of batches; <c>next</c> is the <c>after</c> of the next page (null: the end of the log).</summary>
-public sealed record HistoryBatches(IReadOnlyList<HistoryBatch> Batches, long? Next);
+/// <summary>
+/// A page of batches; <c>next</c> is the <c>after</c> of the next page (null: the end of the log). <c>actors</c> names the
+/// page's authors with the colour their cursors have, so that playback shows who did what without a request per author.
+/// </summary>
+public sealed record HistoryBatches(IReadOnlyList<HistoryBatch> Batches, long? Next, IReadOnlyList<HistoryActor> Actors);
+
+/// <summary>An author of batches: display name (null when the account is gone) and presence colour.</summary>
+public sealed record HistoryActor(string Id, string? Name, string Color);
 
 /// <summary>The state at a seq (<c>exact</c>: false when that part of history was thinned and this is the checkpoint before it).</summary>
 public sealed record StateAtSeq(long Seq, bool Exact, JsonElement Objects);
@@ -91,14 +97,19 @@ public static class HistoryEndpoints
     }
 
     /// <summary>Batches after <paramref name="after"/> (default 0, the start), at most <paramref name="limit"/> (default and at most 1000), for playback.</summary>
-    private static async Task<IResult> GetBatches(string id, HttpContext context, HistoryAccess access, ICanvasLog log, long after = 0, int limit = MaxBatchesPerPage)
+    private static async Task<IResult> GetBatches(string id, HttpContext context, HistoryAccess access, ICanvasLog log, IUserStore users,
+        long after = 0, int limit = MaxBatchesPerPage)
     {
         if ((await access.AuthorizeAsync(context, id, Role.Viewer)).Denied is { } denied) return denied;
         limit = Math.Clamp(limit, 1, MaxBatchesPerPage);
         if (await log.ReadAfterAsync(id, Math.Max(0, after), limit, context.RequestAborted) is not { } batches)
             return TypedResults.Problem("Batches after this seq were thinned (history retention); start from a later seq.", statusCode: StatusCodes.Status410Gone);
+        var names = new UserNames(users, context.RequestAborted);
+        var actors = new List<HistoryActor>();
+        foreach (var actor in batches.Select(b => b.Actor).Distinct(StringComparer.Ordinal))
+            actors.Add(new HistoryActor(actor, await names.OfAsync(actor), SessionGate.ColorOf(actor)));
         return TypedResults.Ok(new HistoryBatches(
-            [.. batches.Select(b => new HistoryBatch(b.Seq, b.At, b.Actor, Json(b.OpsJson)))], batches.Count == limit ? batches[^1].Seq : null));
+            [.. batches.Select(b => new HistoryBatch(b.Seq, b.At, b.Actor, Json(b.OpsJson)))], batches.Count == limit ? batches[^1].Seq : null, actors));
     }
 
     private static async Task<IResult> GetSettings(string id, HttpContext context, HistoryAccess access, ICanvasHistory history) =>

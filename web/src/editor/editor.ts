@@ -37,6 +37,8 @@ import { commitText, enterEditsText } from './tools/text';
 import { round, type EditorTool, type PointerInput } from './tools/tool';
 import type { Box } from './snapping';
 import { Follow } from './follow';
+import { Playback } from './playback/playback';
+import { ObjectHistory } from './playback/objectHistory';
 import { deadEnd } from '../deadEnd';
 import type { Features } from '../features';
 import { VersionHistory } from './versions/versionHistory';
@@ -142,13 +144,27 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   });
   /** An AI command's result that only this user sees until they accept it (see the palette). */
   let previewModel = new CanvasModel();
-  onThemeChange(() => renderer.setPalette(currentPalette(), client.local));
+  onThemeChange(() => renderer.setPalette(currentPalette(), shown()));
   // Texts drawn before their web font arrived were drawn and measured in a fallback: draw them again, handles too.
   onFontsLoaded(() => {
-    renderer.update(client.local, [...client.local.entries()].filter(([, o]) => o.type === 'text').map(([id]) => id));
+    renderer.update(shown(), [...shown().entries()].filter(([, o]) => o.type === 'text').map(([id]) => id));
     showSelection(selection);
   });
   const viewport = new Viewport(stage, stageEl, renderer);
+  // Playback replaces what the renderer draws with a past state, read-only, until it closes (playback/playback.ts).
+  const playback = new Playback({
+    canvasId, stage, renderer, content, liveSeq: () => client.seq, view: () => viewport.view,
+    opened: () => { versions?.back(); gestureTool?.cancel(); gestureTool = null; select([]); content.listening(false); },
+    closed: () => { content.listening(true); renderer.update(client.local, 'all'); showSelection(selection); },
+  });
+  /** The document drawn: the live one, or playback's state while it is open. */
+  const shown = () => playback.model ?? client.local;
+  const objectHistory = new ObjectHistory(canvasId, seq => playback.open(seq));
+  if (on('VersionHistory')) {
+    root.querySelector('.topbar .theme-button')!.before(playback.button);
+    root.querySelector('.workspace')!.append(playback.bar);
+    root.querySelector('.side')!.append(objectHistory.element);
+  }
   const cursors = new Cursors(overlay);
   const marks = new OverlayMarks(overlay);
 
@@ -170,6 +186,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     canvasId, stage, liveLayers: [content, previewLayer, overlay], cullWithView: renderer => viewport.alsoCull(renderer),
     role: () => client.role, signedIn: me !== null,
     restored: undo => history.record(undo),
+    playFrom: seq => playback.open(seq),
     previewChanged: active => {
       root.querySelector<HTMLElement>('.editor')!.toggleAttribute('data-previewing', active);
       if (active) { gestureTool?.cancel(); gestureTool = null; setTool('select'); select([]); }
@@ -205,11 +222,12 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     if (on('StylePanel')) properties.show(selection, client.local);
     arrangeBar.show(editable ? nodes.length : 0);
     layers.showSelection(selection);
+    if (on('VersionHistory')) objectHistory.show(selection.length === 1 ? selection[0] : null);
   };
 
   const select = (ids: string[]) => {
     const previous = selection;
-    selection = ids.filter(id => client.local.has(id));
+    selection = playback.model ? [] : ids.filter(id => client.local.has(id)); // playback shows the past: nothing to select
     showSelection(previous);
     client.setPresence(viewport.pointer(), selection);
   };
@@ -236,7 +254,8 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   client.on('change', showHint);
   client.on('change', ids => {
     showStatus();
-    renderer.update(client.local, ids);
+    if (playback.model) playback.liveChanged(); else renderer.update(client.local, ids);
+    objectHistory.changed(ids);
     // Objects may have been replaced or deleted under the selection; peers hear of it only if the selection changed.
     // A change that does not touch the selection (or a connector bound to it) leaves the handles and the style panel.
     const kept = selection.filter(id => client.local.has(id));
@@ -377,7 +396,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   // shape pressed here is selected, so draggable, in time for the same press to drag it.
   stage.on('pointerdown', e => {
     stageEl.focus();
-    if (viewport.startPan(e.evt as MouseEvent) || versions?.previewing) return;
+    if (viewport.startPan(e.evt as MouseEvent) || versions?.previewing || playback.model) return;
     noticeEl.hidden = true;
     const input = pointerInput(e);
     if (!input) return;
@@ -512,6 +531,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
       else if (findShortcut(e) === 'history') versions.toggle();
       return;
     }
+    if (playback.model) { if (e.key === 'Escape') playback.close(); return; } // playback takes no edits
     if (enterEditsText(services, e)) { e.preventDefault(); return; }
     const command = findShortcut(e);
     if (command === 'copy' || command === 'paste') return; // leave it to the browser's copy and paste events
@@ -532,7 +552,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     } else if (kind === 'svg') {
       download(`${fileName()}.svg`, blobUrl(toSvg(content, selection, currentPalette().canvas), 'image/svg+xml'));
     } else {
-      download(`${fileName()}.json`, blobUrl(toJson(client.local), 'application/json'));
+      download(`${fileName()}.json`, blobUrl(toJson(shown()), 'application/json'));
     }
     root.querySelector<HTMLDetailsElement>('details.menu')!.open = false;
   }));

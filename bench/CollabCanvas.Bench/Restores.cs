@@ -24,9 +24,11 @@ public static class Restores
         var canvas = (await BenchClient.CreateCanvasesAsync(o.Url, 1))[0];
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = BenchClient.Cookies }) { BaseAddress = o.Url };
         var allAcked = new SemaphoreSlim(0);
+        var batches = 0;
         await using (var editor = await BenchClient.ConnectAsync(o.Url, canvas, "editor", frame =>
         {
             BenchClient.ForEachNumberAfter(frame.Span, "\"type\":\"ack\",\"ref\":\"r"u8, _ => allAcked.Release());
+            if (frame.Span.IndexOf("\"type\":\"error\""u8) >= 0) Out($"refused: {Encoding.UTF8.GetString(frame.Span[..Math.Min(frame.Length, 300)])}");
         }))
         {
             async Task SendAllAsync(IEnumerable<string> ops)
@@ -34,7 +36,7 @@ public static class Restores
                 var sent = 0;
                 foreach (var chunk in ops.Chunk(PerBatch))
                 {
-                    await editor.SendBatchAsync($"r{Guid.NewGuid():N}", $"[{string.Join(',', chunk)}]");
+                    await editor.SendBatchAsync($"r{++batches}", $"[{string.Join(',', chunk)}]"); // a number: ForEachNumberAfter counts the acks
                     sent++;
                 }
                 for (var i = 0; i < sent; i++) await allAcked.WaitAsync(TimeSpan.FromSeconds(120));

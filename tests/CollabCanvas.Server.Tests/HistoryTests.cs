@@ -63,6 +63,11 @@ public sealed class HistoryTests
         var batch = after.GetProperty("batches")[0];
         Assert.Equal(restoreSeq, batch.GetProperty("seq").GetInt64()); // one batch, in the log like any other
         Assert.True(batch.GetProperty("ops").GetArrayLength() > 10);
+        // The page names its author, with the colour of their cursor (playback outlines their changes in it).
+        var actor = Assert.Single(after.GetProperty("actors").EnumerateArray());
+        Assert.Equal(batch.GetProperty("actor").GetString(), actor.GetProperty("id").GetString());
+        Assert.Equal(alice.Welcome.GetProperty("user").GetProperty("name").GetString(), actor.GetProperty("name").GetString());
+        Assert.Equal(alice.Welcome.GetProperty("user").GetProperty("color").GetString(), actor.GetProperty("color").GetString());
 
         var document = await server.DocumentAsync(canvas);
         await alice.WaitForSeqAsync(document.GetProperty("seq").GetInt64());

@@ -197,6 +197,9 @@ export class VersionHistory {
 
   /** Shows a version read-only on the canvas. */
   private async show(version: VersionInfo): Promise<void> {
+    // A big version takes a moment to fetch and draw: its row says it is on its way.
+    const row = [...this.list.querySelectorAll<HTMLElement>('.version')].find(r => r.dataset.versionId === version.id);
+    row?.setAttribute('aria-busy', 'true');
     try {
       const objects = await this.state(version.id);
       const starting = !this.previewing;
@@ -207,6 +210,8 @@ export class VersionHistory {
       this.host.focusCanvas(); // where Esc goes back
     } catch (e) {
       this.showError(e);
+    } finally {
+      row?.removeAttribute('aria-busy');
     }
   }
 

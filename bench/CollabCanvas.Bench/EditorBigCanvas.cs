@@ -17,7 +17,7 @@ namespace CollabCanvas.Bench;
 /// <item>wheel lag: real wheel events through Chromium's input pipeline, 60 a second, each one's wait from its
 /// creation (<c>event.timeStamp</c>) to its handler;</item>
 /// <item>main-thread time per remote change: Chromium's own task time (CDP <c>Performance.getMetrics</c>,
-/// TaskDuration) while a peer sends one change every 100 ms, minus the same span with no change; a move of an object
+/// TaskDuration), and the thread's CPU time (ThreadTime), while a peer sends one change every 100 ms, minus the same span with no change; a move of an object
 /// in view, and a change of stacking order (a new <c>z</c>).</item>
 /// <item>a version of the whole canvas shown read-only (the History panel, issue 17): from the click on its row to the
 /// animation frame after the banner shows (its state fetched and drawn), then panning it zoomed to fit.</item>
@@ -64,6 +64,7 @@ public static class EditorBigCanvas
         var lag = new List<double>();
         var moveCost = new List<double>(); var restackCost = new List<double>();
         var previewOpen = new List<double>(); var previewFrames = new List<double>();
+        var moveCpu = new List<double>(); var restackCpu = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
             var page = await context.NewPageAsync();
@@ -83,11 +84,12 @@ public static class EditorBigCanvas
             await page.WaitForTimeoutAsync(500);
 
             // At 100%, as the canvas opens: remote changes, then panning alone and with the peer.
-            moveCost.Add(await Traced(cdp, trace, $"remote-moves-{round + 1}",
-                () => Profiled(cdp, profile, "remote moves", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: false))));
-            restackCost.Add(await Traced(cdp, trace, $"remote-restacks-{round + 1}",
-                () => Profiled(cdp, profile, "remote restacks", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: true))));
-            Out($"round {round + 1}: remote move {moveCost[^1]:F2} ms, restack {restackCost[^1]:F2} ms of main thread");
+            var move = await Traced(cdp, trace, $"remote-moves-{round + 1}",
+                () => Profiled(cdp, profile, "remote moves", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: false)));
+            var restack = await Traced(cdp, trace, $"remote-restacks-{round + 1}",
+                () => Profiled(cdp, profile, "remote restacks", () => RemoteChangeCostAsync(o.Url, canvas, cdp, restack: true)));
+            moveCost.Add(move.Task); moveCpu.Add(move.Cpu); restackCost.Add(restack.Task); restackCpu.Add(restack.Cpu);
+            Out($"round {round + 1}: remote move {move.Task:F2} ms ({move.Cpu:F2} ms CPU), restack {restack.Task:F2} ms ({restack.Cpu:F2} ms CPU) of main thread");
             fullFrames.AddRange(await Profiled(cdp, profile, "pan at 100%", () => PanAsync(page)));
             using (var peer = new Peer())
             {
@@ -120,6 +122,8 @@ public static class EditorBigCanvas
         Out($"RESULT editor-big main-thread time per remote restack {Summary(restackCost)}");
         Out($"RESULT editor-big version shown read-only, click to drawn {Summary(previewOpen)}");
         Out($"RESULT editor-big pan a version shown read-only, zoomed to fit {Fps(previewFrames, rounds)}");
+        Out($"RESULT editor-big main-thread CPU time per remote move {Summary(moveCpu)}");
+        Out($"RESULT editor-big main-thread CPU time per remote restack {Summary(restackCpu)}");
         return 0;
     }
 
@@ -199,10 +203,11 @@ public static class EditorBigCanvas
     }
 
     /// <summary>
-    /// Main-thread task time per remote change, in ms: 30 changes 100 ms apart, less the task time of 3 s without any.
-    /// The objects changed are in the view at 100% (the top-left block).
+    /// Main-thread task time per remote change, in ms: 30 changes 100 ms apart, less the task time of 3 s without any;
+    /// and the main thread's CPU time the same way (CDP's ThreadTime), which a busy machine inflates less than task
+    /// time (a task descheduled mid-way counts whole). The objects changed are in the view at 100% (the top-left block).
     /// </summary>
-    private static async Task<double> RemoteChangeCostAsync(Uri server, string canvas, ICDPSession cdp, bool restack)
+    private static async Task<(double Task, double Cpu)> RemoteChangeCostAsync(Uri server, string canvas, ICDPSession cdp, bool restack)
     {
         const int changes = 30;
         await using var peer = await BenchClient.ConnectAsync(server, canvas, "changer", _ => { });
@@ -217,23 +222,30 @@ public static class EditorBigCanvas
                 await Task.Delay(100);
             }
         });
-        return Math.Max(0, busy - idle) * 1000 / changes;
+        return (Math.Max(0, busy.Task - idle.Task) * 1000 / changes, Math.Max(0, busy.Cpu - idle.Cpu) * 1000 / changes);
     }
 
-    private static async Task<double> TaskSecondsAsync(ICDPSession cdp, Func<Task> during)
+    /// <summary>The main thread's task time and CPU time (s) while <paramref name="during"/> runs, per 3 s.</summary>
+    private static async Task<(double Task, double Cpu)> TaskSecondsAsync(ICDPSession cdp, Func<Task> during)
     {
-        async Task<double> Task()
+        async Task<(double Task, double Cpu)> Read()
         {
             var metrics = (await cdp.SendAsync("Performance.getMetrics"))!.Value.GetProperty("metrics");
+            double? task = null, cpu = null;
             foreach (var m in metrics.EnumerateArray())
-                if (m.GetProperty("name").GetString() == "TaskDuration") return m.GetProperty("value").GetDouble();
-            throw new InvalidOperationException("no TaskDuration metric");
+            {
+                var name = m.GetProperty("name").GetString();
+                if (name == "TaskDuration") task = m.GetProperty("value").GetDouble();
+                else if (name == "ThreadTime") cpu = m.GetProperty("value").GetDouble();
+            }
+            return (task ?? throw new InvalidOperationException("no TaskDuration metric"), cpu ?? throw new InvalidOperationException("no ThreadTime metric"));
         }
-        var before = await Task();
+        var before = await Read();
         var watch = Stopwatch.StartNew();
         await during();
-        var after = await Task();
-        return (after - before) / watch.Elapsed.TotalSeconds * 3.0; // per 3 s, to compare with the idle span
+        var after = await Read();
+        var per3s = 3.0 / watch.Elapsed.TotalSeconds; // to compare with the idle span
+        return ((after.Task - before.Task) * per3s, (after.Cpu - before.Cpu) * per3s);
     }
 
     /// <summary>A peer moving 20 objects in view 20 times a second, one batch each time, until disposed.</summary>

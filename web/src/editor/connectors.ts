@@ -26,6 +26,8 @@ export interface ConnectorEditingHost {
   node(id: string): Konva.Shape | undefined;
   /** `ids` and the connectors bound to any of them, from an index kept with the model (not a scan of every object). */
   followers(ids: Iterable<string>): Set<string>;
+  /** The objects that may be drawn at a canvas point, from the renderer's spatial index (a dragged end asks on every move). */
+  objectsAt(at: Point): Iterable<string>;
 }
 
 export class ConnectorEditing {
@@ -197,8 +199,10 @@ export class ConnectorEditing {
   /** The topmost bindable object under a canvas point, other than `except`: what an end let go there binds to. */
   private targetAt(at: Point, except?: string): string | undefined {
     let top: { id: string; type: string; z?: unknown } | undefined;
-    for (const [id, obj] of this.host.model().entries()) {
-      if (id === except || !BINDABLE_TYPES[obj.type] || !contains(obj, at) || isHidden(this.host.model(), obj)) continue;
+    const model = this.host.model();
+    for (const id of this.host.objectsAt(at)) {
+      const obj = model.get(id);
+      if (!obj || id === except || !BINDABLE_TYPES[obj.type] || !contains(obj, at) || isHidden(model, obj)) continue;
       const candidate = { id, type: obj.type, z: obj.z };
       if (!top || compareStacking(candidate, top) > 0) top = candidate;
     }

@@ -139,7 +139,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const renderer = new Renderer(content, currentPalette());
   const connectors = new ConnectorEditing({
     stage, overlay, model: () => client.local, submit: ops => submit(ops), node: id => renderer.nodes.get(id),
-    followers: ids => renderer.withFollowers(ids),
+    followers: ids => renderer.withFollowers(ids), objectsAt: at => renderer.idsAt(at),
     gesture: begin => (begin ? history.begin() : history.end()),
   });
   /** An AI command's result that only this user sees until they accept it (see the palette). */

@@ -75,7 +75,14 @@ export class ContentLayer extends Konva.Layer {
     try { change(); } finally { this.quiet--; }
     if (!this.snapshot) return;
     const dirty = this.snapshot.dirty;
-    dirty.push(...regions);
+    for (let region of regions) {
+      // One that meets a region already there is merged into it: a move's old and new box, or a restack's box (twice),
+      // is drawn and copied to the screen once.
+      for (let i = dirty.length - 1; i >= 0; i--) {
+        if (intersects(dirty[i], region)) { region = union([dirty[i], region]); dirty.splice(i, 1); }
+      }
+      dirty.push(region);
+    }
     // Many small regions (a peer moving twenty objects, twice in a frame): one region around them all.
     if (dirty.length > MAX_DIRTY_REGIONS) dirty.splice(0, dirty.length, union(dirty));
   }
@@ -296,6 +303,11 @@ export class Renderer {
   /** `ids` and the connectors bound to any of them (which move when they move). */
   withFollowers(ids: Iterable<string>): Set<string> {
     return this.bindings.withDependents(ids);
+  }
+
+  /** The objects whose boxes hold a canvas point: never fewer than those drawn there (a hidden one has no box). */
+  idsAt(at: { x: number; y: number }): Set<string> {
+    return this.index.query({ x: at.x, y: at.y, width: 0, height: 0 });
   }
 
   /** The boxes of the objects on screen, other than `except`. */

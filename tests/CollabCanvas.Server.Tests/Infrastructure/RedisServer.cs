@@ -8,7 +8,7 @@ namespace CollabCanvas.Server.Tests.Infrastructure;
 /// Redis (<see cref="StopAsync"/>, <see cref="RestartAsync"/>) starts one of its own. No server outlives the test host:
 /// each is killed at process exit, and a watchdog shell kills it if the host dies without running its exit code.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed partial class RedisServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<RedisServer>> Shared = new(() => StartAsync());
     private static readonly List<RedisServer> Running = [];
@@ -65,13 +65,21 @@ public sealed class RedisServer : IAsyncDisposable
         var database = admin.GetDatabase();
         var clients = ((string)(await database.ExecuteAsync("CLIENT", "LIST"))!).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var theirs = clients.Where(line => line.Contains($" name={clientName} ", StringComparison.Ordinal))
-            .Select(line => line.Split(' ')[0]["id=".Length..]).ToList();
+            .Select(line => ClientId().Match(line).Groups[1].Value).ToList();
         if (theirs.Count == 0) throw new InvalidOperationException($"no client named {clientName} among:\n{string.Join('\n', clients)}");
         // Lower the limit to what stays connected first, then cut them off: their reconnection is refused.
         await database.ExecuteAsync("CONFIG", "SET", "maxclients", (clients.Length - theirs.Count).ToString());
         foreach (var id in theirs) await database.ExecuteAsync("CLIENT", "KILL", "ID", id);
         return new LockOut(admin);
     }
+
+    /// <summary>
+    /// A line's client id. Not "the first field": over RESP3 the reply is a verbatim string whose first line starts
+    /// with its format (<c>txt:id=5 …</c>), which made <c>CLIENT KILL ID</c> fail whenever the client to cut off was
+    /// listed first.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s:])id=(\d+) ")]
+    private static partial System.Text.RegularExpressions.Regex ClientId();
 
     private sealed class LockOut(StackExchange.Redis.ConnectionMultiplexer admin) : IAsyncDisposable
     {

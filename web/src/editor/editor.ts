@@ -28,6 +28,7 @@ import { OverlayMarks, SelectionHandles } from './handles';
 import { editTextInPlace } from './textEditing';
 import { createCommands, installClipboard, paste, type CommandServices } from './commands';
 import { LayersPanel, isLocked, movable } from './layers';
+import { isHidden } from './visibility';
 import { ConnectorEditing } from './connectors';
 import { ArrangeBar, arrangeOps, drawnBox } from './align';
 import { descendantsOf } from './structure';
@@ -209,7 +210,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
     // Only nodes that left the selection: turning dragging off mid-drag would end the drag.
     for (const id of previous) if (!selection.includes(id)) renderer.nodes.get(id)?.draggable(false);
     const nodeOf = (id: string) => renderer.nodes.get(id);
-    const moving = movable(client.local, selection);
+    const moving = movable(client.local, selection).filter(id => !isHidden(client.local, client.local.get(id))); // a hidden one has no node, nor end handles
     const nodes = moving.map(nodeOf).filter((n): n is Konva.Shape => !!n);
     // Locked objects selected in the layers panel: outlined, with no handles (a press on one is a press on the background).
     const locked = selection.filter(id => !moving.includes(id)).map(nodeOf).filter((n): n is Konva.Shape => !!n);

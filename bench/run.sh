@@ -13,6 +13,7 @@
 # Extra server settings: SERVER_ARGS="--CollabCanvas:Synchronous=NORMAL" bench/run.sh durable ...
 # On PostgreSQL + Redis (throwaway servers of the Debian packages in the run's directory; PostgreSQL with fsync on):
 #   PROVIDER=Postgres bench/run.sh durable --clients 50 --canvases 50 --window 4 --seconds 10
+#   PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" adds settings to that PostgreSQL (statement statistics)
 # Another build of the server (a before/after comparison): SERVER_DLL=/tmp/before/.../CollabCanvas.Server.dll
 # and, for the editor, its wwwroot: SERVER_CONTENT_ROOT=/tmp/before/src/CollabCanvas.Server
 set -euo pipefail
@@ -40,7 +41,7 @@ if [ "${PROVIDER:-Sqlite}" = Postgres ]; then
     pg_port="${PG_PORT:-5599}" redis_port="${REDIS_PORT:-6399}"
     "${as[@]}" /usr/lib/postgresql/15/bin/initdb -D "$data/pg" -U postgres -A trust >/dev/null
     "${as[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$data/pg" -l "$data/pg.log" -w \
-        -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+        -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_OPTIONS:-}" start >/dev/null
     redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null &
     redis=$!
     export CollabCanvas__Backend__Provider=Postgres

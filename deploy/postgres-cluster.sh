@@ -6,6 +6,7 @@
 #   FROM_SQLITE=./data deploy/postgres-cluster.sh 3       first moves that SQLite installation in (migrate-to-postgres)
 # Settings (environment): PORT (nginx, 8080), BASE_PORT (first instance, 5101), PG_PORT (5433), REDIS_PORT (6380),
 # NO_REDIS=1 (the instances wake each other with LISTEN/NOTIFY instead), MAX_POOL_SIZE (connections per instance, 50),
+# PG_OPTIONS (more server settings, e.g. "-c shared_preload_libraries=pg_stat_statements"),
 # COLLABCANVAS_DLL (a built server; default: build Release). The instances and nginx are deploy/local-cluster.sh's.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,7 +48,7 @@ echo "$password" >"$tmp/postgres/password"
 as_postgres "$pg_bin/initdb" --pgdata "$tmp/postgres/data" --username postgres --pwfile "$tmp/postgres/password" \
     --auth-host scram-sha-256 --auth-local trust --encoding UTF8 --locale C >"$tmp/postgres/initdb.log"
 as_postgres "$pg_bin/pg_ctl" start --pgdata "$tmp/postgres/data" --wait --log "$tmp/postgres/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories='$tmp/postgres' -c max_connections=$((count * (pool + 5) + 10))" >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories='$tmp/postgres' -c max_connections=$((count * (pool + 5) + 10)) ${PG_OPTIONS:-}" >/dev/null
 as_postgres "$pg_bin/createdb" --host "$tmp/postgres" --port "$pg_port" --username postgres collabcanvas
 export CollabCanvas__Backend__Postgres__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=collabcanvas;Username=postgres;Password=$password"
 export CollabCanvas__Backend__Postgres__MaxPoolSize="$pool"

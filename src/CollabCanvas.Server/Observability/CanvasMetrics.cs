@@ -13,6 +13,8 @@ public static class CanvasMetrics
 
     public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
         "collabcanvas.log.commit.duration", "ms", "Time of one group commit (its inserts, COMMIT and fsync).");
+    public static readonly Histogram<double> AppendWait = Meter.CreateHistogram<double>(
+        "collabcanvas.log.append.wait", "ms", "Time an append waited for its group commit to start (behind the commit before it on its writer).");
     public static readonly Counter<long> BatchesAppended = Meter.CreateCounter<long>(
         "collabcanvas.log.batches.appended", "{batch}", "Batches appended to the log by this instance.");
     public static readonly Histogram<double> PollDuration = Meter.CreateHistogram<double>(

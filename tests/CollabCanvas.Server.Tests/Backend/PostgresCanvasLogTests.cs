@@ -118,6 +118,37 @@ public sealed class PostgresCanvasLogTests
         Assert.False(a.Log.Committed.TryRead(out var extra), $"more came out than was committed: {extra}");
     }
 
+    /// <summary>
+    /// The writers keep one generic plan per statement, made at their first commit while the tables are empty (and
+    /// known to be: vacuumed, so PostgreSQL does not guess a size): it must still read the log and the heads by key,
+    /// never by scanning a table (which costs a commit the whole table once the log is large). Counted by PostgreSQL's
+    /// own statistics, which each writer reports when idle.
+    /// </summary>
+    [Fact]
+    public async Task Group_commits_planned_on_empty_tables_read_the_log_and_the_heads_by_key_only()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await database.ExecuteAsync("VACUUM ANALYZE canvas_log");
+        await database.ExecuteAsync("VACUUM ANALYZE canvas_heads");
+        await using var a = await database.StartLogAsync(new LossyFeedHub().Join(), safetyCheckMilliseconds: NoSafetyCheck);
+        var before = await database.ScansAsync();
+
+        var appends = Enumerable.Range(0, 8).Select(canvas => Task.Run(async () =>
+        {
+            for (var n = 0; n < 10; n++) await a.Log.AppendAsync(Batch($"c{canvas}", "client", $"r{n}"));
+        }));
+        await Task.WhenAll(appends);
+        // A resend goes through the same statements and is found by its key.
+        Assert.Equal(new AppendResult(AppendOutcome.Duplicate, 3), await a.Log.AppendAsync(Batch("c0", "client", "r2")));
+
+        // Once the writers reported their 80 rows, they reported their scans too.
+        await Eventually.Until(async () => (await database.ScansAsync()).LogInserted - before.LogInserted >= 80, "the writers' statistics reported");
+        var after = await database.ScansAsync();
+        Assert.Equal((0L, 0L), (after.LogSequential - before.LogSequential, after.HeadsSequential - before.HeadsSequential));
+        // Each of the 81 appends looked its (client, ref) up in the log's index.
+        Assert.True(after.LogIndex - before.LogIndex >= 81, $"{after.LogIndex - before.LogIndex} index scans of the log");
+    }
+
     /// <summary>A database of the run's PostgreSQL server with the schema, and log instances on it.</summary>
     private sealed class TestDatabase(string connectionString, PostgresDatabase database) : IAsyncDisposable
     {
@@ -145,6 +176,21 @@ public sealed class PostgresCanvasLogTests
             await using var connection = await database.OpenAsync();
             await using var command = new NpgsqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync();
+        }
+
+        /// <summary>Sequential scans of <c>canvas_log</c> and <c>canvas_heads</c>, index scans of and rows inserted into <c>canvas_log</c>, as reported so far.</summary>
+        public async Task<(long LogSequential, long HeadsSequential, long LogIndex, long LogInserted)> ScansAsync()
+        {
+            await using var connection = await database.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT (SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'canvas_log'),
+                       (SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'canvas_heads'),
+                       (SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'canvas_log'),
+                       (SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'canvas_log')
+                """, connection);
+            await using var rows = await command.ExecuteReaderAsync();
+            await rows.ReadAsync();
+            return (rows.GetInt64(0), rows.GetInt64(1), rows.GetInt64(2), rows.GetInt64(3));
         }
 
         /// <summary>Ends every session that is listening for notices; returns how many.</summary>

@@ -305,39 +305,69 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
     /// Appends a group in one statement and answers, for each batch by its position <c>n</c> (1-based), its seq, whether
     /// this statement logged it, and whether its ops equal those logged under its ref. A batch logged already (a resend)
     /// or twice in the group (the second is a resend of the first) is not logged again; the new ones take the next seqs
-    /// of their canvas in group order, and the heads move to the last.
+    /// of their canvas in group order, and the heads (<c>$6</c>: the group's canvases) move to the last.
+    /// Written so that its one generic plan is right at any table size (see <see cref="OpenWriterAsync"/>): every read
+    /// of a table is a lookup by key that cannot become a join over the table (a <c>LATERAL ... LIMIT 1</c> is not
+    /// flattened, so it stays a probe per row; the unique keys make the limit a no-op), and the heads' update is bounded
+    /// by <c>$6</c> through the key.
     /// </summary>
     private const string AppendGroupSql = """
         WITH batch AS (
             SELECT b.*, l.seq AS logged_seq, l.ops AS logged_ops
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY AS b(canvas_id, client_id, ref, actor, ops, n)
-            LEFT JOIN canvas_log l ON l.canvas_id = b.canvas_id AND l.client_id = b.client_id AND l.ref = b.ref
+            LEFT JOIN LATERAL (
+                SELECT seq, ops FROM canvas_log WHERE canvas_id = b.canvas_id AND client_id = b.client_id AND ref = b.ref LIMIT 1
+            ) l ON true
         ), numbered AS (
             SELECT f.*, h.seq + row_number() OVER (PARTITION BY f.canvas_id ORDER BY f.n) AS seq
             FROM (SELECT DISTINCT ON (canvas_id, client_id, ref) * FROM batch WHERE logged_seq IS NULL ORDER BY canvas_id, client_id, ref, n) f
-            JOIN canvas_heads h ON h.canvas_id = f.canvas_id
+            CROSS JOIN LATERAL (SELECT seq FROM canvas_heads WHERE canvas_id = f.canvas_id LIMIT 1) h
         ), inserted AS (
             INSERT INTO canvas_log (canvas_id, seq, client_id, ref, actor, ops)
             SELECT canvas_id, seq, client_id, ref, actor, ops FROM numbered
         ), moved AS (
             UPDATE canvas_heads h SET seq = last.seq
-            FROM (SELECT canvas_id, max(seq) AS seq FROM numbered GROUP BY canvas_id) last WHERE h.canvas_id = last.canvas_id
+            FROM (SELECT canvas_id, max(seq) AS seq FROM numbered GROUP BY canvas_id) last
+            WHERE h.canvas_id = ANY($6::text[]) AND h.canvas_id = last.canvas_id
         )
         SELECT b.n, coalesce(f.seq, b.logged_seq), f.n IS NOT DISTINCT FROM b.n, coalesce(f.ops, b.logged_ops) = b.ops
         FROM batch b LEFT JOIN numbered f ON f.canvas_id = b.canvas_id AND f.client_id = b.client_id AND f.ref = b.ref
         """;
 
     /// <summary>
+    /// A writer's connection, set up for the two statements of every group commit, which it prepares once and runs
+    /// with one generic plan each (<c>plan_cache_mode</c>): parsing and planning them per group was about a third of
+    /// PostgreSQL's CPU per commit. A generic plan is made once, possibly while the tables are empty, and kept; so that
+    /// it cannot be a scan of a whole table, the statements read tables by key only and this connection does not
+    /// scan sequentially where an index serves (<c>enable_seqscan</c>; the writer's other statements, snapshots and
+    /// deletion, go by key too). Npgsql resets both settings when the connection goes back to the pool.
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenWriterAsync()
+    {
+        var connection = await _database.OpenAsync().ConfigureAwait(false);
+        try
+        {
+            await using var settings = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off", connection);
+            await settings.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// One group commit of appends in one round trip: both statements go in one <see cref="NpgsqlBatch"/> without a
     /// transaction of ours, so PostgreSQL runs them in one implicit transaction and commits it at the batch's end, before
     /// it says it is ready; the reader is read to that point (disposing it waits for it and throws if the commit failed),
-    /// so nothing completes before the commit. Not prepared, on purpose: a plan kept from when <c>canvas_log</c> was
-    /// nearly empty hashes the whole table on every commit (measured: 70 ms at 100,000 rows), and a plan made for the
-    /// group at hand also knows its size.
+    /// so nothing completes before the commit. Prepared (once per connection: Npgsql keeps them by their text).
     /// </summary>
     private async Task CommitAppendsAsync(NpgsqlConnection connection, List<AppendWork> group, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        foreach (var append in group) CanvasMetrics.AppendWait.Record(Stopwatch.GetElapsedTime(append.QueuedAt, started).TotalMilliseconds);
         var canvasIds = group.Select(a => a.Batch.CanvasId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         await using (var commit = new NpgsqlBatch(connection)
         {
@@ -345,10 +375,12 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
             {
                 Command(LockHeadsSql, canvasIds),
                 Command(AppendGroupSql, group.Select(a => a.Batch.CanvasId).ToArray(), group.Select(a => a.Batch.ClientId).ToArray(),
-                    group.Select(a => a.Batch.Ref).ToArray(), group.Select(a => a.Batch.Actor).ToArray(), group.Select(a => a.Batch.OpsJson).ToArray()),
+                    group.Select(a => a.Batch.Ref).ToArray(), group.Select(a => a.Batch.Actor).ToArray(), group.Select(a => a.Batch.OpsJson).ToArray(),
+                    canvasIds),
             },
         })
         {
+            await commit.PrepareAsync(cancellationToken).ConfigureAwait(false);
             var rows = await commit.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (rows.ConfigureAwait(false))
             {
@@ -395,6 +427,7 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
     private sealed class AppendWork(NewBatch batch) : WorkItem
     {
         public NewBatch Batch { get; } = batch;
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
         public AppendResult Result;
         public readonly TaskCompletionSource<AppendResult> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -437,7 +470,7 @@ public sealed class PostgresCanvasLog : ICanvasLog, IHostedService, IAsyncDispos
                 try
                 {
                     // Writes must not be cut off halfway by shutdown: they run to the end, bounded by the command timeout.
-                    connection ??= await log._database.OpenAsync().ConfigureAwait(false);
+                    connection ??= await log.OpenWriterAsync().ConfigureAwait(false);
                     if (other is not null) await other.Action(connection, CancellationToken.None).ConfigureAwait(false);
                     else await log.CommitAppendsAsync(connection, group, CancellationToken.None).ConfigureAwait(false);
                     other?.Completion.TrySetResult();

@@ -12,7 +12,8 @@ namespace CollabCanvas.Bench;
 /// session of the canvas, as a second editor window is) holds the whole state. Each of <c>--rounds</c> × 2 restores
 /// (to "original", then to "changed", so each is a full batch of about 10,000 ops) is timed from sending
 /// <c>POST .../versions/{id}/restore</c> to the moment the second client has received the batch, parsed it and applied
-/// every op to its copy of the state; the REST answer's own time is reported beside it.
+/// every op to its copy of the state; the REST answer's own time, and the server's CPU time (utime + stime) from the
+/// call to the answer, are reported beside it.
 /// </summary>
 public static class Restores
 {
@@ -72,9 +73,11 @@ public static class Restores
             var endToEnd = new List<double>();
             var answer = new List<double>();
             var ops = new List<int>();
+            var cpu = new List<double>();
             for (var round = 0; round < o.Rounds * 2; round++)
             {
                 var target = round % 2 == 0 ? original : changed;
+                var cpuBefore = o.ServerPid is { } pid ? Stats.CpuTime(pid) : TimeSpan.Zero;
                 var started = Stopwatch.GetTimestamp();
                 var response = await http.PostAsync($"/api/canvases/{canvas}/versions/{target}/restore", null);
                 var answered = Stopwatch.GetTimestamp();
@@ -89,13 +92,15 @@ public static class Restores
                     await Task.Delay(1);
                 }
                 endToEnd.Add(Stopwatch.GetElapsedTime(started, at).TotalMilliseconds);
+                cpu.Add(o.ServerPid is { } p ? (Stats.CpuTime(p) - cpuBefore).TotalMilliseconds : double.NaN);
                 answer.Add(Stopwatch.GetElapsedTime(started, answered).TotalMilliseconds);
                 ops.Add(result.GetProperty("undo").GetArrayLength());
                 Out($"restore {round + 1} to '{(round % 2 == 0 ? "original" : "changed")}': seq {seq}, {ops[^1]} ops to undo it, " +
-                    $"answered in {answer[^1]:F0} ms, applied by the second client after {endToEnd[^1]:F0} ms; it holds {replica.Count} objects");
+                    $"answered in {answer[^1]:F0} ms, applied by the second client after {endToEnd[^1]:F0} ms (server CPU {cpu[^1]:F0} ms); it holds {replica.Count} objects");
             }
             Out($"RESULT restore objects={count} ops per restore ≈{ops.Average():F0} POST to applied by the second client {Summary(endToEnd)}");
             Out($"RESULT restore POST answered {Summary(answer)}");
+            Out($"RESULT restore server CPU per restore {Summary(cpu)}");
         }
         return 0;
     }

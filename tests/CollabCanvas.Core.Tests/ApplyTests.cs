@@ -119,10 +119,13 @@ public class ApplyTests
     }
 
     [Fact]
-    public void Counting_creates_sees_only_new_objects_with_a_type()
+    public void The_count_after_a_batch_sees_only_new_objects_with_a_type_and_the_deletions()
     {
         var state = new CanvasState();
         state.Apply([Create("a", "rect")]);
-        Assert.Equal(1, state.CountCreates([Create("a", "rect"), Create("b", "rect"), Put("c", ("x", 1))]));
+        Assert.Equal(2, state.CountAfter([Create("a", "rect"), Create("b", "rect"), Put("c", ("x", 1))]));
+        // A restore deletes as it creates: the canvas after the batch counts, not the creations alone.
+        Assert.Equal(1, state.CountAfter([Create("b", "rect"), Delete("a"), Delete("a"), Delete("z")]));
+        Assert.Equal(2, state.CountAfter([Delete("a"), Create("a", "rect"), Create("b", "rect"), Create("b", "ellipse")]));
     }
 }

@@ -29,14 +29,31 @@ public sealed class CanvasState
         }
     }
 
-    /// <summary>How many objects these ops would create at most; used to enforce the per-canvas object limit.</summary>
-    public int CountCreates(IReadOnlyList<Op> ops)
+    /// <summary>
+    /// How many objects the canvas would hold after these ops, at most; used to enforce the per-canvas object limit. A
+    /// batch that deletes as it creates (a restore of a version, a replacement) counts its deletions: the limit is on
+    /// the canvas after the batch, which applies as one. Children that a frame's deletion takes along are not counted
+    /// (the figure is then too high, never too low, unless the batch brings such a child back).
+    /// </summary>
+    public int CountAfter(IReadOnlyList<Op> ops)
     {
-        var creates = 0;
-        foreach (var op in ops)
-            if (op is PutOp put && !_objects.ContainsKey(put.Id) && put.Props.Any(p => p.Name == "type"))
-                creates++;
-        return creates;
+        var count = _objects.Count;
+        Dictionary<string, bool>? present = null; // objects the batch created or deleted so far (none kept for the last op)
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var op = ops[i];
+            var exists = present is not null && present.TryGetValue(op.Id, out var known) ? known : _objects.ContainsKey(op.Id);
+            var change = op switch
+            {
+                DeleteOp when exists => -1,
+                PutOp put when !exists && put.Props.Any(p => p.Name == "type") => 1,
+                _ => 0,
+            };
+            if (change == 0) continue;
+            count += change;
+            if (i < ops.Count - 1) (present ??= new Dictionary<string, bool>(StringComparer.Ordinal))[op.Id] = change > 0;
+        }
+        return count;
     }
 
     /// <summary>

@@ -57,9 +57,9 @@ public sealed class CanvasHistoryService(StateReplay replay, ICanvasHistory hist
             var current = StateReplay.Read((await room.DocumentAsync()).ObjectsJson);
             var ops = CanvasDiff.Ops(current, target);
             if (ops.Length == 0) return (null, []);
-            var undo = CanvasDiff.Ops(target, current);
             var appended = await room.SubmitFromServerAsync(userId, "restore-" + userId, ops, OpJson.ToUtf8(ops));
-            return appended is { } result ? (result.Seq, undo) : null;
+            // The undo only for the answer: worked out once the batch is on its way to every session.
+            return appended is { } result ? (result.Seq, CanvasDiff.Ops(target, current, check: false)) : null;
         }
         finally
         {

@@ -365,7 +365,7 @@ public sealed class Room
         await StateBuilt.ConfigureAwait(false);
         lock (_gate)
         {
-            if (_state.Count + _state.CountCreates(message.Ops) > _options.MaxObjectsPerCanvas)
+            if (_state.CountAfter(message.Ops) > _options.MaxObjectsPerCanvas)
             {
                 session.Send(ServerMessages.Error(ErrorCodes.TooManyObjects,
                     $"a canvas holds at most {_options.MaxObjectsPerCanvas} objects", message.Ref));
@@ -385,7 +385,7 @@ public sealed class Room
     {
         await StateBuilt.ConfigureAwait(false);
         lock (_gate)
-            if (_state.Count + _state.CountCreates(ops) > _options.MaxObjectsPerCanvas) return null;
+            if (_state.CountAfter(ops) > _options.MaxObjectsPerCanvas) return null;
         var result = await _log.AppendAsync(new NewBatch(CanvasId, actor, clientId, Ids.New(16), opsJson, ops)).ConfigureAwait(false);
         await AppliedAsync(result.Seq).ConfigureAwait(false);
         return result;

@@ -84,8 +84,8 @@ export class Playback {
     this.button.className = 'playback-button';
     this.button.setAttribute('aria-label', 'Playback');
     this.button.setAttribute('aria-pressed', 'false');
-    this.button.dataset.tooltip = 'Playback: replay the canvas';
-    this.button.innerHTML = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v4h4M11 9l4 3-4 3z"/></svg>';
+    this.button.dataset.tooltip = 'Playback: replay the canvas'; // a play sign over a scrubber (the history panel's is a clock)
+    this.button.innerHTML = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M8 4l10 6.5L8 17zM3 21h18M7 19v4"/></svg>';
     this.button.addEventListener('click', () => (this.model ? this.close() : this.open()));
 
     this.bar = document.createElement('section');

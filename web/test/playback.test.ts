@@ -84,6 +84,9 @@ describe('per-object history in words', () => {
       .toEqual(['x: 100 → 140', 'fill: — → "#228be6"']);
     expect(describeChanges({ kind: 'created', changes: [{ prop: 'type', before: null, after: 'rect' }] })).toEqual(['type: "rect"']);
     expect(describeChanges({ kind: 'deleted', changes: [{ prop: 'x', before: 5, after: null }] })).toEqual(['x: was 5']);
+    expect(describeChanges({ kind: 'created', changes: [{ prop: 'type', before: null, after: 'rect' }, { prop: 'z', before: null, after: 'a0V' }] }))
+      .toEqual(['type: "rect"']);
+    expect(describeChanges({ kind: 'changed', changes: [{ prop: 'z', before: 'a0V', after: 'a1' }] })).toEqual(['moved in the stacking order']);
     expect(describeAuthor({ kind: 'changed', actorName: 'Bob' })).toBe('Bob changed');
     expect(describeAuthor({ kind: 'deleted', actorName: null })).toBe('Someone deleted');
   });

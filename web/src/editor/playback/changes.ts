@@ -52,9 +52,14 @@ export function describeValue(value: PropValue | null): string {
   return `bound to ${value.id}`;
 }
 
-/** One line per prop: "x: 100 → 140" for a change, "fill: "#fa5252"" for a creation, "fill: was "#fa5252"" for a deletion. */
+/**
+ * One line per prop: "x: 100 → 140" for a change, "fill: "#fa5252"" for a creation, "fill: was "#fa5252"" for a
+ * deletion. `z` is a sort key no person reads ("a0V"): a change of it says the object moved in the stacking order, and
+ * a creation or deletion leaves it out.
+ */
 export function describeChanges(change: Pick<ObjectChange, 'kind' | 'changes'>): string[] {
-  return change.changes.map(({ prop, before, after }) => {
+  return change.changes.filter(({ prop }) => prop !== 'z' || change.kind === 'changed').map(({ prop, before, after }) => {
+    if (prop === 'z') return 'moved in the stacking order';
     if (change.kind === 'created') return `${prop}: ${describeValue(after)}`;
     if (change.kind === 'deleted') return `${prop}: was ${describeValue(before)}`;
     return `${prop}: ${describeValue(before)} → ${describeValue(after)}`;

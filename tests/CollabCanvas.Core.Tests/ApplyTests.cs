@@ -26,6 +26,37 @@ public class ApplyTests
         Assert.Equal(["t"], state.Objects.Keys);
     }
 
+    [Fact]
+    public void A_clone_is_equal_and_independent_children_included()
+    {
+        var state = new CanvasState();
+        state.Apply([Create("f", "frame"), Create("a", "rect", ("x", 1)), Put("a", ("parentId", "f")), Create("b", "rect")]);
+        var clone = state.Clone();
+        Assert.Equal(state.Json(), clone.Json());
+
+        clone.Apply([Put("a", ("x", 9)), Put("b", ("parentId", "f")), Delete("f")]);
+        Assert.Equal("""{"a":{"parentId":"f","type":"rect","x":1},"b":{"type":"rect"},"f":{"type":"frame"}}""", state.Json());
+        Assert.Equal("{}", clone.Json()); // the frame took both children with it: the clone's child sets are its own
+        state.Apply([Delete("f")]);
+        Assert.Equal("""{"b":{"type":"rect"}}""", state.Json()); // and the original's still hold "a"
+    }
+
+    [Fact]
+    public void A_diff_turns_one_state_into_the_other_both_ways()
+    {
+        var from = new CanvasState();
+        from.Apply([Create("f", "frame"), Create("a", "rect", ("x", 1), ("fill", "#fff")), Put("a", ("parentId", "f")), Create("t", "text")]);
+        var to = new CanvasState();
+        to.Apply([Create("g", "frame"), Create("a", "rect", ("x", 2)), Put("a", ("parentId", "g")), Create("t", "ellipse"), Create("n", "line")]);
+        foreach (var (source, target) in new[] { (from, to), (to, from) })
+        {
+            var ops = CanvasDiff.Ops(source, target);
+            var replay = source.Clone();
+            replay.Apply(ops);
+            Assert.Equal(target.Json(), replay.Json());
+        }
+    }
+
     [Theory]
     [InlineData("""{"a":{"type":"rect","x":"1"}}""", "snapshot object a.props.x: must be a number")]
     [InlineData("""{"a":{"type":"rect","colour":"#fff"}}""", "snapshot object a.props.colour: unknown prop")]

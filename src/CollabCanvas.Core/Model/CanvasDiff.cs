@@ -16,7 +16,7 @@ public static class CanvasDiff
     /// </param>
     public static Op[] Ops(CanvasState from, CanvasState to, bool check = true)
     {
-        var working = Copy(from);
+        var working = from.Clone();
         var ops = new List<Op>();
         void Emit(Op op)
         {
@@ -56,9 +56,6 @@ public static class CanvasDiff
             throw new InvalidOperationException("the diff does not reach the target state");
         return [.. ops];
     }
-
-    /// <summary>A state read back from what it writes: equal, and independent of the original.</summary>
-    public static CanvasState Copy(CanvasState state) => CanvasState.Read(state.ObjectsToUtf8());
 
     private static int Depth(CanvasState state, string id)
     {

@@ -122,6 +122,25 @@ public sealed class CanvasState
         }
     }
 
+    /// <summary>
+    /// An independent copy, equal to this state: objects and child sets are copied, prop values shared (a
+    /// <see cref="PropValue"/> is never changed in place). A restore diffs against a copy of a room's state of 10,000
+    /// objects; writing it out and reading it back cost several times as much.
+    /// </summary>
+    public CanvasState Clone()
+    {
+        var copy = new CanvasState();
+        copy._objects.EnsureCapacity(_objects.Count);
+        foreach (var (id, obj) in _objects)
+        {
+            var clone = new CanvasObject(obj.Type, obj.Props.Count) { ParentId = obj.ParentId };
+            foreach (var (name, value) in obj.Props) clone.Props.Add(name, value);
+            copy._objects.Add(id, clone);
+        }
+        foreach (var (parent, children) in _children) copy._children.Add(parent, new HashSet<string>(children, StringComparer.Ordinal));
+        return copy;
+    }
+
     /// <summary>Writes <c>{ id: { type, ...props } }</c>, ids and props in ordinal order, so equal states write equal bytes.</summary>
     public void WriteObjects(Utf8JsonWriter writer)
     {

@@ -54,7 +54,7 @@ public sealed class CanvasHistoryService(StateReplay replay, ICanvasHistory hist
         var room = await rooms.GetAsync(canvasId);
         try
         {
-            var current = StateReplay.Read((await room.DocumentAsync()).ObjectsJson);
+            var (_, current) = await room.StateCopyAsync();
             var ops = CanvasDiff.Ops(current, target);
             if (ops.Length == 0) return (null, []);
             var appended = await room.SubmitFromServerAsync(userId, "restore-" + userId, ops, OpJson.ToUtf8(ops));

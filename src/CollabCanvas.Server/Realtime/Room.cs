@@ -486,6 +486,16 @@ public sealed class Room
         lock (_gate) return (_seq, _objectsJson ??= _state.ObjectsToUtf8(), _connectorsJson ??= Connectors.DrawnToUtf8(_state));
     }
 
+    /// <summary>
+    /// A copy of the canvas as the room holds it now, for a server-side reader that works on the state itself (a
+    /// restore diffs it against a version): no JSON written and read back.
+    /// </summary>
+    public async Task<(long Seq, CanvasState State)> StateCopyAsync()
+    {
+        await StateBuilt.ConfigureAwait(false);
+        lock (_gate) return (_seq, _state.Clone());
+    }
+
     /// <summary>Writes a snapshot when batches arrived since the last one and <paramref name="force"/> or the time is up.</summary>
     public Task SnapshotIfDueAsync(bool force)
     {

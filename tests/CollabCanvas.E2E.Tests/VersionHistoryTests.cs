@@ -228,6 +228,11 @@ public class VersionHistoryTests(BrowserFixture fixture) : BrowserTest
             await page.Locator(".stage").FocusAsync();
             await page.Keyboard.PressAsync("Control+Alt+h");
             await Assertions.Expect(page.Locator(".history")).ToHaveCountAsync(0);
+            // Nor does the ? panel offer a key that does nothing.
+            await page.Keyboard.PressAsync("?");
+            var shortcuts = page.GetByRole(AriaRole.Complementary, new() { Name = "Keyboard shortcuts" });
+            await Assertions.Expect(shortcuts).ToContainTextAsync("Undo");
+            await Assertions.Expect(shortcuts).Not.ToContainTextAsync("version history");
         }
         finally
         {

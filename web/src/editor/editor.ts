@@ -96,7 +96,7 @@ export function showEditor(root: HTMLElement, canvasId: string, me: Me | null, o
   const peersEl = root.querySelector<HTMLElement>('.peers')!;
   const helpEl = root.querySelector<HTMLElement>('.help')!;
   root.querySelector('.tools')!.append(...toolButtons());
-  fillHelpPanel(helpEl.querySelector('dl')!);
+  fillHelpPanel(helpEl.querySelector('dl')!, on);
   installTooltips(root.querySelector('.editor')!);
   const title = new CanvasTitle(root.querySelector('.title')!, canvasId, notify);
   if (me) root.querySelector('.topbar')!.append(accountMenu(me));

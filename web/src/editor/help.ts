@@ -1,5 +1,6 @@
 // The `?` panel: one row per thing you can do, its keys in the names printed on keyboards. The README's table of
 // keys lists the same rows (an end-to-end test compares them).
+import type { Features } from '../features';
 import { SHORTCUTS, TOOLS, readableKeys } from './tools';
 
 interface HelpRow { keys: string[]; does: string }
@@ -14,11 +15,11 @@ const GESTURES: HelpRow[] = [
   { keys: ["Let an arrow's or line's end go on a shape"], does: 'Bind it: the end follows the shape (drag the end handle off to unbind)' },
 ];
 
-/** The tools, then the shortcuts (those that share a label make one row), then the gestures. */
-function helpRows(): HelpRow[] {
+/** The tools, then the shortcuts whose feature is on (those that share a label make one row), then the gestures. */
+function helpRows(on: Features): HelpRow[] {
   const rows: HelpRow[] = TOOLS.map(t => ({ keys: [readableKeys(t.key)], does: t.label }));
   const byLabel = new Map<string, HelpRow>();
-  for (const s of SHORTCUTS) {
+  for (const s of SHORTCUTS.filter(s => !s.feature || on(s.feature))) {
     const row = byLabel.get(s.label);
     if (row) row.keys.push(readableKeys(s.keys));
     else {
@@ -31,8 +32,8 @@ function helpRows(): HelpRow[] {
 }
 
 /** The panel's rows: each key combination in a `kbd`, several joined by commas. */
-export function fillHelpPanel(list: HTMLDListElement): void {
-  list.replaceChildren(...helpRows().flatMap(row => {
+export function fillHelpPanel(list: HTMLDListElement, on: Features): void {
+  list.replaceChildren(...helpRows(on).flatMap(row => {
     const keys = document.createElement('dt');
     row.keys.forEach((k, i) => {
       const kbd = document.createElement('kbd');

@@ -1,4 +1,6 @@
 // Tools and shortcuts are data: one table each, shown in the help panel.
+import type { Feature } from '../features';
+
 export type ToolName = 'select' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'frame' | 'path';
 
 /** `icon`: the path of a 24×24 line drawing (stroked, not filled), drawn in the toolbar. */
@@ -25,9 +27,9 @@ export type AlignCommand =
 
 /**
  * `keys` as `keyOf` writes them: Mod is Ctrl, or Cmd on a Mac. Entries with the same `label` are one row of the help
- * panel, their keys side by side.
+ * panel, their keys side by side. `feature`: the flag without which the command does nothing (the panel leaves it out).
  */
-export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
+export const SHORTCUTS: { keys: string; command: Command; label: string; feature?: Feature }[] = [
   { keys: 'Mod+z', command: 'undo', label: 'Undo your last change (a drag is one step)' },
   { keys: 'Mod+Shift+z', command: 'redo', label: 'Redo' },
   { keys: 'Mod+y', command: 'redo', label: 'Redo' },
@@ -53,7 +55,7 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Mod+g', command: 'group', label: 'Group the selection (a press on one selects the group)' },
   { keys: 'Mod+Shift+g', command: 'ungroup', label: 'Ungroup' },
   { keys: 'Alt+l', command: 'layers', label: 'Show or hide the layers panel' },
-  { keys: 'Mod+Alt+h', command: 'history', label: 'Show or hide version history' },
+  { keys: 'Mod+Alt+h', command: 'history', label: 'Show or hide version history', feature: 'VersionHistory' },
   { keys: 'Alt+a', command: 'align-left', label: 'Align left edges' },
   { keys: 'Alt+h', command: 'align-center', label: 'Align horizontal centres' },
   { keys: 'Alt+d', command: 'align-right', label: 'Align right edges' },
@@ -62,7 +64,7 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: 'Alt+s', command: 'align-bottom', label: 'Align bottom edges' },
   { keys: 'Alt+Shift+h', command: 'distribute-horizontal', label: 'Distribute horizontally (equal gaps)' },
   { keys: 'Alt+Shift+v', command: 'distribute-vertical', label: 'Distribute vertically (equal gaps)' },
-  { keys: 'Mod+k', command: 'ai', label: 'AI: make components from a sentence' },
+  { keys: 'Mod+k', command: 'ai', label: 'AI: make components from a sentence', feature: 'AiCommands' },
   { keys: '?', command: 'help', label: 'Show or hide the shortcuts' },
 ];
 

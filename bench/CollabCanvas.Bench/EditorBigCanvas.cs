@@ -41,18 +41,8 @@ public static class EditorBigCanvas
                 .EnsureSuccessStatusCode();
         Out($"seeded {count} objects ({count / PerFrame} frames with children); {rounds} rounds of each measurement");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        await context.AddCookiesAsync(BenchClient.Cookies.GetAllCookies().Select(c => new Cookie
-        {
-            Name = c.Name, Value = c.Value, Url = o.Url.GetLeftPart(UriPartial.Authority), HttpOnly = true, SameSite = SameSiteAttribute.Lax,
-        }));
-        await context.AddInitScriptAsync(PageScript);
+        await using var chromium = await BenchBrowser.OpenAsync(o.Url, PageScript);
+        var context = chromium.Context;
         var url = new Uri(o.Url, $"/c/{canvas}").ToString();
         var shots = Environment.GetEnvironmentVariable("SCREENSHOTS"); // a directory for pictures of the first round, to look at
         var profile = Environment.GetEnvironmentVariable("PROFILE") == "1"; // the functions that took the time of panning zoomed to fit

@@ -15,17 +15,8 @@ public static class EditorFrames
     {
         var count = o.Count == 10_000 ? 2000 : o.Count;
         var canvas = (await BenchClient.CreateCanvasesAsync(o.Url, 1))[0];
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        await context.AddCookiesAsync(BenchClient.Cookies.GetAllCookies().Select(c => new Cookie
-        {
-            Name = c.Name, Value = c.Value, Url = o.Url.GetLeftPart(UriPartial.Authority), HttpOnly = true, SameSite = SameSiteAttribute.Lax,
-        }));
+        await using var chromium = await BenchBrowser.OpenAsync(o.Url);
+        var context = chromium.Context;
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(o.Url, $"/c/{canvas}").ToString());
         await page.Locator(".status[data-status=online]").WaitForAsync();

@@ -24,18 +24,8 @@ public static class EditorPlayback
         var canvas = (await BenchClient.CreateCanvasesAsync(o.Url, 1))[0];
         var lastSeq = await SeedAsync(o.Url, canvas, o.Count);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        await context.AddCookiesAsync(BenchClient.Cookies.GetAllCookies().Select(c => new Cookie
-        {
-            Name = c.Name, Value = c.Value, Url = o.Url.GetLeftPart(UriPartial.Authority), HttpOnly = true, SameSite = SameSiteAttribute.Lax,
-        }));
-        await context.AddInitScriptAsync(PageScript);
+        await using var chromium = await BenchBrowser.OpenAsync(o.Url, PageScript);
+        var context = chromium.Context;
         var shots = Environment.GetEnvironmentVariable("SCREENSHOTS");
         var frames = new List<double>();
         var toEnd = new List<double>();

@@ -2,7 +2,6 @@
 //   connections  N idle sessions; server RSS growth per session (reads /proc/<pid>/status)
 //   fanout       C clients over R canvases, each sending a small put at F per second; delivery latency
 //   durable      clients sending batches as fast as acks come back; committed batches per second
-//   editor       frame times of the editor in Chromium: 2,000 objects, panning, while a peer edits
 //   editor-big   the editor on 10,000 objects: open to drawn, pan fps (fit, 100%, with a peer), cost of a remote change
 //   ai           AI commands through the built-in parser: server time per command (Server-Timing) and round trip
 //   revoke       a member removed while their socket is open: time until that socket is closed
@@ -20,7 +19,6 @@ return options.Scenario switch
     "connections" => await Scenarios.ConnectionsAsync(options),
     "fanout" => await Scenarios.FanoutAsync(options),
     "durable" => await Scenarios.DurableAsync(options),
-    "editor" => await EditorFrames.RunAsync(options),
     "editor-big" => await EditorBigCanvas.RunAsync(options),
     "ai" => await AiCommands.RunAsync(options),
     "revoke" => await Scenarios.RevokeAsync(options),
@@ -34,7 +32,7 @@ return options.Scenario switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: CollabCanvas.Bench <connections|fanout|durable|editor|editor-big|ai|revoke|join|history|editor-playback|restore> --url http://127.0.0.1:5555 [options]
+        usage: CollabCanvas.Bench <connections|fanout|durable|editor-big|ai|revoke|join|history|editor-playback|restore> --url http://127.0.0.1:5555 [options]
           --urls A,B,C       several instances: clients are spread over them (fanout, durable)
           --server-pid PID   read the server's RSS (connections) and CPU (fanout)
           --count N          sessions to open (connections; default 10000)
